@@ -1,0 +1,1 @@
+"""Newsdesk: serverless article publishing for news sites."""

@@ -1,0 +1,1 @@
+"""HTTP mapping: API models, problem documents, routes."""

@@ -1,0 +1,61 @@
+"""Settings per function, read from the environment once, validated, and cached.
+
+Missing or malformed settings fail at cold start with a message naming the variable.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from typing import Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+
+class SettingsError(RuntimeError):
+    """The function's environment is missing or has a malformed setting."""
+
+
+class _Settings(BaseModel):
+    """Settings read from environment variables named like the fields, upper-cased.
+
+    (pydantic-settings does the same, at several times the import cost on a cold start.)
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Self:
+        env = os.environ if environ is None else environ
+        values = {name: env[name.upper()] for name in cls.model_fields if name.upper() in env}
+        try:
+            return cls.model_validate(values)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{str(err['loc'][0]).upper()}: {err['msg']}" for err in exc.errors(include_url=False)
+            )
+            raise SettingsError(f"{cls.__name__} is not configured: {problems}") from None
+
+
+class EditorApiSettings(_Settings):
+    table_name: str = Field(min_length=3, max_length=255)
+    site_timezone: str = Field(min_length=1, description="IANA zone for dates in URLs and pages.")
+
+    @field_validator("site_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.site_timezone)
+
+
+@cache
+def editor_api_settings() -> EditorApiSettings:
+    return EditorApiSettings.from_env()

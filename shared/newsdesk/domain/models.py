@@ -1,0 +1,144 @@
+"""The article as the newsroom thinks of it, and the rules that change it. No I/O here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from newsdesk.domain.errors import InvalidArticle, InvalidTransition
+from newsdesk.domain.slugs import slugify
+from newsdesk.domain.types import (
+    ArticleId,
+    Body,
+    Headline,
+    HttpUrlText,
+    PersonName,
+    ShortText,
+    Slug,
+    Summary,
+    TagName,
+    Timestamp,
+    Version,
+)
+
+
+class ArticleStatus(StrEnum):
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    PUBLISHED = "published"
+    UNPUBLISHED = "unpublished"
+
+
+class Tag(BaseModel):
+    """A tag as shown to readers, with the stable slug its page lives under."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: TagName
+    slug: Slug
+
+    @classmethod
+    def from_name(cls, name: str) -> Tag:
+        slug = slugify(name, max_length=60)
+        if not slug:
+            raise InvalidArticle("tags", f"The tag {name!r} has no letters or digits to build a URL from.")
+        return cls(name=name.strip(), slug=slug)
+
+
+class Image(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    url: HttpUrlText
+    alt: str = Field(min_length=1, max_length=300)
+    caption: str | None = Field(default=None, max_length=600)
+
+
+class Article(BaseModel):
+    """An article in any state. `url` is fixed by the first publish and never changes afterwards."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: ArticleId
+    slug: Slug
+    headline: Headline
+    summary: Summary = ""
+    body: Body
+    authors: list[PersonName] = Field(default_factory=list)
+    source: ShortText | None = None
+    dateline: ShortText | None = None
+    section: ShortText | None = None
+    tags: list[Tag] = Field(default_factory=list)
+    image: Image | None = None
+    status: ArticleStatus
+    created_at: Timestamp
+    updated_at: Timestamp
+    published_at: Timestamp | None = None
+    version: Version
+    url: str | None = None
+
+    @property
+    def is_live(self) -> bool:
+        return self.status is ArticleStatus.PUBLISHED
+
+    @property
+    def slug_frozen(self) -> bool:
+        return self.url is not None
+
+
+def dedupe_tags(names: list[str]) -> list[Tag]:
+    """Tags in the order given, one per slug ("Climate" and "climate" are the same tag)."""
+    seen: dict[str, Tag] = {}
+    for name in names:
+        tag = Tag.from_name(name)
+        seen.setdefault(tag.slug, tag)
+    return list(seen.values())
+
+
+def headline_slug(headline: str) -> str:
+    slug = slugify(headline)
+    if not slug:
+        raise InvalidArticle(
+            "slug",
+            "The headline has no Latin letters or digits to build a slug from; give a slug explicitly.",
+        )
+    return slug
+
+
+def public_path(slug: str, first_published: dt.datetime, site_tz: ZoneInfo) -> str:
+    """The permanent URL path of a published article: /{yyyy}/{mm}/{dd}/{slug}/ in the site's time zone."""
+    local = first_published.astimezone(site_tz)
+    return f"/{local:%Y}/{local:%m}/{local:%d}/{slug}/"
+
+
+def publish(article: Article, now: dt.datetime, site_tz: ZoneInfo) -> Article:
+    if article.status is ArticleStatus.PUBLISHED:
+        raise InvalidTransition(f"Article {article.id!r} is already published.")
+    published_at = article.published_at or now
+    url = article.url or public_path(article.slug, published_at, site_tz)
+    return article.model_copy(
+        update={
+            "status": ArticleStatus.PUBLISHED,
+            "published_at": published_at,
+            "url": url,
+            "updated_at": now,
+            "version": article.version + 1,
+        }
+    )
+
+
+def unpublish(article: Article, now: dt.datetime) -> Article:
+    if article.status is not ArticleStatus.PUBLISHED:
+        raise InvalidTransition(f"Article {article.id!r} is not published (it is {article.status.value}).")
+    return article.model_copy(
+        update={"status": ArticleStatus.UNPUBLISHED, "updated_at": now, "version": article.version + 1}
+    )
+
+
+def ensure_deletable(article: Article) -> None:
+    if article.status is ArticleStatus.PUBLISHED:
+        raise InvalidTransition(
+            f"Article {article.id!r} is published; unpublish it before deleting it."
+        )

@@ -1,0 +1,298 @@
+"""DynamoDB adapter for articles: key lookups and Queries only, every write conditional."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from newsdesk.domain.errors import ArticleNotFound, SlugTaken, VersionConflict
+from newsdesk.domain.models import Article, ArticleStatus
+from newsdesk.store.attributes import Item
+from newsdesk.store.cursor import decode_cursor, encode_cursor
+from newsdesk.store.records import (
+    ALL_ARTICLES,
+    ARTICLE_SK,
+    ENTITY_TAG,
+    INDEXES,
+    PUBLISHED,
+    article_key,
+    article_pk,
+    article_to_item,
+    item_to_article,
+    slug_claim_item,
+    slug_key,
+    slug_pk,
+    tag_key,
+    tag_pk,
+    tag_to_item,
+)
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Article]
+    next_cursor: str | None
+
+
+def _cursor_keys(index: str) -> frozenset[str]:
+    pk, sk = INDEXES[index]
+    return frozenset({"PK", "SK", pk, sk})
+
+
+class ArticleStore:
+    """Reads and writes articles in the Newsdesk table."""
+
+    def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
+        self.table_name = table_name
+        self._client = client
+
+    @property
+    def client(self) -> DynamoDBClient:
+        if self._client is None:
+            import boto3
+
+            self._client = boto3.client("dynamodb")
+        return self._client
+
+    # ----- reads -------------------------------------------------------------------------------
+
+    def get(self, article_id: str) -> Article | None:
+        response = self.client.get_item(
+            TableName=self.table_name, Key=article_key(article_id), ConsistentRead=True
+        )
+        item = response.get("Item")
+        return item_to_article(item) if item else None
+
+    def get_partition(self, article_id: str) -> list[Item]:
+        """The article item and its companions (tags, render receipt), strongly consistent."""
+        items: list[Item] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self.table_name,
+            "KeyConditionExpression": "PK = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": article_pk(article_id)}},
+            "ConsistentRead": True,
+        }
+        while True:
+            response = self.client.query(**kwargs)
+            items.extend(response.get("Items", []))
+            if "LastEvaluatedKey" not in response:
+                return items
+            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def get_by_slug(self, slug: str) -> Article | None:
+        claim = self.client.get_item(TableName=self.table_name, Key=slug_key(slug), ConsistentRead=True)
+        if "Item" not in claim:
+            return None
+        return self.get(claim["Item"]["article_id"]["S"])
+
+    def list_all(self, limit: int, cursor: str | None = None) -> Page:
+        return self._query_articles("ByUpdated", ALL_ARTICLES, limit, cursor)
+
+    def list_by_status(self, status: ArticleStatus, limit: int, cursor: str | None = None) -> Page:
+        return self._query_articles("ByStatus", f"STATUS#{status.value}", limit, cursor)
+
+    def list_published(self, limit: int, cursor: str | None = None) -> Page:
+        return self._query_articles("Published", PUBLISHED, limit, cursor)
+
+    def list_by_tag(
+        self, tag_slug: str, limit: int, cursor: str | None = None, status: ArticleStatus | None = None
+    ) -> Page:
+        return self._query_tag("ByTag", tag_slug, limit, cursor, status)
+
+    def list_published_by_tag(self, tag_slug: str, limit: int, cursor: str | None = None) -> Page:
+        return self._query_tag("PublishedByTag", tag_slug, limit, cursor, None)
+
+    def _query(self, index: str, partition: str, limit: int, cursor: str | None, **extra: Any) -> dict:
+        pk_attr, _ = INDEXES[index]
+        kwargs: dict[str, Any] = {
+            "TableName": self.table_name,
+            "IndexName": index,
+            "KeyConditionExpression": "#pk = :pk",
+            "ExpressionAttributeNames": {"#pk": pk_attr},
+            "ExpressionAttributeValues": {":pk": {"S": partition}},
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        start = decode_cursor(cursor, _cursor_keys(index))
+        if start:
+            kwargs["ExclusiveStartKey"] = start
+        for key, value in extra.items():
+            if isinstance(value, dict) and isinstance(kwargs.get(key), dict):
+                kwargs[key] = {**kwargs[key], **value}
+            else:
+                kwargs[key] = value
+        return self.client.query(**kwargs)
+
+    def _query_articles(self, index: str, partition: str, limit: int, cursor: str | None) -> Page:
+        response = self._query(index, partition, limit, cursor)
+        return Page(
+            items=[item_to_article(item) for item in response.get("Items", [])],
+            next_cursor=encode_cursor(response.get("LastEvaluatedKey")),
+        )
+
+    def _query_tag(
+        self, index: str, tag_slug: str, limit: int, cursor: str | None, status: ArticleStatus | None
+    ) -> Page:
+        extra: dict[str, Any] = {}
+        if status is not None:
+            extra = {
+                "FilterExpression": "#status = :status",
+                "ExpressionAttributeNames": {"#status": "status"},
+                "ExpressionAttributeValues": {":status": {"S": status.value}},
+            }
+        response = self._query(index, tag_pk(tag_slug), limit, cursor, **extra)
+        ids = [item["article_id"]["S"] for item in response.get("Items", [])]
+        return Page(items=self._batch_get(ids), next_cursor=encode_cursor(response.get("LastEvaluatedKey")))
+
+    def _batch_get(self, ids: list[str]) -> list[Article]:
+        found: dict[str, Article] = {}
+        for start in range(0, len(ids), 100):
+            keys: list[Item] = [article_key(i) for i in ids[start : start + 100]]
+            request: dict[str, Any] = {self.table_name: {"Keys": keys, "ConsistentRead": True}}
+            while request:
+                response = self.client.batch_get_item(RequestItems=request)
+                for item in response.get("Responses", {}).get(self.table_name, []):
+                    article = item_to_article(item)
+                    found[article.id] = article
+                request = response.get("UnprocessedKeys") or {}
+        return [found[i] for i in ids if i in found]
+
+    # ----- writes ------------------------------------------------------------------------------
+
+    def create(self, article: Article) -> None:
+        actions: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "TableName": self.table_name,
+                    "Item": slug_claim_item(article.slug, article.id),
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+            {
+                "Put": {
+                    "TableName": self.table_name,
+                    "Item": article_to_item(article),
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+            *({"Put": {"TableName": self.table_name, "Item": tag_to_item(article, t)}} for t in article.tags),
+        ]
+        self._transact(actions, article, slug_index=0, article_index=1)
+
+    def save(self, article: Article, previous: Article) -> None:
+        """Store a new version of an article, conditional on `previous` still being the stored one."""
+        actions: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "TableName": self.table_name,
+                    "Item": article_to_item(article),
+                    "ConditionExpression": "#v = :expected",
+                    "ExpressionAttributeNames": {"#v": "version"},
+                    "ExpressionAttributeValues": {":expected": {"N": str(previous.version)}},
+                }
+            }
+        ]
+        slug_index = None
+        if article.slug != previous.slug:
+            slug_index = len(actions)
+            actions.append(
+                {
+                    "Put": {
+                        "TableName": self.table_name,
+                        "Item": slug_claim_item(article.slug, article.id),
+                        "ConditionExpression": "attribute_not_exists(PK)",
+                    }
+                }
+            )
+            actions.append(self._release_slug(previous.slug, article.id))
+        current = {t.slug for t in article.tags}
+        actions.extend(
+            {"Delete": {"TableName": self.table_name, "Key": tag_key(article.id, t.slug)}}
+            for t in previous.tags
+            if t.slug not in current
+        )
+        actions.extend(
+            {"Put": {"TableName": self.table_name, "Item": tag_to_item(article, t)}} for t in article.tags
+        )
+        self._transact(actions, previous, slug_index=slug_index, article_index=0, new_slug=article.slug)
+
+    def delete(self, article: Article) -> None:
+        actions: list[dict[str, Any]] = [
+            {
+                "Delete": {
+                    "TableName": self.table_name,
+                    "Key": article_key(article.id),
+                    "ConditionExpression": "#v = :expected AND #s <> :published",
+                    "ExpressionAttributeNames": {"#v": "version", "#s": "status"},
+                    "ExpressionAttributeValues": {
+                        ":expected": {"N": str(article.version)},
+                        ":published": {"S": ArticleStatus.PUBLISHED.value},
+                    },
+                }
+            },
+            self._release_slug(article.slug, article.id),
+            *(
+                {"Delete": {"TableName": self.table_name, "Key": tag_key(article.id, t.slug)}}
+                for t in article.tags
+            ),
+        ]
+        self._transact(actions, article, slug_index=None, article_index=0)
+        self._delete_companions(article.id)
+
+    def _delete_companions(self, article_id: str) -> None:
+        """Remove what is left in the article's partition (render receipts, stray tag items)."""
+        for item in self.get_partition(article_id):
+            if item["SK"]["S"] != ARTICLE_SK:
+                self.client.delete_item(
+                    TableName=self.table_name, Key={"PK": item["PK"], "SK": item["SK"]}
+                )
+
+    def _release_slug(self, slug: str, article_id: str) -> dict[str, Any]:
+        return {
+            "Delete": {
+                "TableName": self.table_name,
+                "Key": slug_key(slug),
+                "ConditionExpression": "attribute_not_exists(PK) OR article_id = :me",
+                "ExpressionAttributeValues": {":me": {"S": article_id}},
+            }
+        }
+
+    def _transact(
+        self,
+        actions: list[dict[str, Any]],
+        article: Article,
+        *,
+        slug_index: int | None,
+        article_index: int,
+        new_slug: str | None = None,
+    ) -> None:
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.transact_write_items(TransactItems=actions)  # type: ignore[arg-type]
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                raise
+            reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]  # type: ignore[typeddict-item]
+            if slug_index is not None and _failed(reasons, slug_index):
+                raise SlugTaken(new_slug or article.slug) from exc
+            if _failed(reasons, article_index):
+                if self.get(article.id) is None and not _creating(actions, article_index):
+                    raise ArticleNotFound(article.id) from exc
+                raise VersionConflict(article.id, article.version) from exc
+            raise
+
+
+def _failed(reasons: list[str | None], index: int) -> bool:
+    return index < len(reasons) and reasons[index] == "ConditionalCheckFailed"
+
+
+def _creating(actions: list[dict[str, Any]], index: int) -> bool:
+    put = actions[index].get("Put")
+    return bool(put) and put.get("ConditionExpression") == "attribute_not_exists(PK)"
+
+
+__all__ = ["ENTITY_TAG", "ArticleStore", "Page", "slug_pk"]
