@@ -6,7 +6,6 @@ responses themselves.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -229,5 +228,6 @@ def _domain_problem(exc: DomainError) -> Problem:
 
 
 def json_response(status: int, model: Any, headers: dict[str, str] | None = None) -> Response:
-    body = model.model_dump_json() if hasattr(model, "model_dump_json") else json.dumps(model)
-    return Response(status_code=status, content_type="application/json", body=body, headers=headers)
+    # The body stays a model: the resolver validates it against the route's `Response[Model]` return
+    # type and serializes it. A pre-serialized JSON string fails that validation (422 on every route).
+    return Response(status_code=status, content_type="application/json", body=model, headers=headers)
