@@ -1,0 +1,163 @@
+"""Fixtures shared by every kind of test: fake AWS, the table from template.yaml, the editor function.
+
+Kept generic on purpose: the end-to-end tests (tests/e2e) keep their own fixtures in their own conftest.
+Nothing here is autouse, so importing this module changes nothing for a test that does not ask for it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import socket
+import sys
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+ROOT = Path(__file__).resolve().parents[1]
+EDITOR_API_APP = ROOT / "functions" / "editor_api" / "app.py"
+REGION = "ap-south-1"
+SITE_TIMEZONE = "Asia/Kolkata"
+
+
+# ----- no network ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Refuse every outbound connection: unit and moto tests run in-process, with no network at all."""
+
+    def refuse(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("This test tried to open a network connection; it must not.")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+# ----- fake AWS --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fake credentials and region, so that no test can ever reach a real AWS account."""
+    for name in (
+        "AWS_PROFILE",
+        "AWS_SESSION_TOKEN",
+        "AWS_SECURITY_TOKEN",
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_DYNAMODB",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_REGION", REGION)
+
+
+@pytest.fixture
+def aws(aws_credentials: None) -> Iterator[None]:
+    """In-process moto for the duration of the test."""
+    from moto import mock_aws
+
+    with mock_aws():
+        yield
+
+
+@pytest.fixture
+def table_name() -> str:
+    """A table name no other test uses."""
+    return f"newsdesk-articles-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def dynamodb_client(aws: None) -> DynamoDBClient:
+    import boto3
+
+    return boto3.client("dynamodb", region_name=REGION)
+
+
+@pytest.fixture
+def articles_table(dynamodb_client: DynamoDBClient, table_name: str) -> str:
+    """The articles table, created in moto from template.yaml's ArticlesTable; returns its name."""
+    from newsdesk_local.template import load_template, table_definition
+
+    dynamodb_client.create_table(**table_definition(load_template(), "ArticlesTable", table_name))
+    dynamodb_client.get_waiter("table_exists").wait(TableName=table_name)
+    return table_name
+
+
+# ----- the editor function ---------------------------------------------------------------------
+
+
+@dataclass
+class FakeLambdaContext:
+    """The attributes of a Lambda context that Powertools reads."""
+
+    function_name: str = "newsdesk-EditorApiFunction-test"
+    function_version: str = "$LATEST"
+    memory_limit_in_mb: int = 512
+    invoked_function_arn: str = (
+        f"arn:aws:lambda:{REGION}:123456789012:function:newsdesk-EditorApiFunction-test"
+    )
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    log_group_name: str = "/aws/lambda/newsdesk-EditorApiFunction-test"
+    log_stream_name: str = "2024/11/25/[$LATEST]0123456789abcdef"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 10_000
+
+
+@pytest.fixture
+def lambda_context() -> FakeLambdaContext:
+    return FakeLambdaContext()
+
+
+def _clear_editor_caches() -> None:
+    import newsdesk.api.editor
+    import newsdesk.config
+
+    newsdesk.config.editor_api_settings.cache_clear()
+    newsdesk.api.editor.get_store.cache_clear()
+
+
+@pytest.fixture
+def editor_env(monkeypatch: pytest.MonkeyPatch, aws_credentials: None, table_name: str) -> str:
+    """The editor function's environment (as template.yaml's Globals give it); returns the table name."""
+    monkeypatch.setenv("TABLE_NAME", table_name)
+    monkeypatch.setenv("SITE_TIMEZONE", SITE_TIMEZONE)
+    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "newsdesk-test")
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "NewsdeskTest")
+    monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "1")
+    monkeypatch.setenv("POWERTOOLS_LOG_LEVEL", "WARNING")
+    return table_name
+
+
+def load_function(path: Path) -> ModuleType:
+    """Import a function's app.py under a module name of its own (every function file is `app.py`)."""
+    name = f"_newsdesk_fn_{path.parent.name}_{uuid.uuid4().hex[:8]}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def editor_api(editor_env: str, articles_table: str) -> Iterator[ModuleType]:
+    """functions/editor_api/app.py, imported while moto is active, with fresh settings and store."""
+    _clear_editor_caches()
+    module = load_function(EDITOR_API_APP)
+    try:
+        yield module
+    finally:
+        sys.modules.pop(module.__name__, None)
+        _clear_editor_caches()

@@ -1,0 +1,92 @@
+"""Sample API Gateway events from events/, adapted per test.
+
+The files in events/ are the REST proxy events API Gateway sends through the Cognito authorizer (the
+same files `sam local invoke -e` uses). Tests load one and override only what the test is about; the
+helper keeps the parts API Gateway derives from each other (resource, pathParameters, multi-value
+headers and query parameters, requestContext) consistent.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+EVENTS_DIR = Path(__file__).resolve().parents[1] / "events"
+
+_UNSET: Any = object()
+# Explicit resources of the API (template.yaml, EditorApiFunction events); anything else under /api
+# reaches the function through the /api/{proxy+} resource.
+_EXPLICIT_RESOURCES = {"/api/health", "/api/openapi.json", "/api/docs", "/api/articles"}
+
+
+@cache
+def _read(name: str) -> str:
+    return (EVENTS_DIR / name).with_suffix(".json").read_text(encoding="utf-8")
+
+
+def _resource(path: str) -> tuple[str, dict[str, str] | None]:
+    if path in _EXPLICIT_RESOURCES:
+        return path, None
+    for prefix in ("/api/articles/", "/api/"):
+        if path.startswith(prefix):
+            return prefix + "{proxy+}", {"proxy": path.removeprefix(prefix)}
+    return "/{proxy+}", {"proxy": path.lstrip("/")}
+
+
+def load_event(
+    name: str,
+    *,
+    path: str | None = None,
+    method: str | None = None,
+    body: Any = _UNSET,
+    headers: dict[str, str | None] | None = None,
+    query: dict[str, str] | None = _UNSET,
+    claims: dict[str, str] | None = _UNSET,
+) -> dict[str, Any]:
+    """A fresh copy of events/<name>.json (e.g. "editor_api/get_article") with the given parts replaced.
+
+    `body` may be a dict or list (sent as JSON), a string (sent as is) or None (no body).
+    A header set to None is removed. `claims=None` removes the authorizer (an anonymous call).
+    """
+    event: dict[str, Any] = json.loads(_read(name))
+    context = event["requestContext"]
+    if path is not None:
+        resource, path_parameters = _resource(path)
+        event["path"] = path
+        event["resource"] = context["resourcePath"] = resource
+        event["pathParameters"] = path_parameters
+        context["path"] = f"/{context['stage']}{path}"
+    if method is not None:
+        event["httpMethod"] = context["httpMethod"] = method
+    if body is not _UNSET:
+        event["body"] = body if body is None or isinstance(body, str) else json.dumps(body)
+        if event["body"] is not None:
+            headers = {"Content-Type": "application/json", **(headers or {})}
+    for header, value in (headers or {}).items():
+        for existing in [k for k in event["headers"] if k.lower() == header.lower()]:
+            del event["headers"][existing]
+            del event["multiValueHeaders"][existing]
+        if value is not None:
+            event["headers"][header] = value
+            event["multiValueHeaders"][header] = [value]
+    if query is not _UNSET:
+        event["queryStringParameters"] = dict(query) if query else None
+        event["multiValueQueryStringParameters"] = {k: [v] for k, v in query.items()} if query else None
+    if claims is not _UNSET:
+        if claims is None:
+            context.pop("authorizer", None)
+            for key in [k for k in event["headers"] if k.lower() == "authorization"]:
+                del event["headers"][key]
+                del event["multiValueHeaders"][key]
+        else:
+            context["authorizer"] = {"claims": copy.deepcopy(claims)}
+    return event
+
+
+def sample_claims(name: str = "editor_api/create_article") -> dict[str, str]:
+    """The Cognito claims of a sample event (an editor's, unless the event says otherwise)."""
+    claims: dict[str, str] = json.loads(_read(name))["requestContext"]["authorizer"]["claims"]
+    return claims
