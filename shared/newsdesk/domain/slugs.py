@@ -55,8 +55,10 @@ def slugify(text: str, max_length: int = MAX_SLUG_LENGTH) -> str:
     slug = _NON_ALNUM.sub("-", ascii_text.lower()).strip("-")
     if len(slug) > max_length:
         cut = slug[:max_length]
-        # Prefer to cut at a word boundary.
-        slug = cut.rsplit("-", 1)[0] if "-" in cut else cut
+        # Prefer to cut at a word boundary; a cut that already ends a word keeps that word.
+        if slug[max_length] != "-" and "-" in cut:
+            cut = cut.rsplit("-", 1)[0]
+        slug = cut
     return slug.strip("-")
 
 
