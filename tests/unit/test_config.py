@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from newsdesk.config import EditorApiSettings, SettingsError, editor_api_settings
+
+GOOD = {"TABLE_NAME": "newsdesk-articles", "SITE_TIMEZONE": "Asia/Kolkata"}
+
+
+def test_settings_are_read_from_upper_case_variables() -> None:
+    # Given a complete environment
+    # When the editor API settings are read
+    settings = EditorApiSettings.from_env(dict(GOOD))
+
+    # Then each field has its variable's value, and the zone is usable
+    assert settings.table_name == "newsdesk-articles"
+    assert settings.site_timezone == "Asia/Kolkata"
+    assert settings.tz == ZoneInfo("Asia/Kolkata")
+
+
+def test_a_missing_table_name_fails_naming_the_variable() -> None:
+    # Given an environment without TABLE_NAME
+    env = {"SITE_TIMEZONE": "Asia/Kolkata"}
+
+    # When the settings are read
+    with pytest.raises(SettingsError) as caught:
+        EditorApiSettings.from_env(env)
+
+    # Then the error names the variable and the settings class, and nothing else
+    message = str(caught.value)
+    assert "TABLE_NAME" in message
+    assert "EditorApiSettings" in message
+    assert "SITE_TIMEZONE" not in message
+
+
+def test_every_missing_variable_is_named_at_once() -> None:
+    # Given an empty environment
+    # When the settings are read
+    with pytest.raises(SettingsError) as caught:
+        EditorApiSettings.from_env({})
+
+    # Then both variables are named in one message
+    assert "TABLE_NAME" in str(caught.value)
+    assert "SITE_TIMEZONE" in str(caught.value)
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "Asia/Bombay2", "../../etc/passwd", ""])
+def test_an_unknown_time_zone_fails_naming_the_variable(zone: str) -> None:
+    # Given a site time zone that is not an IANA zone
+    env = {**GOOD, "SITE_TIMEZONE": zone}
+
+    # When the settings are read
+    # Then the error names SITE_TIMEZONE
+    with pytest.raises(SettingsError, match="SITE_TIMEZONE"):
+        EditorApiSettings.from_env(env)
+
+
+def test_a_too_short_table_name_is_refused() -> None:
+    # Given a table name shorter than DynamoDB allows
+    # When the settings are read
+    # Then TABLE_NAME is named
+    with pytest.raises(SettingsError, match="TABLE_NAME"):
+        EditorApiSettings.from_env({**GOOD, "TABLE_NAME": "ab"})
+
+
+def test_unrelated_variables_are_ignored() -> None:
+    # Given an environment with other variables too (as Lambda has)
+    env = {**GOOD, "AWS_REGION": "ap-south-1", "POWERTOOLS_SERVICE_NAME": "newsdesk"}
+
+    # When the settings are read
+    settings = EditorApiSettings.from_env(env)
+
+    # Then they are read without complaint
+    assert settings.table_name == "newsdesk-articles"
+
+
+def test_the_function_settings_are_read_once_per_cold_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given the process environment of a cold start
+    monkeypatch.setenv("TABLE_NAME", "newsdesk-first")
+    monkeypatch.setenv("SITE_TIMEZONE", "Asia/Kolkata")
+    editor_api_settings.cache_clear()
+    try:
+        # When the settings are read, the environment changes, and they are read again
+        first = editor_api_settings()
+        monkeypatch.setenv("TABLE_NAME", "newsdesk-second")
+        second = editor_api_settings()
+
+        # Then the same (cached) settings are returned
+        assert first.table_name == "newsdesk-first"
+        assert second is first
+    finally:
+        editor_api_settings.cache_clear()
