@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import os
 from functools import cache
-from typing import Self
+from typing import Annotated, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 
 class SettingsError(RuntimeError):
@@ -38,18 +38,20 @@ class _Settings(BaseModel):
             raise SettingsError(f"{cls.__name__} is not configured: {problems}") from None
 
 
+def _known_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {value!r}") from exc
+    return value
+
+
+TimeZoneName = Annotated[str, Field(min_length=1), AfterValidator(_known_zone)]
+
+
 class EditorApiSettings(_Settings):
     table_name: str = Field(min_length=3, max_length=255)
-    site_timezone: str = Field(min_length=1, description="IANA zone for dates in URLs and pages.")
-
-    @field_validator("site_timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
-        return value
+    site_timezone: TimeZoneName = Field(description="IANA zone for dates in URLs and pages.")
 
     @property
     def tz(self) -> ZoneInfo:
@@ -59,3 +61,32 @@ class EditorApiSettings(_Settings):
 @cache
 def editor_api_settings() -> EditorApiSettings:
     return EditorApiSettings.from_env()
+
+
+class SiteSettings(_Settings):
+    """How the public site looks from outside: name, absolute URL, time zone, language."""
+
+    site_name: str = Field(min_length=1, max_length=100)
+    site_url: str = Field(pattern=r"^https?://[^/\s]+(/[^\s]*)?$", description="Absolute, no trailing slash.")
+    site_timezone: TimeZoneName
+    site_language: str = Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+    @field_validator("site_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.site_timezone)
+
+
+class RendererSettings(SiteSettings):
+    table_name: str = Field(min_length=3, max_length=255)
+    site_bucket: str = Field(min_length=3, max_length=63)
+    distribution_id: str = Field(min_length=1)
+
+
+@cache
+def renderer_settings() -> RendererSettings:
+    return RendererSettings.from_env()

@@ -142,3 +142,22 @@ def ensure_deletable(article: Article) -> None:
         raise InvalidTransition(
             f"Article {article.id!r} is published; unpublish it before deleting it."
         )
+
+
+class RenderState(StrEnum):
+    LIVE = "live"
+    REMOVED = "removed"
+    FAILED = "failed"
+
+
+class RenderReceipt(BaseModel):
+    """What the renderer last did for an article: which version it rendered and which paths changed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    article_id: ArticleId
+    version: Version
+    state: RenderState
+    rendered_at: Timestamp
+    paths: list[str] = Field(default_factory=list)
+    error: str | None = None

@@ -145,9 +145,10 @@ class ArticleStore:
             }
         response = self._query(index, tag_pk(tag_slug), limit, cursor, **extra)
         ids = [item["article_id"]["S"] for item in response.get("Items", [])]
-        return Page(items=self._batch_get(ids), next_cursor=encode_cursor(response.get("LastEvaluatedKey")))
+        return Page(items=self.get_many(ids), next_cursor=encode_cursor(response.get("LastEvaluatedKey")))
 
-    def _batch_get(self, ids: list[str]) -> list[Article]:
+    def get_many(self, ids: list[str]) -> list[Article]:
+        """Articles by id, in the order given (missing ones left out), strongly consistent."""
         found: dict[str, Article] = {}
         for start in range(0, len(ids), 100):
             keys: list[Item] = [article_key(i) for i in ids[start : start + 100]]

@@ -1,0 +1,15 @@
+"""Renderer: the table's stream → static pages in S3 → one CloudFront invalidation per batch."""
+
+from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from newsdesk.render.service import build_publisher, handle_stream_batch
+
+logger = Logger()
+tracer = Tracer()
+
+
+@logger.inject_lambda_context(log_event=False)
+@tracer.capture_lambda_handler(capture_response=False)
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    return handle_stream_batch(event, context, build_publisher())

@@ -1,0 +1,1 @@
+"""Static site rendering: Markdown, templates, and the pages a change touches."""

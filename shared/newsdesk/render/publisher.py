@@ -1,0 +1,279 @@
+"""Turn article changes into site changes: render what they touch, upload what differs, invalidate once.
+
+Every page is rendered from the current state of the table: the changed articles are read with strongly
+consistent reads, and listings (read from eventually consistent indexes) are corrected with them, so a
+late, duplicated or reordered event can never put older content live.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from aws_lambda_powertools import Logger
+
+from newsdesk.domain.models import Article, RenderReceipt, RenderState
+from newsdesk.domain.types import utc_now
+from newsdesk.render import pages
+from newsdesk.render.pages import SiteConfig, SiteObject, month_bounds, page_key
+from newsdesk.render.plan import Page, pages_for
+
+logger = Logger(child=True)
+
+
+class PublishedReader(Protocol):
+    def get(self, article_id: str) -> Article | None: ...
+    def latest(self, limit: int, tag: str | None = None) -> list[Article]: ...
+    def between(
+        self, start: dt.datetime, end: dt.datetime, tag: str | None = None, limit: int | None = None
+    ) -> list[Article]: ...
+    def months(self, tz: dt.tzinfo, tag: str | None = None) -> list[tuple[int, int]]: ...
+
+
+class ObjectWriter(Protocol):
+    def put_if_changed(self, obj: SiteObject) -> bool: ...
+    def delete(self, key: str) -> bool: ...
+
+
+class Invalidator(Protocol):
+    def invalidate(self, paths: Iterable[str]) -> str | None: ...
+
+
+class ReceiptWriter(Protocol):
+    def get(self, article_id: str) -> RenderReceipt | None: ...
+    def record(self, receipt: RenderReceipt) -> bool: ...
+
+
+class CommentSource(Protocol):
+    def extra_for(self, article: Article) -> dict[str, object]: ...
+
+
+@dataclass
+class Overlay:
+    """The current state of the articles being changed, laid over (possibly lagging) index reads."""
+
+    current: dict[str, Article | None] = field(default_factory=dict)
+
+    def apply(
+        self,
+        items: list[Article],
+        *,
+        tag: str | None = None,
+        start: dt.datetime | None = None,
+        end: dt.datetime | None = None,
+        limit: int | None = None,
+    ) -> list[Article]:
+        merged = {a.id: a for a in items if a.id not in self.current}
+        for article_id, article in self.current.items():
+            if article is None or not article.is_live or article.published_at is None:
+                continue
+            if tag and tag not in {t.slug for t in article.tags}:
+                continue
+            if start and end and not (start <= article.published_at < end):
+                continue
+            merged[article_id] = article
+        ordered = sorted(merged.values(), key=lambda a: (a.published_at or a.updated_at, a.id), reverse=True)
+        return ordered[:limit] if limit is not None else ordered
+
+    def months(self, months: list[tuple[int, int]], site: SiteConfig, tag: str | None) -> list[tuple[int, int]]:
+        found = set(months)
+        for article in self.current.values():
+            if article is not None and article.is_live and article.published_at is not None:
+                if tag is None or tag in {t.slug for t in article.tags}:
+                    found.add(pages.month_of(article.published_at, site.tz))
+        return sorted(found, reverse=True)
+
+
+@dataclass
+class BatchResult:
+    written: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    invalidation_id: str | None = None
+
+    @property
+    def changed_paths(self) -> list[str]:
+        return self.written + self.deleted
+
+
+class SitePublisher:
+    """Renders one batch of article changes."""
+
+    def __init__(
+        self,
+        site: SiteConfig,
+        reader: PublishedReader,
+        writer: ObjectWriter,
+        cdn: Invalidator,
+        receipts: ReceiptWriter,
+        *,
+        comments: CommentSource | None = None,
+        clock: Callable[[], dt.datetime] = utc_now,
+    ) -> None:
+        self.site = site
+        self.reader = reader
+        self.writer = writer
+        self.cdn = cdn
+        self.receipts = receipts
+        self.comments = comments
+        self.clock = clock
+        self.overlay = Overlay()
+        self.result = BatchResult()
+        self._done: dict[str, bool] = {}  # object key -> uploaded
+        self._pending_receipts: list[RenderReceipt] = []
+        self._retry_paths: set[str] = set()
+
+    # ----- one batch ------------------------------------------------------------------------------
+
+    def load(self, article_ids: Iterable[str]) -> None:
+        """Read the current state of every article in the batch before rendering anything."""
+        for article_id in article_ids:
+            if article_id not in self.overlay.current:
+                self.overlay.current[article_id] = self.reader.get(article_id)
+
+    def apply(self, article_id: str, before: Article | None) -> list[str]:
+        """Render what one article's change touches. Returns the paths this change altered."""
+        self.load([article_id])
+        after = self.overlay.current[article_id]
+        changed: list[str] = []
+        live = after is not None and after.is_live
+        url = (after.url if after else None) or (before.url if before else None)
+        if live and after is not None:
+            changed += self._write(self._article_page(after))
+        elif url:
+            changed += self._delete(page_key(url))
+        for page in sorted(pages_for(before, after, self.site.tz)):
+            changed += self._write(self._render(page))
+        if after is not None and after.url is not None:
+            previous = self.receipts.get(article_id)
+            if previous is not None and previous.state is RenderState.FAILED:
+                self._retry_paths.update(previous.paths)
+            self._pending_receipts.append(
+                RenderReceipt(
+                    article_id=article_id,
+                    version=after.version,
+                    state=RenderState.LIVE if live else RenderState.REMOVED,
+                    rendered_at=self.clock(),
+                    paths=changed,
+                )
+            )
+        return changed
+
+    def rerender_article(self, article_id: str) -> list[str]:
+        """Re-render one live article page only (e.g. after a comment was approved)."""
+        self.load([article_id])
+        article = self.overlay.current[article_id]
+        if article is None or not article.is_live:
+            return []
+        return self._write(self._article_page(article))
+
+    def finish(self, *, ensure_static: bool = True) -> BatchResult:
+        """Write shared static objects, invalidate everything that changed in one request, record receipts."""
+        if ensure_static:
+            for obj in (pages.stylesheet(), pages.robots(self.site), pages.not_found_page(self.site)):
+                self._write(obj)
+        paths = set(self.result.changed_paths) | self._retry_paths
+        try:
+            self.result.invalidation_id = self.cdn.invalidate(paths)
+        except Exception as exc:
+            for receipt in self._pending_receipts:
+                self.receipts.record(
+                    receipt.model_copy(update={"state": RenderState.FAILED, "error": str(exc), "paths": sorted(paths)})
+                )
+            raise
+        for receipt in self._pending_receipts:
+            self.receipts.record(receipt)
+        logger.info(
+            "site updated",
+            written=len(self.result.written),
+            deleted=len(self.result.deleted),
+            unchanged=self.result.unchanged,
+            invalidation_id=self.result.invalidation_id,
+        )
+        return self.result
+
+    # ----- objects --------------------------------------------------------------------------------
+
+    def _write(self, obj: SiteObject) -> list[str]:
+        if obj.key in self._done:
+            return [obj.path] if self._done[obj.key] else []
+        uploaded = self.writer.put_if_changed(obj)
+        self._done[obj.key] = uploaded
+        if uploaded:
+            self.result.written.append(obj.path)
+            return [obj.path]
+        self.result.unchanged += 1
+        return []
+
+    def _delete(self, key: str) -> list[str]:
+        if key in self._done:
+            return []
+        removed = self.writer.delete(key)
+        self._done[key] = removed
+        if removed:
+            path = pages.key_to_path(key)
+            self.result.deleted.append(path)
+            return [path]
+        return []
+
+    def _article_page(self, article: Article) -> SiteObject:
+        extra = self.comments.extra_for(article) if self.comments else {}
+        return pages.article_page(self.site, article, **extra)
+
+    def _latest(self, limit: int, tag: str | None = None) -> list[Article]:
+        return self.overlay.apply(self.reader.latest(limit, tag), tag=tag, limit=limit)
+
+    def _between(self, start: dt.datetime, end: dt.datetime, tag: str | None = None) -> list[Article]:
+        return self.overlay.apply(self.reader.between(start, end, tag), tag=tag, start=start, end=end)
+
+    def _months(self, tag: str | None = None) -> list[tuple[int, int]]:
+        return self.overlay.months(self.reader.months(self.site.tz, tag), self.site, tag)
+
+    def _tag_name(self, tag: str, articles: list[Article]) -> str:
+        for article in articles:
+            for t in article.tags:
+                if t.slug == tag:
+                    return t.name
+        for article in self.overlay.current.values():
+            for t in article.tags if article else []:
+                if t.slug == tag:
+                    return t.name
+        return tag.replace("-", " ").title()
+
+    def _render(self, page: Page) -> SiteObject:
+        site = self.site
+        if page.kind == "home":
+            return pages.home_page(site, self._latest(pages.HOME_SIZE), self._months())
+        if page.kind == "archive_index":
+            return pages.archive_index(site, self._months())
+        if page.kind == "feed":
+            return pages.site_feed(site, self._latest(pages.FEED_SIZE))
+        if page.kind == "sitemap_index":
+            return pages.sitemap_index(site, self._months())
+        if page.kind == "news_sitemap":
+            now = self.clock()
+            recent = self._between(now - dt.timedelta(hours=pages.NEWS_SITEMAP_HOURS), now + dt.timedelta(minutes=5))
+            return pages.news_sitemap(site, recent)
+        if page.kind in {"month", "sitemap_shard"}:
+            start, end = month_bounds(page.year, page.month, site.tz)
+            items = self._between(start, end)
+            if page.kind == "month":
+                return pages.month_page(site, page.year, page.month, items)
+            return pages.sitemap_shard(site, page.year, page.month, items)
+        if page.kind in {"tag", "tag_feed"}:
+            latest = self._latest(pages.TAG_PAGE_SIZE, page.tag)
+            name = self._tag_name(page.tag, latest)
+            if page.kind == "tag":
+                return pages.tag_page(site, page.tag, name, latest, self._months(page.tag))
+            return pages.tag_feed(site, page.tag, name, latest)
+        if page.kind == "tag_month":
+            start, end = month_bounds(page.year, page.month, site.tz)
+            items = self._between(start, end, page.tag)
+            return pages.tag_month_page(site, page.tag, self._tag_name(page.tag, items), page.year, page.month, items)
+        raise ValueError(f"unknown page kind {page.kind!r}")
+
+    def render_page(self, page: Page) -> list[str]:
+        """Render one listing page (used by full rebuilds)."""
+        return self._write(self._render(page))

@@ -1,0 +1,73 @@
+"""Wiring for the renderer function: settings → adapters → publisher, and the stream batch handler."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+
+from newsdesk.config import RendererSettings, renderer_settings
+from newsdesk.domain.models import Article
+from newsdesk.render.pages import SiteConfig
+from newsdesk.render.publisher import SitePublisher
+from newsdesk.store.cdn import Cdn
+from newsdesk.store.published import PublishedArticles
+from newsdesk.store.receipts import ReceiptStore
+from newsdesk.store.records import ARTICLE_SK, ENTITY_ARTICLE, item_to_article
+from newsdesk.store.site_bucket import SiteBucket
+
+logger = Logger(child=True)
+
+
+def site_config(settings: RendererSettings) -> SiteConfig:
+    return SiteConfig(
+        name=settings.site_name, url=settings.site_url, tz=settings.tz, language=settings.site_language
+    )
+
+
+def build_publisher(settings: RendererSettings | None = None, **overrides: Any) -> SitePublisher:
+    settings = settings or renderer_settings()
+    reader = overrides.pop("reader", None) or PublishedArticles(settings.table_name)
+    return SitePublisher(
+        site_config(settings),
+        reader,
+        overrides.pop("writer", None) or SiteBucket(settings.site_bucket),
+        overrides.pop("cdn", None) or Cdn(settings.distribution_id),
+        overrides.pop("receipts", None) or ReceiptStore(settings.table_name),
+        **overrides,
+    )
+
+
+def _article_id(raw: dict[str, Any]) -> str | None:
+    keys = raw.get("dynamodb", {}).get("Keys", {})
+    pk, sk = keys.get("PK", {}).get("S", ""), keys.get("SK", {}).get("S", "")
+    if sk != ARTICLE_SK or not pk.startswith("ARTICLE#"):
+        return None
+    return pk.removeprefix("ARTICLE#")
+
+
+def _before(raw: dict[str, Any]) -> Article | None:
+    old = raw.get("dynamodb", {}).get("OldImage")
+    if not old or old.get("entity", {}).get("S") != ENTITY_ARTICLE:
+        return None
+    return item_to_article(old)
+
+
+def handle_stream_batch(event: dict[str, Any], context: Any, publisher: SitePublisher) -> dict[str, Any]:
+    """Render what the batch's article changes touch; report records that failed so they are retried."""
+    records = event.get("Records", [])
+    publisher.load(i for r in records if (i := _article_id(r)))
+
+    def handle(record: DynamoDBRecord) -> None:
+        article_id = _article_id(record.raw_event)
+        if article_id is None:
+            return
+        changed = publisher.apply(article_id, _before(record.raw_event))
+        logger.info("article rendered", article_id=article_id, event=record.event_name, changed=changed)
+
+    processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+    response = process_partial_response(event=event, record_handler=handle, processor=processor, context=context)
+    publisher.finish()
+    return response

@@ -1,0 +1,81 @@
+"""Render receipts: one item per article (``ARTICLE#{id}`` / ``RENDER``), never moving backwards."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from newsdesk.domain.models import RenderReceipt, RenderState
+from newsdesk.store.attributes import Item, from_item, to_item
+from newsdesk.store.records import RENDER_SK, article_pk
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+
+def receipt_to_item(receipt: RenderReceipt) -> Item:
+    return to_item(
+        {
+            "PK": article_pk(receipt.article_id),
+            "SK": RENDER_SK,
+            "entity": "render",
+            "article_id": receipt.article_id,
+            "version": receipt.version,
+            "state": receipt.state.value,
+            "rendered_at": receipt.rendered_at.astimezone(dt.UTC).isoformat(),
+            "paths": receipt.paths,
+            "error": receipt.error,
+        }
+    )
+
+
+def item_to_receipt(item: Item) -> RenderReceipt:
+    data = from_item(item)
+    return RenderReceipt(
+        article_id=data["article_id"],
+        version=data["version"],
+        state=RenderState(data["state"]),
+        rendered_at=dt.datetime.fromisoformat(data["rendered_at"]),
+        paths=data.get("paths", []),
+        error=data.get("error"),
+    )
+
+
+class ReceiptStore:
+    def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
+        self.table_name = table_name
+        self._client = client
+
+    @property
+    def client(self) -> DynamoDBClient:
+        if self._client is None:
+            import boto3
+
+            self._client = boto3.client("dynamodb")
+        return self._client
+
+    def get(self, article_id: str) -> RenderReceipt | None:
+        response = self.client.get_item(
+            TableName=self.table_name,
+            Key={"PK": {"S": article_pk(article_id)}, "SK": {"S": RENDER_SK}},
+            ConsistentRead=True,
+        )
+        return item_to_receipt(response["Item"]) if "Item" in response else None
+
+    def record(self, receipt: RenderReceipt) -> bool:
+        """Store the receipt unless a newer version's receipt is already there. True if stored."""
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.put_item(
+                TableName=self.table_name,
+                Item=receipt_to_item(receipt),
+                ConditionExpression="attribute_not_exists(PK) OR #v <= :v",
+                ExpressionAttributeNames={"#v": "version"},
+                ExpressionAttributeValues={":v": {"N": str(receipt.version)}},
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
