@@ -90,3 +90,18 @@ class RendererSettings(SiteSettings):
 @cache
 def renderer_settings() -> RendererSettings:
     return RendererSettings.from_env()
+
+
+class RebuildSettings(_Settings):
+    table_name: str = Field(min_length=3, max_length=255)
+    rebuild_queue_url: str = Field(pattern=r"^https?://")
+    site_timezone: TimeZoneName
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.site_timezone)
+
+
+@cache
+def rebuild_settings() -> RebuildSettings:
+    return RebuildSettings.from_env()

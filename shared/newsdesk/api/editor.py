@@ -21,6 +21,7 @@ from newsdesk.api.models import (
     ArticlePatch,
     Health,
     article_out,
+    render_out,
 )
 from newsdesk.api.problems import problem_responses
 from newsdesk.config import editor_api_settings
@@ -134,8 +135,8 @@ def list_articles(
     },
 )
 def get_article(article_id: ArticleIdParam) -> Response[ArticleOut]:
-    article = service.get_article(get_store(), article_id)
-    return _article_response(HTTPStatus.OK, article_out(article))
+    article, receipt = service.get_article_with_receipt(get_store(), article_id)
+    return _article_response(HTTPStatus.OK, article_out(article, render_out(article, receipt)))
 
 
 @app.patch(

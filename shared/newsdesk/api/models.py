@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from newsdesk.domain.models import Article, ArticleStatus
+from newsdesk.domain.models import Article, ArticleStatus, RenderReceipt
 from newsdesk.domain.types import (
     MAX_AUTHORS,
     MAX_TAGS,
@@ -78,7 +78,10 @@ class ImageOut(BaseModel):
 class RenderOut(BaseModel):
     """What publishing did: whether the public pages show the current version yet."""
 
-    state: Literal["pending", "live", "removed", "failed"]
+    state: Literal["not_public", "pending", "live", "removed", "failed"] = Field(
+        description="not_public: never published; pending: the pages do not show this version yet; "
+        "live / removed: the pages show it / no longer show it; failed: the last render failed and is retried."
+    )
     version: int | None = Field(default=None, description="Article version the pages were rendered from.")
     rendered_at: dt.datetime | None = None
     paths: list[str] = Field(default_factory=list, description="Public paths written or removed.")
@@ -137,4 +140,22 @@ def article_out(article: Article, render: RenderOut | None = None) -> ArticleOut
         version=article.version,
         url=article.url,
         render=render,
+    )
+
+
+def render_out(article: Article, receipt: RenderReceipt | None) -> RenderOut:
+    """The render state of the article's current version, from its last receipt."""
+    if receipt is None:
+        state = "pending" if article.url is not None else "not_public"
+        return RenderOut(state=state)
+    current = receipt.version >= article.version
+    state = receipt.state.value if current or receipt.state.value == "failed" else "pending"
+    if not current and article.url is None:
+        state = "not_public"
+    return RenderOut(
+        state=state,  # type: ignore[arg-type]
+        version=receipt.version,
+        rendered_at=receipt.rendered_at,
+        paths=receipt.paths,
+        error=receipt.error,
     )

@@ -169,14 +169,15 @@ class SitePublisher:
             return []
         return self._write(self._article_page(article))
 
-    def finish(self, *, ensure_static: bool = True) -> BatchResult:
+    def finish(self, *, ensure_static: bool = True, invalidate: bool = True) -> BatchResult:
         """Write shared static objects, invalidate everything that changed in one request, record receipts."""
         if ensure_static:
             for obj in (pages.stylesheet(), pages.robots(self.site), pages.not_found_page(self.site)):
                 self._write(obj)
         paths = set(self.result.changed_paths) | self._retry_paths
         try:
-            self.result.invalidation_id = self.cdn.invalidate(paths)
+            if invalidate:
+                self.result.invalidation_id = self.cdn.invalidate(paths)
         except Exception as exc:
             for receipt in self._pending_receipts:
                 self.receipts.record(

@@ -7,11 +7,13 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from newsdesk.config import RendererSettings, renderer_settings
+from newsdesk.config import RebuildSettings, RendererSettings, rebuild_settings, renderer_settings
 from newsdesk.domain.models import Article
 from newsdesk.render.pages import SiteConfig
 from newsdesk.render.publisher import SitePublisher
+from newsdesk.render.rebuild import Chunk, RebuildStatus, RebuildTracker, run_chunk, start_rebuild
 from newsdesk.store.cdn import Cdn
 from newsdesk.store.published import PublishedArticles
 from newsdesk.store.receipts import ReceiptStore
@@ -71,3 +73,32 @@ def handle_stream_batch(event: dict[str, Any], context: Any, publisher: SitePubl
     response = process_partial_response(event=event, record_handler=handle, processor=processor, context=context)
     publisher.finish()
     return response
+
+
+def start_full_rebuild(settings: RebuildSettings | None = None) -> RebuildStatus:
+    import boto3
+
+    settings = settings or rebuild_settings()
+    status = start_rebuild(
+        boto3.client("dynamodb"),
+        boto3.client("sqs"),
+        table_name=settings.table_name,
+        queue_url=settings.rebuild_queue_url,
+        tz=settings.tz,
+    )
+    logger.info("rebuild started", rebuild_id=status.rebuild_id, chunks=status.total)
+    return status
+
+
+def handle_rebuild_batch(event: dict[str, Any], context: Any, settings: RendererSettings | None = None) -> dict[str, Any]:
+    settings = settings or renderer_settings()
+    tracker = RebuildTracker(settings.table_name)
+    cdn = Cdn(settings.distribution_id)
+
+    def handle(record: SQSRecord) -> None:
+        chunk = Chunk.from_message(record.body)
+        status = run_chunk(chunk, build_publisher(settings, cdn=cdn), tracker, cdn)
+        logger.info("rebuild chunk done", rebuild_id=chunk.rebuild_id, chunk=chunk.number, done=status.done, total=status.total)
+
+    processor = BatchProcessor(event_type=EventType.SQS)
+    return process_partial_response(event=event, record_handler=handle, processor=processor, context=context)

@@ -11,13 +11,14 @@ from ulid import ULID
 
 from newsdesk.domain import models
 from newsdesk.domain.errors import ArticleNotFound, InvalidArticle, VersionConflict
-from newsdesk.domain.models import Article, ArticleStatus, Image
+from newsdesk.domain.models import Article, ArticleStatus, Image, RenderReceipt
 from newsdesk.domain.types import utc_now
 from newsdesk.store.articles import Page
 
 
 class ArticleRepository(Protocol):
     def get(self, article_id: str) -> Article | None: ...
+    def get_with_receipt(self, article_id: str) -> tuple[Article | None, RenderReceipt | None]: ...
     def create(self, article: Article) -> None: ...
     def save(self, article: Article, previous: Article) -> None: ...
     def delete(self, article: Article) -> None: ...
@@ -77,6 +78,13 @@ def create_article(
 
 def get_article(repo: ArticleRepository, article_id: str) -> Article:
     return _load(repo, article_id)
+
+
+def get_article_with_receipt(repo: ArticleRepository, article_id: str) -> tuple[Article, RenderReceipt | None]:
+    article, receipt = repo.get_with_receipt(article_id)
+    if article is None:
+        raise ArticleNotFound(article_id)
+    return article, receipt
 
 
 _REQUIRED = {"headline", "body"}

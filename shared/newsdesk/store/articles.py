@@ -6,15 +6,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from newsdesk.domain.errors import ArticleNotFound, SlugTaken, VersionConflict
-from newsdesk.domain.models import Article, ArticleStatus
+from newsdesk.domain.models import Article, ArticleStatus, RenderReceipt
 from newsdesk.store.attributes import Item
 from newsdesk.store.cursor import decode_cursor, encode_cursor
+from newsdesk.store.receipts import item_to_receipt
 from newsdesk.store.records import (
     ALL_ARTICLES,
     ARTICLE_SK,
     ENTITY_TAG,
     INDEXES,
     PUBLISHED,
+    RENDER_SK,
     article_key,
     article_pk,
     article_to_item,
@@ -65,6 +67,18 @@ class ArticleStore:
         )
         item = response.get("Item")
         return item_to_article(item) if item else None
+
+    def get_with_receipt(self, article_id: str) -> tuple[Article | None, RenderReceipt | None]:
+        """The article and its render receipt, in one strongly consistent Query of its partition."""
+        article: Article | None = None
+        receipt: RenderReceipt | None = None
+        for item in self.get_partition(article_id):
+            sk = item["SK"]["S"]
+            if sk == ARTICLE_SK:
+                article = item_to_article(item)
+            elif sk == RENDER_SK:
+                receipt = item_to_receipt(item)
+        return article, receipt
 
     def get_partition(self, article_id: str) -> list[Item]:
         """The article item and its companions (tags, render receipt), strongly consistent."""
@@ -295,5 +309,3 @@ def _creating(actions: list[dict[str, Any]], index: int) -> bool:
     put = actions[index].get("Put")
     return bool(put) and put.get("ConditionExpression") == "attribute_not_exists(PK)"
 
-
-__all__ = ["ENTITY_TAG", "ArticleStore", "Page", "slug_pk"]
