@@ -9,8 +9,8 @@ from typing import Annotated
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.event_handler.openapi.models import Server
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from pydantic import Field
 
 from newsdesk.api.http import NewsdeskResolver, json_response
@@ -173,7 +173,9 @@ def patch_article(
     },
 )
 def delete_article(article_id: ArticleIdParam, if_match: IfMatch = None) -> Response[None]:
-    service.delete_article(get_store(), article_id, expected_version=_expected_version(if_match, required=False))
+    service.delete_article(
+        get_store(), article_id, expected_version=_expected_version(if_match, required=False)
+    )
     logger.info("article deleted", article_id=article_id)
     return Response(status_code=HTTPStatus.NO_CONTENT, body=None)
 
@@ -219,9 +221,7 @@ def unpublish_article(article_id: ArticleIdParam, if_match: IfMatch = None) -> R
 
 @app.get("/api/openapi.json", summary="This API's OpenAPI document", tags=["meta"], include_in_schema=False)
 def openapi_document() -> Response[str]:
-    return Response(
-        status_code=HTTPStatus.OK, content_type="application/json", body=openapi_json()
-    )
+    return Response(status_code=HTTPStatus.OK, content_type="application/json", body=openapi_json())
 
 
 @cache

@@ -7,7 +7,7 @@ responses themselves.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
@@ -17,7 +17,14 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError, ServiceError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
-from newsdesk.api.problems import PROBLEM_JSON, FieldError, Problem, problem, problem_body, raw_problem_response
+from newsdesk.api.problems import (
+    PROBLEM_JSON,
+    FieldError,
+    Problem,
+    problem,
+    problem_body,
+    raw_problem_response,
+)
 from newsdesk.domain.errors import (
     ArticleNotFound,
     DomainError,
@@ -59,7 +66,9 @@ def _groups(claims: dict[str, Any]) -> set[str]:
 
 
 def problem_response(doc: Problem, headers: dict[str, str] | None = None) -> Response:
-    return Response(status_code=doc.status, content_type=PROBLEM_JSON, body=problem_body(doc), headers=headers)
+    return Response(
+        status_code=doc.status, content_type=PROBLEM_JSON, body=problem_body(doc), headers=headers
+    )
 
 
 def _field_name(loc: Iterable[Any]) -> tuple[str, str]:
@@ -90,12 +99,10 @@ class NewsdeskResolver(APIGatewayRestResolver):
 
     # ----- route bookkeeping (for 405 and the public list) ----------------------------------------
 
-    def route(self, rule: str, method: Any, *args: Any, public: bool = False, **kwargs: Any) -> Any:  # type: ignore[override]
+    def route(self, rule: str, method: Any, *args: Any, **kwargs: Any) -> Any:
         methods = [method] if isinstance(method, str) else list(method)
         for m in methods:
             self._templates.setdefault(rule, set()).add(m.upper())
-            if public:
-                self._public.append((m.upper(), self._template_regex(rule)))
         return super().route(rule, method, *args, **kwargs)
 
     def public(self, method: str, rule: str) -> None:
@@ -103,7 +110,9 @@ class NewsdeskResolver(APIGatewayRestResolver):
 
     @staticmethod
     def _template_regex(rule: str) -> re.Pattern[str]:
-        return re.compile("^" + _PARAM.sub(r"[^/]+", re.escape(rule).replace(r"\<", "<").replace(r"\>", ">")) + "/?$")
+        return re.compile(
+            "^" + _PARAM.sub(r"[^/]+", re.escape(rule).replace(r"\<", "<").replace(r"\>", ">")) + "/?$"
+        )
 
     def allowed_methods(self, path: str) -> set[str]:
         found: set[str] = set()
@@ -117,7 +126,7 @@ class NewsdeskResolver(APIGatewayRestResolver):
 
     # ----- entry ----------------------------------------------------------------------------------
 
-    def resolve(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+    def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
         body = event.get("body") or ""
         if self.max_request_bytes is not None and len(body) > self.max_request_bytes * (
             4 / 3 if event.get("isBase64Encoded") else 1
@@ -134,7 +143,7 @@ class NewsdeskResolver(APIGatewayRestResolver):
                 return refusal
         return super().resolve(event, context)
 
-    def _authorize(self, event: dict[str, Any]) -> dict[str, Any] | None:
+    def _authorize(self, event: Mapping[str, Any]) -> dict[str, Any] | None:
         claims = ((event.get("requestContext") or {}).get("authorizer") or {}).get("claims") or {}
         if not claims.get("sub"):
             return raw_problem_response(
@@ -143,7 +152,9 @@ class NewsdeskResolver(APIGatewayRestResolver):
                 headers={"WWW-Authenticate": 'Bearer realm="newsdesk"'},
             )
         if EDITORS_GROUP not in _groups(claims):
-            return raw_problem_response(HTTPStatus.FORBIDDEN, "Only members of the editors group may do this.")
+            return raw_problem_response(
+                HTTPStatus.FORBIDDEN, "Only members of the editors group may do this."
+            )
         return None
 
     def current_editor(self) -> Editor:
@@ -157,7 +168,9 @@ class NewsdeskResolver(APIGatewayRestResolver):
         allowed = self.allowed_methods(path)
         if allowed:
             return problem_response(
-                problem(HTTPStatus.METHOD_NOT_ALLOWED, f"{self.current_event.http_method} is not allowed here."),
+                problem(
+                    HTTPStatus.METHOD_NOT_ALLOWED, f"{self.current_event.http_method} is not allowed here."
+                ),
                 headers={"Allow": ", ".join(sorted(allowed))},
             )
         return problem_response(problem(HTTPStatus.NOT_FOUND, f"There is nothing at {path}."))
@@ -170,17 +183,28 @@ class NewsdeskResolver(APIGatewayRestResolver):
             errors = exc.errors()
             if any(err.get("type") == "json_invalid" for err in errors):
                 return problem_response(
-                    problem(HTTPStatus.BAD_REQUEST, "The request body is not valid JSON.",
-                            type_="urn:newsdesk:problem:malformed-json", title="Malformed JSON")
+                    problem(
+                        HTTPStatus.BAD_REQUEST,
+                        "The request body is not valid JSON.",
+                        type_="urn:newsdesk:problem:malformed-json",
+                        title="Malformed JSON",
+                    )
                 )
             fields = []
             for err in errors:
                 location, name = _field_name(err.get("loc", ()))
-                fields.append(FieldError(field=name, location=location, message=str(err.get("msg", "is invalid"))))
+                fields.append(
+                    FieldError(field=name, location=location, message=str(err.get("msg", "is invalid")))
+                )
             detail = "; ".join(f"{f.field}: {f.message}" for f in fields)
             return problem_response(
-                problem(HTTPStatus.UNPROCESSABLE_ENTITY, detail, type_="urn:newsdesk:problem:validation",
-                        title="The request is not valid", errors=fields)
+                problem(
+                    HTTPStatus.UNPROCESSABLE_ENTITY,
+                    detail,
+                    type_="urn:newsdesk:problem:validation",
+                    title="The request is not valid",
+                    errors=fields,
+                )
             )
 
         @app.exception_handler(DomainError)
@@ -190,20 +214,26 @@ class NewsdeskResolver(APIGatewayRestResolver):
         @app.exception_handler(InvalidCursor)
         def _cursor(exc: InvalidCursor) -> Response:
             return problem_response(
-                problem(HTTPStatus.BAD_REQUEST, str(exc), type_="urn:newsdesk:problem:validation",
-                        title="The request is not valid",
-                        errors=[FieldError(field="cursor", location="query", message=str(exc))])
+                problem(
+                    HTTPStatus.BAD_REQUEST,
+                    str(exc),
+                    type_="urn:newsdesk:problem:validation",
+                    title="The request is not valid",
+                    errors=[FieldError(field="cursor", location="query", message=str(exc))],
+                )
             )
 
         @app.exception_handler(ServiceError)
         def _service(exc: ServiceError) -> Response:
-            return problem_response(problem(exc.status_code, exc.msg))
+            return problem_response(problem(exc.status_code, str(exc.msg)))
 
         @app.exception_handler(Exception)
         def _unexpected(exc: Exception) -> Response:
             logger.exception("unhandled error", error_type=type(exc).__name__)
             return problem_response(
-                problem(HTTPStatus.INTERNAL_SERVER_ERROR, "Something went wrong on our side; it has been logged.")
+                problem(
+                    HTTPStatus.INTERNAL_SERVER_ERROR, "Something went wrong on our side; it has been logged."
+                )
             )
 
 
@@ -211,19 +241,33 @@ def _domain_problem(exc: DomainError) -> Problem:
     if isinstance(exc, ArticleNotFound):
         return problem(HTTPStatus.NOT_FOUND, exc.detail, type_="urn:newsdesk:problem:not-found")
     if isinstance(exc, VersionConflict):
-        return problem(HTTPStatus.PRECONDITION_FAILED, exc.detail, type_="urn:newsdesk:problem:stale-version",
-                       title="The article has changed")
+        return problem(
+            HTTPStatus.PRECONDITION_FAILED,
+            exc.detail,
+            type_="urn:newsdesk:problem:stale-version",
+            title="The article has changed",
+        )
     if isinstance(exc, PreconditionRequired):
-        return problem(HTTPStatus.PRECONDITION_REQUIRED, exc.detail, type_="urn:newsdesk:problem:if-match-required")
+        return problem(
+            HTTPStatus.PRECONDITION_REQUIRED, exc.detail, type_="urn:newsdesk:problem:if-match-required"
+        )
     if isinstance(exc, SlugTaken):
-        return problem(HTTPStatus.CONFLICT, exc.detail, type_="urn:newsdesk:problem:slug-taken",
-                       errors=[FieldError(field="slug", location="body", message=exc.detail)])
+        return problem(
+            HTTPStatus.CONFLICT,
+            exc.detail,
+            type_="urn:newsdesk:problem:slug-taken",
+            errors=[FieldError(field="slug", location="body", message=exc.detail)],
+        )
     if isinstance(exc, InvalidTransition):
         return problem(HTTPStatus.CONFLICT, exc.detail, type_="urn:newsdesk:problem:invalid-state")
     if isinstance(exc, InvalidArticle):
-        return problem(HTTPStatus.UNPROCESSABLE_ENTITY, exc.detail, type_="urn:newsdesk:problem:validation",
-                       title="The request is not valid",
-                       errors=[FieldError(field=exc.field, location="body", message=exc.detail)])
+        return problem(
+            HTTPStatus.UNPROCESSABLE_ENTITY,
+            exc.detail,
+            type_="urn:newsdesk:problem:validation",
+            title="The request is not valid",
+            errors=[FieldError(field=exc.field, location="body", message=exc.detail)],
+        )
     return problem(HTTPStatus.BAD_REQUEST, exc.detail)
 
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from newsdesk.domain.models import Article, ArticleStatus, RenderReceipt
+from newsdesk.domain.models import Article, ArticleStatus, RenderReceipt, RenderState
 from newsdesk.domain.types import (
     MAX_AUTHORS,
     MAX_TAGS,
@@ -21,12 +21,16 @@ from newsdesk.domain.types import (
     TagName,
 )
 
+RenderStateName = Literal["not_public", "pending", "live", "removed", "failed"]
+
 
 class ImageIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     url: HttpUrlText = Field(description="Absolute http(s) URL of the image.")
-    alt: str = Field(min_length=1, max_length=300, description="Text alternative, required for accessibility.")
+    alt: str = Field(
+        min_length=1, max_length=300, description="Text alternative, required for accessibility."
+    )
     caption: str | None = Field(default=None, max_length=600)
 
 
@@ -54,7 +58,9 @@ class ArticlePatch(BaseModel):
 
     headline: Headline | None = None
     body: Body | None = None
-    slug: Slug | None = Field(default=None, description="Editable while the article has never been published.")
+    slug: Slug | None = Field(
+        default=None, description="Editable while the article has never been published."
+    )
     summary: Summary | None = None
     authors: list[PersonName] | None = Field(default=None, max_length=MAX_AUTHORS)
     source: ShortText | None = None
@@ -78,9 +84,10 @@ class ImageOut(BaseModel):
 class RenderOut(BaseModel):
     """What publishing did: whether the public pages show the current version yet."""
 
-    state: Literal["not_public", "pending", "live", "removed", "failed"] = Field(
+    state: RenderStateName = Field(
         description="not_public: never published; pending: the pages do not show this version yet; "
-        "live / removed: the pages show it / no longer show it; failed: the last render failed and is retried."
+        "live / removed: the pages show it / no longer show it; "
+        "failed: the last render failed and is being retried."
     )
     version: int | None = Field(default=None, description="Article version the pages were rendered from.")
     rendered_at: dt.datetime | None = None
@@ -113,7 +120,9 @@ class ArticleOut(BaseModel):
 
 class ArticleList(BaseModel):
     items: list[ArticleOut]
-    next_cursor: str | None = Field(description="Pass as `cursor` to get the next page; null on the last page.")
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` to get the next page; null on the last page."
+    )
 
 
 class Health(BaseModel):
@@ -145,15 +154,16 @@ def article_out(article: Article, render: RenderOut | None = None) -> ArticleOut
 
 def render_out(article: Article, receipt: RenderReceipt | None) -> RenderOut:
     """The render state of the article's current version, from its last receipt."""
+    state: RenderStateName
     if receipt is None:
         state = "pending" if article.url is not None else "not_public"
         return RenderOut(state=state)
-    current = receipt.version >= article.version
-    state = receipt.state.value if current or receipt.state.value == "failed" else "pending"
-    if not current and article.url is None:
-        state = "not_public"
+    if receipt.version >= article.version or receipt.state is RenderState.FAILED:
+        state = receipt.state.value
+    else:
+        state = "pending"
     return RenderOut(
-        state=state,  # type: ignore[arg-type]
+        state=state,
         version=receipt.version,
         rendered_at=receipt.rendered_at,
         paths=receipt.paths,

@@ -25,8 +25,14 @@ class Problem(BaseModel):
     errors: list[FieldError] | None = Field(default=None, description="For validation problems.")
 
 
-def problem(status: int, detail: str | None = None, *, type_: str = "about:blank", title: str | None = None,
-            errors: list[FieldError] | None = None) -> Problem:
+def problem(
+    status: int,
+    detail: str | None = None,
+    *,
+    type_: str = "about:blank",
+    title: str | None = None,
+    errors: list[FieldError] | None = None,
+) -> Problem:
     return Problem(
         type=type_, title=title or HTTPStatus(status).phrase, status=status, detail=detail, errors=errors
     )

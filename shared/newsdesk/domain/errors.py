@@ -21,8 +21,10 @@ class VersionConflict(DomainError):
     """The caller's version is not the stored one (a concurrent edit won)."""
 
     def __init__(self, article_id: str, expected: int | None = None) -> None:
-        detail = f"Article {article_id!r} has changed since version {expected}." if expected else (
-            f"Article {article_id!r} was changed by someone else; fetch it and try again."
+        detail = (
+            f"Article {article_id!r} has changed since version {expected}."
+            if expected
+            else (f"Article {article_id!r} was changed by someone else; fetch it and try again.")
         )
         super().__init__(detail)
         self.article_id = article_id

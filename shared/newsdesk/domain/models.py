@@ -139,9 +139,7 @@ def unpublish(article: Article, now: dt.datetime) -> Article:
 
 def ensure_deletable(article: Article) -> None:
     if article.status is ArticleStatus.PUBLISHED:
-        raise InvalidTransition(
-            f"Article {article.id!r} is published; unpublish it before deleting it."
-        )
+        raise InvalidTransition(f"Article {article.id!r} is published; unpublish it before deleting it.")
 
 
 class RenderState(StrEnum):

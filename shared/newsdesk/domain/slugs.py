@@ -26,7 +26,7 @@ _SPECIAL = str.maketrans(
         "Þ": "Th",
         "ł": "l",
         "Ł": "L",
-        "ı": "i",
+        "\u0131": "i",  # dotless i
         "&": " and ",
         "@": " at ",
         "%": " percent ",

@@ -36,13 +36,17 @@ Headline = Annotated[
 Summary = Annotated[str, StringConstraints(strip_whitespace=True, max_length=600)]
 Body = Annotated[str, StringConstraints(min_length=1), AfterValidator(_body_size)]
 PersonName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), AfterValidator(_no_control_chars)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    AfterValidator(_no_control_chars),
 ]
 ShortText = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=100), AfterValidator(_no_control_chars)
 ]
 TagName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), AfterValidator(_no_control_chars)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=60),
+    AfterValidator(_no_control_chars),
 ]
 HttpUrlText = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=2048, pattern=r"^https?://[^\s/$.?#][^\s]*$")

@@ -167,7 +167,7 @@ def _json_ld(data: dict[str, Any]) -> Markup:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     # Keep the JSON inert inside <script>: no "</script>", no HTML comment openers.
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Markup(text)  # noqa: S704 - escaped for a script element just above
+    return Markup(text)
 
 
 def _teaser(article: Article, site: SiteConfig) -> dict[str, Any]:
@@ -234,9 +234,7 @@ def _article_view(article: Article, site: SiteConfig) -> dict[str, Any]:
 
 
 def _months_view(months: list[tuple[int, int]], tag: str | None = None) -> list[dict[str, str]]:
-    return [
-        {"path": month_path(y, m, tag), "label": dt.date(y, m, 1).strftime("%B %Y")} for y, m in months
-    ]
+    return [{"path": month_path(y, m, tag), "label": dt.date(y, m, 1).strftime("%B %Y")} for y, m in months]
 
 
 # ----- pages ---------------------------------------------------------------------------------------
@@ -275,9 +273,7 @@ def home_page(site: SiteConfig, latest: list[Article], months: list[tuple[int, i
 
 
 def archive_index(site: SiteConfig, months: list[tuple[int, int]]) -> SiteObject:
-    return _listing(
-        site, "/archive/", heading="Archive", teasers=[], empty="", months=_months_view(months)
-    )
+    return _listing(site, "/archive/", heading="Archive", teasers=[], empty="", months=_months_view(months))
 
 
 def month_page(site: SiteConfig, year: int, month: int, items: list[Article]) -> SiteObject:
@@ -357,7 +353,10 @@ def site_feed(site: SiteConfig, latest: list[Article]) -> SiteObject:
 
 def tag_feed(site: SiteConfig, tag: str, name: str, latest: list[Article]) -> SiteObject:
     return feed(
-        site, latest[:TAG_FEED_SIZE], title=f"{site.name}: {name}", link_path=tag_path(tag),
+        site,
+        latest[:TAG_FEED_SIZE],
+        title=f"{site.name}: {name}",
+        link_path=tag_path(tag),
         self_path=tag_feed_path(tag),
     )
 
@@ -368,9 +367,7 @@ def _w3c(moment: dt.datetime) -> str:
 
 def sitemap_shard(site: SiteConfig, year: int, month: int, items: list[Article]) -> SiteObject:
     urls = [{"loc": site.url + a.url, "lastmod": _w3c(a.updated_at)} for a in items if a.url]
-    return SiteObject(
-        shard_path(year, month).lstrip("/"), _render("sitemap.xml", urls=urls), XML, CACHE_FEED
-    )
+    return SiteObject(shard_path(year, month).lstrip("/"), _render("sitemap.xml", urls=urls), XML, CACHE_FEED)
 
 
 def sitemap_index(site: SiteConfig, months: list[tuple[int, int]]) -> SiteObject:

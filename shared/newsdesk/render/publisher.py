@@ -77,12 +77,18 @@ class Overlay:
         ordered = sorted(merged.values(), key=lambda a: (a.published_at or a.updated_at, a.id), reverse=True)
         return ordered[:limit] if limit is not None else ordered
 
-    def months(self, months: list[tuple[int, int]], site: SiteConfig, tag: str | None) -> list[tuple[int, int]]:
+    def months(
+        self, months: list[tuple[int, int]], site: SiteConfig, tag: str | None
+    ) -> list[tuple[int, int]]:
         found = set(months)
         for article in self.current.values():
-            if article is not None and article.is_live and article.published_at is not None:
-                if tag is None or tag in {t.slug for t in article.tags}:
-                    found.add(pages.month_of(article.published_at, site.tz))
+            if (
+                article is not None
+                and article.is_live
+                and article.published_at is not None
+                and (tag is None or tag in {t.slug for t in article.tags})
+            ):
+                found.add(pages.month_of(article.published_at, site.tz))
         return sorted(found, reverse=True)
 
 
@@ -181,7 +187,9 @@ class SitePublisher:
         except Exception as exc:
             for receipt in self._pending_receipts:
                 self.receipts.record(
-                    receipt.model_copy(update={"state": RenderState.FAILED, "error": str(exc), "paths": sorted(paths)})
+                    receipt.model_copy(
+                        update={"state": RenderState.FAILED, "error": str(exc), "paths": sorted(paths)}
+                    )
                 )
             raise
         for receipt in self._pending_receipts:
@@ -237,8 +245,8 @@ class SitePublisher:
             for t in article.tags:
                 if t.slug == tag:
                     return t.name
-        for article in self.overlay.current.values():
-            for t in article.tags if article else []:
+        for current in self.overlay.current.values():
+            for t in current.tags if current else []:
                 if t.slug == tag:
                     return t.name
         return tag.replace("-", " ").title()
@@ -255,7 +263,9 @@ class SitePublisher:
             return pages.sitemap_index(site, self._months())
         if page.kind == "news_sitemap":
             now = self.clock()
-            recent = self._between(now - dt.timedelta(hours=pages.NEWS_SITEMAP_HOURS), now + dt.timedelta(minutes=5))
+            recent = self._between(
+                now - dt.timedelta(hours=pages.NEWS_SITEMAP_HOURS), now + dt.timedelta(minutes=5)
+            )
             return pages.news_sitemap(site, recent)
         if page.kind in {"month", "sitemap_shard"}:
             start, end = month_bounds(page.year, page.month, site.tz)
@@ -272,7 +282,9 @@ class SitePublisher:
         if page.kind == "tag_month":
             start, end = month_bounds(page.year, page.month, site.tz)
             items = self._between(start, end, page.tag)
-            return pages.tag_month_page(site, page.tag, self._tag_name(page.tag, items), page.year, page.month, items)
+            return pages.tag_month_page(
+                site, page.tag, self._tag_name(page.tag, items), page.year, page.month, items
+            )
         raise ValueError(f"unknown page kind {page.kind!r}")
 
     def render_page(self, page: Page) -> list[str]:

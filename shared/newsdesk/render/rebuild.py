@@ -81,7 +81,10 @@ def _batched(items: list[Any], size: int) -> Iterator[list[Any]]:
 
 
 class RebuildTracker:
-    """The ``REBUILD#{id}`` item: how many chunks there are and which are done (a set, so redelivery is harmless)."""
+    """The ``REBUILD#{id}`` item: how many chunks there are and which are done.
+
+    Done chunks are a number set, so a redelivered chunk is not counted twice.
+    """
 
     def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
         self.table_name = table_name
@@ -139,7 +142,9 @@ class RebuildTracker:
         return True
 
     def status(self, rebuild_id: str) -> RebuildStatus | None:
-        response = self.client.get_item(TableName=self.table_name, Key=self._key(rebuild_id), ConsistentRead=True)
+        response = self.client.get_item(
+            TableName=self.table_name, Key=self._key(rebuild_id), ConsistentRead=True
+        )
         return self._status(rebuild_id, response["Item"]) if "Item" in response else None
 
     @staticmethod

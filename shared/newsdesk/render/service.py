@@ -70,9 +70,11 @@ def handle_stream_batch(event: dict[str, Any], context: Any, publisher: SitePubl
         logger.info("article rendered", article_id=article_id, event=record.event_name, changed=changed)
 
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
-    response = process_partial_response(event=event, record_handler=handle, processor=processor, context=context)
+    response = process_partial_response(
+        event=event, record_handler=handle, processor=processor, context=context
+    )
     publisher.finish()
-    return response
+    return dict(response)
 
 
 def start_full_rebuild(settings: RebuildSettings | None = None) -> RebuildStatus:
@@ -90,7 +92,9 @@ def start_full_rebuild(settings: RebuildSettings | None = None) -> RebuildStatus
     return status
 
 
-def handle_rebuild_batch(event: dict[str, Any], context: Any, settings: RendererSettings | None = None) -> dict[str, Any]:
+def handle_rebuild_batch(
+    event: dict[str, Any], context: Any, settings: RendererSettings | None = None
+) -> dict[str, Any]:
     settings = settings or renderer_settings()
     tracker = RebuildTracker(settings.table_name)
     cdn = Cdn(settings.distribution_id)
@@ -98,7 +102,15 @@ def handle_rebuild_batch(event: dict[str, Any], context: Any, settings: Renderer
     def handle(record: SQSRecord) -> None:
         chunk = Chunk.from_message(record.body)
         status = run_chunk(chunk, build_publisher(settings, cdn=cdn), tracker, cdn)
-        logger.info("rebuild chunk done", rebuild_id=chunk.rebuild_id, chunk=chunk.number, done=status.done, total=status.total)
+        logger.info(
+            "rebuild chunk done",
+            rebuild_id=chunk.rebuild_id,
+            chunk=chunk.number,
+            done=status.done,
+            total=status.total,
+        )
 
     processor = BatchProcessor(event_type=EventType.SQS)
-    return process_partial_response(event=event, record_handler=handle, processor=processor, context=context)
+    return dict(
+        process_partial_response(event=event, record_handler=handle, processor=processor, context=context)
+    )

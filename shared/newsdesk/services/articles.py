@@ -80,7 +80,9 @@ def get_article(repo: ArticleRepository, article_id: str) -> Article:
     return _load(repo, article_id)
 
 
-def get_article_with_receipt(repo: ArticleRepository, article_id: str) -> tuple[Article, RenderReceipt | None]:
+def get_article_with_receipt(
+    repo: ArticleRepository, article_id: str
+) -> tuple[Article, RenderReceipt | None]:
     article, receipt = repo.get_with_receipt(article_id)
     if article is None:
         raise ArticleNotFound(article_id)
@@ -148,9 +150,7 @@ def publish_article(
     expected_version: int | None,
     clock: Clock = utc_now,
 ) -> Article:
-    return _transition(
-        repo, article_id, expected_version, lambda a: models.publish(a, clock(), site_tz)
-    )
+    return _transition(repo, article_id, expected_version, lambda a: models.publish(a, clock(), site_tz))
 
 
 def unpublish_article(

@@ -13,7 +13,6 @@ from newsdesk.store.receipts import item_to_receipt
 from newsdesk.store.records import (
     ALL_ARTICLES,
     ARTICLE_SK,
-    ENTITY_TAG,
     INDEXES,
     PUBLISHED,
     RENDER_SK,
@@ -23,7 +22,6 @@ from newsdesk.store.records import (
     item_to_article,
     slug_claim_item,
     slug_key,
-    slug_pk,
     tag_key,
     tag_pk,
     tag_to_item,
@@ -119,7 +117,7 @@ class ArticleStore:
     def list_published_by_tag(self, tag_slug: str, limit: int, cursor: str | None = None) -> Page:
         return self._query_tag("PublishedByTag", tag_slug, limit, cursor, None)
 
-    def _query(self, index: str, partition: str, limit: int, cursor: str | None, **extra: Any) -> dict:
+    def _query(self, index: str, partition: str, limit: int, cursor: str | None, **extra: Any) -> Any:
         pk_attr, _ = INDEXES[index]
         kwargs: dict[str, Any] = {
             "TableName": self.table_name,
@@ -261,9 +259,7 @@ class ArticleStore:
         """Remove what is left in the article's partition (render receipts, stray tag items)."""
         for item in self.get_partition(article_id):
             if item["SK"]["S"] != ARTICLE_SK:
-                self.client.delete_item(
-                    TableName=self.table_name, Key={"PK": item["PK"], "SK": item["SK"]}
-                )
+                self.client.delete_item(TableName=self.table_name, Key={"PK": item["PK"], "SK": item["SK"]})
 
     def _release_slug(self, slug: str, article_id: str) -> dict[str, Any]:
         return {
@@ -291,7 +287,7 @@ class ArticleStore:
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
                 raise
-            reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]  # type: ignore[typeddict-item]
+            reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
             if slug_index is not None and _failed(reasons, slug_index):
                 raise SlugTaken(new_slug or article.slug) from exc
             if _failed(reasons, article_index):
@@ -306,6 +302,5 @@ def _failed(reasons: list[str | None], index: int) -> bool:
 
 
 def _creating(actions: list[dict[str, Any]], index: int) -> bool:
-    put = actions[index].get("Put")
-    return bool(put) and put.get("ConditionExpression") == "attribute_not_exists(PK)"
-
+    put = actions[index].get("Put") or {}
+    return put.get("ConditionExpression") == "attribute_not_exists(PK)"

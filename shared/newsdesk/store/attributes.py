@@ -10,8 +10,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-AttributeValue = dict[str, Any]
-Item = dict[str, AttributeValue]
+AttributeValue = Any
+Item = dict[str, Any]
 
 
 def to_attr(value: Any) -> AttributeValue:
@@ -33,7 +33,7 @@ def to_attr(value: Any) -> AttributeValue:
 
 
 def from_attr(attr: AttributeValue) -> Any:
-    (kind, value), = attr.items()
+    ((kind, value),) = attr.items()
     if kind == "S":
         return value
     if kind == "N":

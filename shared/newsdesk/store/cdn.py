@@ -72,7 +72,7 @@ class Cdn:
                 code = exc.response.get("Error", {}).get("Code", "")
                 if code not in _RETRYABLE or attempt == self.attempts:
                     raise InvalidationFailed(f"CloudFront refused the invalidation ({code})") from exc
-                delay = self.base_delay * 2 ** (attempt - 1) * (0.5 + random.random())  # noqa: S311
+                delay = self.base_delay * 2 ** (attempt - 1) * (0.5 + random.random())
                 logger.warning("invalidation throttled", attempt=attempt, delay=round(delay, 2), code=code)
                 self.sleep(delay)
                 continue

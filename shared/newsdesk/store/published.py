@@ -63,7 +63,9 @@ class PublishedArticles:
             items = response.get("Items", [])
             if not items:
                 return found
-            published = dt.datetime.fromisoformat(items[0][sk_attr]["S"].split("#", 1)[0].replace("Z", "+00:00"))
+            published = dt.datetime.fromisoformat(
+                items[0][sk_attr]["S"].split("#", 1)[0].replace("Z", "+00:00")
+            )
             local = published.astimezone(tz)
             found.append((local.year, local.month))
             month_start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)

@@ -119,7 +119,9 @@ def item_to_article(item: Item) -> Article:
         dateline=data.get("dateline"),
         section=data.get("section"),
         tags=[Tag(**t) for t in data.get("tags", [])],
-        image=Image(**{k: v for k, v in data["image"].items() if v is not None}) if data.get("image") else None,
+        image=Image(**{k: v for k, v in data["image"].items() if v is not None})
+        if data.get("image")
+        else None,
         status=ArticleStatus(data["status"]),
         created_at=dt.datetime.fromisoformat(data["created_at"]),
         updated_at=dt.datetime.fromisoformat(data["updated_at"]),
