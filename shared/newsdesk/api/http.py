@@ -128,9 +128,9 @@ class NewsdeskResolver(APIGatewayRestResolver):
 
     def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
         body = event.get("body") or ""
-        if self.max_request_bytes is not None and len(body) > self.max_request_bytes * (
-            4 / 3 if event.get("isBase64Encoded") else 1
-        ):
+        # A text body arrives decoded: count its UTF-8 bytes, not its characters.
+        size = len(body) * 3 / 4 if event.get("isBase64Encoded") else len(body.encode("utf-8"))
+        if self.max_request_bytes is not None and size > self.max_request_bytes:
             return raw_problem_response(
                 HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
                 f"The request body is larger than {self.max_request_bytes} bytes.",
