@@ -62,7 +62,9 @@ def load_event(
     if method is not None:
         event["httpMethod"] = context["httpMethod"] = method
     if body is not _UNSET:
-        event["body"] = body if body is None or isinstance(body, str) else json.dumps(body)
+        event["body"] = (
+            body if body is None or isinstance(body, str) else json.dumps(body, ensure_ascii=False)
+        )
         if event["body"] is not None:
             headers = {"Content-Type": "application/json", **(headers or {})}
     for header, value in (headers or {}).items():
