@@ -1,0 +1,258 @@
+"""The CloudFront distribution of the template, played by the local origin.
+
+Cache behaviours pick the origin by path pattern (`/api/*` → the REST API's stage, everything else →
+the site bucket); the allowed methods, the viewer-request function, the default root object and the
+custom error responses come from the template too. Nothing is cached.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+from urllib.parse import unquote
+
+from newsdesk_local.apigateway import API_TYPES, ApiGateway
+from newsdesk_local.http_messages import HttpRequest, HttpResponse
+from newsdesk_local.intrinsics import references
+from newsdesk_local.template import resources
+
+logger = logging.getLogger(__name__)
+
+DISTRIBUTION_TYPE = "AWS::CloudFront::Distribution"
+# Headers CloudFront does not pass to an origin (AllViewerExceptHostHeader drops Host; the rest are
+# hop-by-hop).
+_NOT_FORWARDED = {
+    "host",
+    "connection",
+    "keep-alive",
+    "transfer-encoding",
+    "upgrade",
+    "proxy-connection",
+    "te",
+}
+_S3_HEADERS = {
+    "ContentType": "Content-Type",
+    "CacheControl": "Cache-Control",
+    "ContentEncoding": "Content-Encoding",
+    "ContentLanguage": "Content-Language",
+    "ContentDisposition": "Content-Disposition",
+    "ETag": "ETag",
+}
+
+
+def pretty_url(uri: str) -> str:
+    """The template's PrettyUrlsFunction: `/path/` → `/path/index.html`, `/path` → `/path/index.html`."""
+    if uri.endswith("/"):
+        return uri + "index.html"
+    if "." not in uri.split("/")[-1]:
+        return uri + "/index.html"
+    return uri
+
+
+# CloudFront Functions (JavaScript) the local origin plays in Python, by the template's logical id.
+VIEWER_REQUEST_FUNCTIONS: dict[str, Callable[[str], str]] = {"PrettyUrlsFunction": pretty_url}
+
+
+@dataclass(frozen=True)
+class OriginSpec:
+    id: str
+    kind: Literal["s3", "api", "other"]
+    target: str | None  # logical id of the bucket or the API
+    origin_path: str = ""
+
+
+@dataclass(frozen=True)
+class Behavior:
+    path_pattern: str | None  # None: the default behaviour
+    origin_id: str
+    allowed_methods: frozenset[str]
+    viewer_request: str | None = None  # logical id of an AWS::CloudFront::Function
+
+    def matches(self, path: str) -> bool:
+        if self.path_pattern is None:
+            return True
+        pattern = self.path_pattern if self.path_pattern.startswith("/") else "/" + self.path_pattern
+        regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+        return re.fullmatch(regex, path) is not None
+
+
+@dataclass(frozen=True)
+class DistributionSpec:
+    logical_id: str
+    origins: dict[str, OriginSpec]
+    behaviors: list[Behavior]  # in precedence order, the default last
+    default_root_object: str | None = None
+    error_responses: dict[int, tuple[int, str | None]] = field(default_factory=dict)
+
+    def behavior_for(self, path: str) -> Behavior:
+        return next(b for b in self.behaviors if b.matches(path))
+
+
+def distribution_spec(template: dict[str, Any], logical_id: str | None = None) -> DistributionSpec:
+    distributions = resources(template, DISTRIBUTION_TYPE)
+    if not distributions:
+        raise LookupError("template.yaml has no AWS::CloudFront::Distribution for the local origin to play")
+    logical_id = logical_id or next(iter(distributions))
+    config = distributions[logical_id]["Properties"]["DistributionConfig"]
+    buckets = set(resources(template, "AWS::S3::Bucket"))
+    apis = {name for kind in API_TYPES for name in resources(template, kind)}
+    origins = {}
+    for origin in config["Origins"]:
+        named = set(references(origin["DomainName"]))
+        bucket = next(iter(named & buckets), None)
+        api = next(iter(named & apis), None)
+        kind: Literal["s3", "api", "other"] = "s3" if bucket else "api" if api else "other"
+        origins[origin["Id"]] = OriginSpec(
+            id=origin["Id"], kind=kind, target=bucket or api, origin_path=str(origin.get("OriginPath", ""))
+        )
+    behaviors = [_behavior(b, b.get("PathPattern")) for b in config.get("CacheBehaviors") or []]
+    behaviors.append(_behavior(config["DefaultCacheBehavior"], None))
+    errors = {
+        int(e["ErrorCode"]): (int(e.get("ResponseCode", e["ErrorCode"])), e.get("ResponsePagePath"))
+        for e in config.get("CustomErrorResponses") or []
+    }
+    return DistributionSpec(
+        logical_id=logical_id,
+        origins=origins,
+        behaviors=behaviors,
+        default_root_object=config.get("DefaultRootObject"),
+        error_responses=errors,
+    )
+
+
+def _behavior(config: dict[str, Any], pattern: str | None) -> Behavior:
+    viewer_request = None
+    for association in config.get("FunctionAssociations") or []:
+        if association.get("EventType") == "viewer-request":
+            viewer_request = next(iter(references(association["FunctionARN"])), None)
+    return Behavior(
+        path_pattern=pattern,
+        origin_id=config["TargetOriginId"],
+        allowed_methods=frozenset(m.upper() for m in config.get("AllowedMethods") or ["GET", "HEAD"]),
+        viewer_request=viewer_request,
+    )
+
+
+class Distribution:
+    """Serves viewer requests from the site bucket and the API, as the distribution would."""
+
+    def __init__(
+        self,
+        spec: DistributionSpec,
+        *,
+        domain_name: str,
+        s3: Any,
+        buckets: Mapping[str, str],
+        apis: Mapping[str, ApiGateway],
+    ) -> None:
+        self.spec = spec
+        self.domain_name = domain_name
+        self.s3 = s3
+        self.buckets = buckets
+        self.apis = apis
+        for behavior in spec.behaviors:
+            if behavior.viewer_request and behavior.viewer_request not in VIEWER_REQUEST_FUNCTIONS:
+                logger.warning(
+                    "CloudFront function %s is not emulated; requests pass unchanged", behavior.viewer_request
+                )
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        behavior = self.spec.behavior_for(request.path)
+        if request.method not in behavior.allowed_methods:
+            response = HttpResponse(
+                status=403,
+                headers=[("Content-Type", "text/plain")],
+                body=b"This distribution is not configured to allow the HTTP request method that was used "
+                b"for this request.",
+            )
+            return self._viewer_response(response)
+        uri = request.path
+        if uri == "/" and self.spec.default_root_object:
+            uri = "/" + self.spec.default_root_object
+        rewrite = VIEWER_REQUEST_FUNCTIONS.get(behavior.viewer_request or "")
+        if rewrite is not None:
+            uri = rewrite(uri)
+        origin = self.spec.origins[behavior.origin_id]
+        target = origin.target or ""
+        if origin.kind == "api" and target in self.apis:
+            response = self._from_api(self.apis[target], origin, request)
+        elif origin.kind == "s3" and target in self.buckets:
+            response = self._from_bucket(self.buckets[target], uri, request)
+        else:
+            response = HttpResponse(status=502, headers=[("Content-Type", "text/plain")], body=b"Bad Gateway")
+        return self._viewer_response(response)
+
+    # ----- origins --------------------------------------------------------------------------------
+
+    def _from_api(self, api: ApiGateway, origin: OriginSpec, request: HttpRequest) -> HttpResponse:
+        viewer_forwarded_for = request.header("X-Forwarded-For")
+        skip = _NOT_FORWARDED | {"x-forwarded-for"}
+        headers = [(k, v) for k, v in request.headers if k.lower() not in skip]
+        headers += [
+            ("Host", api.domain),
+            ("Via", f"2.0 {uuid.uuid4().hex}.cloudfront.net (CloudFront)"),
+            ("X-Amz-Cf-Id", uuid.uuid4().hex),
+            ("X-Forwarded-For", ", ".join(filter(None, [viewer_forwarded_for, request.client_ip]))),
+            ("X-Forwarded-Port", "443"),
+            ("X-Forwarded-Proto", "https"),
+            ("CloudFront-Forwarded-Proto", "https"),
+        ]
+        forwarded = HttpRequest(
+            method=request.method,
+            path=origin.origin_path.rstrip("/") + request.path,
+            query=request.query,
+            headers=headers,
+            body=request.body,
+            client_ip=request.client_ip,
+        )
+        return api.handle(forwarded)
+
+    def _from_bucket(self, bucket: str, uri: str, request: HttpRequest) -> HttpResponse:
+        response = self._s3_object(
+            bucket, uri, head=request.method == "HEAD", etag=request.header("If-None-Match")
+        )
+        if response.status in self.spec.error_responses:
+            code, page = self.spec.error_responses[response.status]
+            if page:
+                page_response = self._s3_object(bucket, page, head=request.method == "HEAD")
+                if page_response.status == 200:
+                    page_response.status = code
+                    return page_response
+        return response
+
+    def _s3_object(
+        self, bucket: str, uri: str, *, head: bool = False, etag: str | None = None
+    ) -> HttpResponse:
+        key = unquote(uri.lstrip("/"))
+        args: dict[str, Any] = {"Bucket": bucket, "Key": key}
+        if etag:
+            args["IfNoneMatch"] = etag
+        try:
+            found = self.s3.head_object(**args) if head else self.s3.get_object(**args)
+        except self.s3.exceptions.ClientError as exc:
+            status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 500))
+            if status == 304:
+                return HttpResponse(status=304, headers=[("ETag", str(etag))])
+            # With origin access control and no s3:ListBucket, S3 answers 403 for a missing key.
+            return HttpResponse(
+                status=status if status in (403, 404) else 502, headers=[("Content-Type", "text/xml")]
+            )
+        headers = [(name, str(found[field_])) for field_, name in _S3_HEADERS.items() if found.get(field_)]
+        if found.get("LastModified"):
+            headers.append(("Last-Modified", found["LastModified"].strftime("%a, %d %b %Y %H:%M:%S GMT")))
+        body = b"" if head else found["Body"].read()
+        headers.append(("Content-Length", str(found.get("ContentLength", len(body)))))
+        return HttpResponse(status=200, headers=headers, body=body)
+
+    def _viewer_response(self, response: HttpResponse) -> HttpResponse:
+        response.headers += [
+            ("Via", f"1.1 {self.domain_name} (CloudFront)"),
+            ("X-Cache", "Miss from cloudfront" if response.status < 400 else "Error from cloudfront"),
+            ("X-Amz-Cf-Pop", "LOCAL1-C1"),
+            ("X-Amz-Cf-Id", uuid.uuid4().hex),
+        ]
+        return response

@@ -1,0 +1,179 @@
+"""The `newsdesk` command line.
+
+Each subcommand is one function decorated with @subcommand, which names it, documents it and declares
+its arguments; the function gets the parsed arguments and the local settings and returns the exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from types import FrameType
+from typing import Any
+
+from newsdesk_local.cognito import EDITORS_GROUP
+from newsdesk_local.settings import LocalSettings, SettingsError, local_settings
+
+Command = Callable[[argparse.Namespace, LocalSettings], int]
+
+
+@dataclass(frozen=True)
+class Argument:
+    flags: tuple[str, ...]
+    options: dict[str, Any]
+
+
+def arg(*flags: str, **options: Any) -> Argument:
+    return Argument(flags, options)
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    name: str
+    help: str
+    arguments: tuple[Argument, ...]
+    run: Command
+
+
+SUBCOMMANDS: dict[str, Subcommand] = {}
+
+
+def subcommand(name: str, help: str, *arguments: Argument) -> Callable[[Command], Command]:
+    def register(run: Command) -> Command:
+        SUBCOMMANDS[name] = Subcommand(name, help, arguments, run)
+        return run
+
+    return register
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsdesk",
+        description="Newsdesk on your machine. Settings come from NEWSDESK_* environment variables "
+        "(NEWSDESK_PORT, NEWSDESK_AWS_PORT, NEWSDESK_EDITOR_EMAIL, ...).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in SUBCOMMANDS.values():
+        sub = commands.add_parser(command.name, help=command.help, description=command.help)
+        for argument in command.arguments:
+            sub.add_argument(*argument.flags, **argument.options)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = local_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return SUBCOMMANDS[args.command].run(args, settings)
+
+
+# ----- dev ------------------------------------------------------------------------------------------
+
+
+@subcommand(
+    "dev",
+    "Run the whole system locally: emulated AWS from template.yaml, site and API on one origin, "
+    "event sources, sample content.",
+    arg("--no-samples", action="store_true", help="Do not create the sample articles."),
+)
+def dev(args: argparse.Namespace, settings: LocalSettings) -> int:
+    from newsdesk_local.stack import LocalStack, PortInUse
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-7s %(name)s: %(message)s")
+    stopping = threading.Event()
+
+    def request_stop(signum: int, _frame: FrameType | None) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    stack = LocalStack(settings)
+    try:
+        stack.start()
+    except PortInUse as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except Exception:
+        logging.getLogger(__name__).exception("the local stack failed to start")
+        stack.stop()
+        return 1
+    try:
+        if settings.samples and not args.no_samples and not stopping.is_set():
+            try:
+                published = stack.seed_samples()
+            except Exception:
+                logging.getLogger(__name__).exception("the sample articles could not be created")
+            else:
+                for url in published:
+                    print(f"  sample article: {settings.site_url}{url}", flush=True)
+        print("\n" + stack.banner() + "\n", flush=True)
+        stopping.wait()
+    finally:
+        print("Stopping ...", flush=True)
+        stack.stop()
+    print("Stopped.", flush=True)
+    return 0
+
+
+# ----- token ----------------------------------------------------------------------------------------
+
+
+@subcommand(
+    "token",
+    "Print an ID token of a user of the running stack's user pool (an editor unless told otherwise) "
+    "on the last line of stdout.",
+    arg("--group", default=None, help="Put the user in this group only (default: editors)."),
+    arg("--no-group", action="store_true", help="A signed-in user in no group (not an editor)."),
+    arg("--email", default=None, help="The user (default: NEWSDESK_EDITOR_EMAIL, or one per group)."),
+)
+def token(args: argparse.Namespace, settings: LocalSettings) -> int:
+    import boto3
+
+    from newsdesk_local.cognito import SignInError, id_token, pool_names
+    from newsdesk_local.stack import FAKE_CREDENTIALS
+    from newsdesk_local.template import load_template
+
+    groups = [] if args.no_group else [args.group or EDITORS_GROUP]
+    email = args.email or _default_email(settings.editor_email, groups)
+    cognito = boto3.client(
+        "cognito-idp",
+        endpoint_url=settings.aws_endpoint,
+        region_name=settings.region,
+        aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+    )
+    names = pool_names(load_template(settings.template), settings.stack_name, settings.region)
+    try:
+        value = id_token(cognito, names, email, settings.editor_password, groups)
+    except SignInError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except Exception as exc:  # botocore's connection errors have no common base worth importing here
+        print(
+            f"Cannot reach the emulator at {settings.aws_endpoint} ({exc}); is `newsdesk dev` running?",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"ID token of {email} (groups: {', '.join(groups) or 'none'}), valid for an hour:", file=sys.stderr)
+    print(value, flush=True)
+    return 0
+
+
+def _default_email(editor_email: str, groups: list[str]) -> str:
+    """The editor's address for editors; a distinct user per other group, so tokens never mix roles."""
+    if groups == [EDITORS_GROUP]:
+        return editor_email
+    local, _, domain = editor_email.partition("@")
+    return f"{local}+{groups[0] if groups else 'nogroup'}@{domain}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

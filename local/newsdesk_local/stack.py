@@ -1,0 +1,285 @@
+"""The whole system on one machine: moto server with template.yaml's resources, the functions in-process,
+one origin playing CloudFront and API Gateway, and pollers playing the event source mappings.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from newsdesk_local.apigateway import ApiGateway, cognito_authorizers, rest_apis
+from newsdesk_local.cdn import Distribution, distribution_spec
+from newsdesk_local.cognito import EDITORS_GROUP, id_token, pool_names
+from newsdesk_local.deploy import clients_from, deploy
+from newsdesk_local.event_sources import EventSourceMapping, event_source_mappings
+from newsdesk_local.functions import function_environment, function_specs
+from newsdesk_local.origin import Origin
+from newsdesk_local.pollers import PollerThread, QueuePoller, StreamPoller, sqs_failure_sender
+from newsdesk_local.runtime import EnvironmentSwitch, FunctionRuntime, Invocation
+from newsdesk_local.samples import load_samples, publish_samples, table_is_empty, upload_media
+from newsdesk_local.settings import LocalSettings
+from newsdesk_local.template import Deployed, load_template, resources
+
+logger = logging.getLogger(__name__)
+
+FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+
+
+class PortInUse(RuntimeError):
+    pass
+
+
+def lambda_process_environment(settings: LocalSettings) -> dict[str, str]:
+    """What every handler finds in its environment besides its own variables: the emulator, fake keys."""
+    return {
+        **FAKE_CREDENTIALS,
+        "AWS_ENDPOINT_URL": settings.aws_endpoint,
+        "AWS_DEFAULT_REGION": settings.region,
+        "AWS_REGION": settings.region,
+        "POWERTOOLS_TRACE_DISABLED": "1",
+    }
+
+
+def point_process_at_emulator(settings: LocalSettings) -> None:
+    """Make every boto3 client of this process (handlers included) talk to the emulator, never to AWS."""
+    for name in list(os.environ):
+        if name in {"AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"} or name.startswith(
+            "AWS_ENDPOINT_URL_"
+        ):
+            del os.environ[name]
+    os.environ.update(lambda_process_environment(settings))
+
+
+def ensure_port_free(host: str, port: int, what: str) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise PortInUse(
+                f"{what} cannot listen on {host}:{port} ({exc.strerror}); is another stack running?"
+            ) from None
+
+
+@dataclass
+class LocalStack:
+    settings: LocalSettings
+    template: dict[str, Any] = field(default_factory=dict)
+    deployed: Deployed = field(default_factory=Deployed)
+    runtimes: dict[str, FunctionRuntime] = field(default_factory=dict)
+    mappings: list[EventSourceMapping] = field(default_factory=list)
+    api_prefix: str = "/api"
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _moto: Any = None
+    _origin: Origin | None = None
+    _pollers: list[PollerThread] = field(default_factory=list)
+    _clients: Any = None
+
+    # ----- lifecycle --------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        settings = self.settings
+        ensure_port_free(settings.host, settings.aws_port, "The AWS emulator")
+        ensure_port_free(settings.host, settings.port, "The site and API origin")
+        point_process_at_emulator(settings)
+        self.template = self.template or load_template(settings.template)
+        self._start_emulator()
+        import boto3
+
+        session = boto3.Session(
+            region_name=settings.region,
+            aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        )
+        self._clients = clients_from(session, settings.aws_endpoint)
+        self.deployed = deploy(
+            self.template, self._clients, stack_name=settings.stack_name, parameters=self._parameters()
+        )
+        self._build_functions()
+        self._origin = Origin(settings.host, settings.port, self._build_distribution().handle)
+        self._origin.start()
+        self._start_pollers()
+
+    def stop(self) -> None:
+        self._stop.set()
+        for poller in self._pollers:
+            poller.join(timeout=5)
+        if self._origin is not None:
+            self._origin.stop()
+        if self._moto is not None:
+            self._moto.stop()
+
+    def _start_emulator(self) -> None:
+        from moto.server import ThreadedMotoServer
+
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+        self._moto = ThreadedMotoServer(
+            ip_address=self.settings.host, port=self.settings.aws_port, verbose=False
+        )
+        self._moto.start()
+
+    def _parameters(self) -> dict[str, str]:
+        # The site lives at the local origin, so absolute links (feeds, sitemaps, canonical URLs) point there.
+        if "SiteUrl" in (self.template.get("Parameters") or {}):
+            return {"SiteUrl": self.settings.site_url}
+        return {}
+
+    # ----- functions, API and distribution ---------------------------------------------------------
+
+    def _build_functions(self) -> None:
+        specs = function_specs(self.template)
+        environments = {
+            name: function_environment(self.template, name, self.deployed, self._parameters())
+            for name in specs
+        }
+        switch = EnvironmentSwitch(environments)
+        one_at_a_time = threading.RLock()  # see newsdesk_local.runtime
+        if switch.conflicts:
+            logger.warning(
+                "functions need different values for %s; each call sets its own under a lock",
+                ", ".join(sorted(switch.conflicts)),
+            )
+        for name, spec in specs.items():
+            runtime = FunctionRuntime(
+                spec,
+                function_name=self.deployed.names[name],
+                function_arn=self.deployed.arns[name],
+                environment=switch,
+                lock=one_at_a_time,
+            )
+            self.runtimes[name] = runtime
+            if not runtime.available:
+                logger.warning("%s: %s does not exist; it is not run", name, spec.module_file)
+                continue
+            try:
+                runtime.load()
+            except Exception:
+                logger.exception("%s: importing %s failed; its calls will fail", name, spec.module_file)
+
+    def invoke(self, function: str, event: dict[str, Any]) -> Invocation:
+        runtime = self.runtimes[function]
+        if not runtime.available:
+            return Invocation(error_type="ResourceNotFoundException", error_message=f"{function} has no code")
+        return runtime.invoke(event)
+
+    def _build_distribution(self) -> Distribution:
+        spec = distribution_spec(self.template)
+        gateways = {}
+        for name, api in rest_apis(self.template, self.deployed).items():
+            gateways[name] = ApiGateway(
+                api,
+                api_id=self.deployed.names.get(name, name.lower()),
+                deployed=self.deployed,
+                invoke=self.invoke,
+                authorizers=cognito_authorizers(
+                    api, self.template, self.deployed, self.settings.aws_endpoint
+                ),
+            )
+        for behavior in spec.behaviors:
+            if behavior.path_pattern and spec.origins[behavior.origin_id].kind == "api":
+                self.api_prefix = "/" + behavior.path_pattern.strip("/").rstrip("*").rstrip("/")
+        buckets = {
+            name: self.deployed.names[name]
+            for name in resources(self.template, "AWS::S3::Bucket")
+            if name in self.deployed.names
+        }
+        return Distribution(
+            spec,
+            domain_name=self.deployed.attributes.get((spec.logical_id, "DomainName"), "localhost"),
+            s3=self._clients("s3"),
+            buckets=buckets,
+            apis=gateways,
+        )
+
+    # ----- event sources ----------------------------------------------------------------------------
+
+    def _start_pollers(self) -> None:
+        self.mappings = event_source_mappings(self.template, self.deployed)
+        for mapping in self.mappings:
+            if not mapping.enabled:
+                continue
+            if not self.runtimes[mapping.function].available:
+                logger.warning("%s: not polled, %s has no code", mapping.name, mapping.function)
+                continue
+            poll = self._poller(mapping)
+            thread = PollerThread(mapping.name, poll, self.settings.poll_interval, self._stop)
+            thread.start()
+            self._pollers.append(thread)
+
+    def _poller(self, mapping: EventSourceMapping) -> Any:
+        def invoke(event: dict[str, Any]) -> Invocation:
+            return self.invoke(mapping.function, event)
+
+        if mapping.kind == "DynamoDB":
+            send_failure = None
+            if mapping.on_failure_arn:
+                queue = self.deployed.logical_id_of_arn(mapping.on_failure_arn)
+                send_failure = sqs_failure_sender(self._clients("sqs"), self.deployed.names[queue])
+            return StreamPoller(
+                mapping,
+                streams=self._clients("dynamodbstreams"),
+                invoke=invoke,
+                send_failure=send_failure,
+                function_arn=self.deployed.arns[mapping.function],
+                stop=self._stop,
+            ).poll_once
+        queue = self.deployed.logical_id_of_arn(mapping.source_arn)
+        return QueuePoller(
+            mapping,
+            sqs=self._clients("sqs"),
+            queue_url=self.deployed.names[queue],
+            invoke=invoke,
+            region=self.deployed.region,
+        ).poll_once
+
+    # ----- sample content ---------------------------------------------------------------------------
+
+    def seed_samples(self) -> list[str]:
+        """Create and publish the sample articles through the API if every table is empty."""
+        ddb = self._clients("dynamodb")
+        tables = [self.deployed.names[t] for t in resources(self.template, "AWS::DynamoDB::Table")]
+        if not all(table_is_empty(ddb, table) for table in tables):
+            return []
+        site_bucket = next(iter(resources(self.template, "AWS::S3::Bucket")), None)
+        if site_bucket is not None:
+            upload_media(self._clients("s3"), self.deployed.names[site_bucket])
+        token = id_token(
+            self._clients("cognito-idp"),
+            pool_names(self.template, self.settings.stack_name, self.settings.region),
+            self.settings.editor_email,
+            self.settings.editor_password,
+            [EDITORS_GROUP],
+        )
+        return publish_samples(self.api_url, token, load_samples(self.settings.site_url))
+
+    # ----- what to tell the developer -----------------------------------------------------------
+
+    @property
+    def api_url(self) -> str:
+        return self.settings.site_url + self.api_prefix
+
+    def banner(self) -> str:
+        s = self.settings
+        lines = [
+            f"Newsdesk is running locally (stack {s.stack_name}, region {s.region}).",
+            "",
+            f"  Site      {s.site_url}/",
+            f"  API       {self.api_url}",
+            f"  API docs  {self.api_url}/docs",
+            f"  Emulator  {s.aws_endpoint}  (moto server; AWS_ENDPOINT_URL={s.aws_endpoint})",
+            "",
+            "  An editor's token:  .venv/bin/newsdesk token",
+            f'  e.g. curl -H "Authorization: Bearer $(.venv/bin/newsdesk token)" {self.api_url}/articles',
+            "",
+        ]
+        for mapping in self.mappings:
+            source = self.deployed.logical_id_of_arn(mapping.source_arn)
+            running = self.runtimes[mapping.function].available and mapping.enabled
+            state = "" if running else "  (not polled: no code yet)"
+            lines.append(f"  Event source  {source} ({mapping.kind}) → {mapping.function}{state}")
+        lines += ["", "Press Ctrl-C to stop."]
+        return "\n".join(lines)
