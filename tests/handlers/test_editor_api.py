@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.events import load_event
-from tests.handlers.client import SAMPLE_ID, EditorApi
+from tests.handlers.client import SAMPLE_ID, ApiResponse, EditorApi
 from tests.handlers.conftest import CallRecorder
 
 KOLKATA = ZoneInfo("Asia/Kolkata")
@@ -1009,3 +1010,117 @@ def test_the_openapi_document_is_the_resolvers_own(api: EditorApi, editor_api: M
 
     # Then they describe the same paths
     assert set(served["paths"]) == set(generated["paths"])
+
+
+# ----- concurrency -------------------------------------------------------------------------------
+
+
+def run_between_read_and_write(client: Any, rival: Callable[[], ApiResponse]) -> list[ApiResponse]:
+    """Make `rival` run to completion just before the next request's first transactional write.
+
+    Both requests then read the same version; the rival writes first. This is the race of two
+    editors saving at the same moment, made deterministic.
+    """
+    results: list[ApiResponse] = []
+    started = False
+
+    def interleave(**_: Any) -> None:
+        nonlocal started
+        if not started:  # the rival's own write passes through here too: let it through
+            started = True
+            results.append(rival())
+
+    client.meta.events.register("before-call.dynamodb.TransactWriteItems", interleave)
+    return results
+
+
+def test_two_edits_of_the_same_version_exactly_one_wins(api: EditorApi, editor_api: ModuleType) -> None:
+    # Given an article, and two editors who both loaded version 1
+    article = api.create_ok()
+    store_client = editor_api_store_client()
+
+    # When both save their change based on version 1, the second landing between the first's read and write
+    rival = run_between_read_and_write(
+        store_client, lambda: api.patch(article["id"], {"headline": "Bob's headline"}, if_match='"1"')
+    )
+    alice = api.patch(article["id"], {"summary": "Alice's summary"}, if_match='"1"')
+    (bob,) = rival
+
+    # Then exactly one wins and the other gets 412; the stored article is the winner's version 2
+    assert sorted([alice.status, bob.status]) == [200, 412]
+    assert bob.status == 200
+    assert alice.problem["type"] == "urn:newsdesk:problem:stale-version"
+    stored = api.get(article["id"]).json()
+    assert stored["version"] == 2
+    assert stored["headline"] == "Bob's headline"
+    assert stored["summary"] == article["summary"]
+
+
+def test_two_publishes_at_once_publish_once(api: EditorApi, editor_api: ModuleType) -> None:
+    # Given a draft, and two editors pressing publish at the same moment (no If-Match)
+    article = api.create_ok()
+    rival = run_between_read_and_write(editor_api_store_client(), lambda: api.publish(article["id"]))
+
+    # When both publishes run, the second landing between the first's read and write
+    first = api.publish(article["id"])
+    (second,) = rival
+
+    # Then one publishes and the other is told it is already published
+    assert second.status == 200
+    assert first.status == 409
+    assert api.get(article["id"]).json()["version"] == 2
+
+
+def editor_api_store_client() -> Any:
+    import newsdesk.api.editor
+
+    return newsdesk.api.editor.get_store().client
+
+
+# ----- access to the table -----------------------------------------------------------------------
+
+
+def iam_actions(calls: CallRecorder) -> set[str]:
+    """The IAM actions the recorded calls need (a transaction needs the action of each of its parts)."""
+    parts = {
+        "Put": "PutItem",
+        "Delete": "DeleteItem",
+        "Update": "UpdateItem",
+        "ConditionCheck": "ConditionCheckItem",
+    }
+    actions: set[str] = set()
+    for name, params in calls.calls:
+        if name == "TransactWriteItems":
+            actions |= {f"dynamodb:{parts[kind]}" for item in params["TransactItems"] for kind in item}
+        else:
+            actions.add(f"dynamodb:{name}")
+    return actions
+
+
+def test_the_function_needs_only_what_the_template_grants_and_never_scans(
+    api: EditorApi, dynamodb_calls: CallRecorder
+) -> None:
+    # Given every route exercised, including listings by status, tag and page
+    from newsdesk_local.template import load_template
+
+    one = api.create_ok(headline="Policy one", tags=["Policy"])
+    two = api.create_ok(headline="Policy two", tags=["Policy"])
+    api.get(one["id"])
+    api.patch(two["id"], {"slug": "policy-second", "tags": ["Other"]}, if_match='"1"')
+    api.publish(one["id"])
+    api.unpublish(one["id"])
+    cursor = api.list(limit="1").json()["next_cursor"]
+    api.list(limit="1", cursor=cursor)
+    api.list(status="draft")
+    api.list(tag="policy", status="unpublished")
+    api.delete(two["id"])
+
+    # When the calls are compared with EditorApiFunction's policy in template.yaml
+    function = load_template()["Resources"]["EditorApiFunction"]["Properties"]
+    granted = {a for policy in function["Policies"] for s in policy["Statement"] for a in s["Action"]}
+    needed = iam_actions(dynamodb_calls)
+
+    # Then the policy covers every call, and no call is a Scan
+    assert "dynamodb:Scan" not in needed
+    assert needed <= granted, needed - granted
+    assert {"dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem"} <= needed
