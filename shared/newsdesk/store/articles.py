@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from newsdesk.domain.errors import ArticleNotFound, SlugTaken, VersionConflict
 from newsdesk.domain.models import Article, ArticleStatus, RenderReceipt
 from newsdesk.store.attributes import Item
-from newsdesk.store.cursor import decode_cursor, encode_cursor
+from newsdesk.store.cursor import InvalidCursor, decode_cursor, encode_cursor
 from newsdesk.store.receipts import item_to_receipt
 from newsdesk.store.records import (
     ALL_ARTICLES,
@@ -130,6 +130,9 @@ class ArticleStore:
         }
         start = decode_cursor(cursor, _cursor_keys(index))
         if start:
+            if start[pk_attr]["S"] != partition:
+                # Same key names, another listing (status or tag): DynamoDB refuses such a start key.
+                raise InvalidCursor("The cursor is not one this API issued for this listing.")
             kwargs["ExclusiveStartKey"] = start
         for key, value in extra.items():
             if isinstance(value, dict) and isinstance(kwargs.get(key), dict):
