@@ -702,6 +702,32 @@ def test_a_cursor_from_another_listing_is_a_400(api: EditorApi) -> None:
 
 
 @pytest.mark.parametrize(
+    ("issued_for", "used_for"),
+    [
+        ({"status": "published"}, {"status": "draft"}),
+        ({"tag": "alpha"}, {"tag": "beta"}),
+    ],
+)
+def test_a_cursor_from_another_partition_of_the_same_index_is_a_400(
+    api: EditorApi, issued_for: dict[str, str], used_for: dict[str, str]
+) -> None:
+    # Given a cursor issued for one status (or tag) listing, whose keys have the same names as another's
+    for n in range(3):
+        article = api.create_ok(headline=f"Listed {n}", tags=["Alpha", "Beta"])
+        if n < 2:
+            api.publish(article["id"])
+    cursor = api.list(**issued_for, limit="1").json()["next_cursor"]
+    assert cursor
+
+    # When it is used for a different status (or tag)
+    response = api.list(**used_for, cursor=cursor)
+
+    # Then it is refused, rather than continuing some other listing (DynamoDB refuses such a start key)
+    assert response.status == 400
+    assert response.problem_fields() == ["cursor"]
+
+
+@pytest.mark.parametrize(
     ("query", "field"),
     [
         ({"limit": "0"}, "limit"),
