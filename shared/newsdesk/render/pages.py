@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from email.utils import format_datetime
 from functools import cache
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from newsdesk.domain.models import Article
 from newsdesk.render.markdown import render_markdown
@@ -320,26 +321,37 @@ def tag_month_page(
     )
 
 
+# XML 1.0 has no way to write most C0 controls, U+FFFE/U+FFFF or lone surrogates; text pasted from a
+# wire feed may carry them, and one such character would make the whole feed unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
 def feed(site: SiteConfig, items: list[Article], *, title: str, link_path: str, self_path: str) -> SiteObject:
     entries = []
     for a in items:
         assert a.url is not None and a.published_at is not None
         entries.append(
             {
-                "headline": a.headline,
+                "headline": _xml_text(a.headline),
                 "url": site.url + a.url,
                 "guid": f"{site.url}{a.url}#{a.id}",
                 "pub_date": format_datetime(a.published_at.astimezone(dt.UTC), usegmt=True),
-                "authors": a.authors,
-                "tags": a.tags,
-                "summary": a.summary,
+                "authors": [_xml_text(name) for name in a.authors],
+                "tags": [{"name": _xml_text(t.name)} for t in a.tags],
+                # RSS readers treat <description> as HTML: escape the plain-text summary as HTML here, so
+                # that after the template's XML escaping readers show "<b>" as text instead of running it.
+                "summary": str(escape(_xml_text(a.summary))),
             }
         )
     last = max((a.updated_at for a in items), default=None)
     context = {
-        "title": title,
+        "title": _xml_text(title),
         "link": site.url + link_path,
-        "description": f"Latest from {title}",
+        "description": str(escape(_xml_text(f"Latest from {title}"))),
         "self_url": site.url + self_path,
         "last_build": format_datetime(last.astimezone(dt.UTC), usegmt=True) if last else None,
         "entries": entries,
@@ -377,7 +389,7 @@ def sitemap_index(site: SiteConfig, months: list[tuple[int, int]]) -> SiteObject
 
 def news_sitemap(site: SiteConfig, recent: list[Article]) -> SiteObject:
     urls = [
-        {"loc": site.url + a.url, "published": _w3c(a.published_at), "title": a.headline}
+        {"loc": site.url + a.url, "published": _w3c(a.published_at), "title": _xml_text(a.headline)}
         for a in recent
         if a.url and a.published_at
     ]
