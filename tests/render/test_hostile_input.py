@@ -1,0 +1,215 @@
+"""Hostile input in every field that reaches a page: nothing it carries may run, in any public object.
+
+Each payload goes into headline, summary, body, authors, source, dateline, section, a tag and the image's
+URL, alt text and caption. Every object the publisher writes for that article (article page, home, tag
+pages, month archives, feeds, sitemaps, robots.txt, 404) is parsed and searched for anything executable.
+The text must still be shown, as text.
+"""
+
+from __future__ import annotations
+
+import html
+import xml.etree.ElementTree as ET
+from typing import Any
+
+import pytest
+
+from newsdesk.domain.models import Article, Image
+from newsdesk.render import pages
+from newsdesk.render.pages import SiteObject
+from tests.render.conftest import HOSTILE, SITE, SITE_URL, hostile_article, make_article, render_in_memory
+from tests.render.dom import executable_content, parse_html
+
+PAYLOADS = pytest.mark.parametrize("payload", list(HOSTILE.values()), ids=list(HOSTILE))
+
+RSS_ELEMENTS = {
+    "rss", "channel", "title", "link", "description", "language", "lastBuildDate", "item", "guid", "pubDate",
+    "category", "{http://www.w3.org/2005/Atom}link", "{http://purl.org/dc/elements/1.1/}creator",
+}  # fmt: skip
+SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
+SITEMAP_ELEMENTS = {
+    f"{SM}urlset", f"{SM}url", f"{SM}loc", f"{SM}lastmod", f"{SM}sitemapindex", f"{SM}sitemap",
+    f"{NEWS}news", f"{NEWS}publication", f"{NEWS}name", f"{NEWS}language", f"{NEWS}publication_date",
+    f"{NEWS}title",
+}  # fmt: skip
+
+
+def expected_json_ld(article: Article) -> dict[str, Any]:
+    """The structured data the article page should carry, built here independently of the renderer."""
+    assert article.url and article.image and article.published_at
+    canonical = SITE_URL + article.url
+    published = article.published_at.astimezone(SITE.tz).isoformat(timespec="seconds")
+    modified = max(article.updated_at, article.published_at).astimezone(SITE.tz).isoformat(timespec="seconds")
+    return {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.headline[:110],
+        "description": article.summary,
+        "datePublished": published,
+        "dateModified": modified,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
+        "url": canonical,
+        "author": [{"@type": "Person", "name": name} for name in article.authors],
+        "publisher": {"@type": "Organization", "name": "Newsdesk", "url": f"{SITE_URL}/"},
+        "isAccessibleForFree": True,
+        "inLanguage": "en",
+        "image": [article.image.url],
+        "articleSection": article.section,
+        "keywords": [t.name for t in article.tags],
+        "dateline": article.dateline,
+        "sourceOrganization": {"@type": "Organization", "name": article.source},
+    }
+
+
+def html_problems(obj: SiteObject) -> list[str]:
+    doc = parse_html(obj.body)
+    is_article = obj.cache_control == pages.CACHE_ARTICLE
+    return executable_content(doc, json_ld_scripts=1 if is_article else 0)
+
+
+def xml_problems(obj: SiteObject) -> list[str]:
+    """Unknown elements in a feed or sitemap, and any markup a feed reader would find in a description."""
+    root = ET.fromstring(obj.body)  # raises if the document is not well-formed
+    allowed = RSS_ELEMENTS if obj.key.endswith("feed.xml") else SITEMAP_ELEMENTS
+    problems = [f"<{el.tag}> in {obj.key}" for el in root.iter() if el.tag not in allowed]
+    for description in root.iter("description"):
+        # RSS readers treat <description> as HTML: it must hold text, not markup.
+        doc = parse_html(description.text or "")
+        problems.extend(f"<{t.tag}> inside <description> of {obj.key}" for t in doc.tokens)
+    return problems
+
+
+def all_problems(objects: dict[str, SiteObject]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for key, obj in objects.items():
+        if obj.content_type.startswith("text/html"):
+            problems = html_problems(obj)
+        elif obj.content_type.startswith(("application/xml", "application/rss+xml")):
+            problems = xml_problems(obj)
+        else:
+            continue
+        if problems:
+            found[key] = problems
+    return found
+
+
+def render_hostile(payload: str) -> tuple[Article, dict[str, SiteObject]]:
+    article = hostile_article(payload)
+    bucket, _ = render_in_memory([article, make_article(headline="A calm neighbour", tags=["Kerala"])])
+    return article, bucket.objects
+
+
+@PAYLOADS
+def test_hostile_payload_renders_nothing_executable_in_any_object(payload: str) -> None:
+    # Given an article with the payload in every field, published next to an ordinary article
+    # When every object it touches is rendered
+    article, objects = render_hostile(payload)
+
+    # Then every kind of public object was produced, and none carries anything executable
+    tag_slug = article.tags[0].slug
+    assert article.url is not None
+    assert {
+        pages.page_key(article.url), "index.html", "archive/index.html", "archive/2026/11/index.html",
+        f"tags/{tag_slug}/index.html", f"tags/{tag_slug}/feed.xml", f"tags/{tag_slug}/2026/11/index.html",
+        "feed.xml", "sitemap.xml", "sitemaps/2026-11.xml", "news-sitemap.xml", "robots.txt", "404.html",
+    } <= objects.keys()  # fmt: skip
+    assert all_problems(objects) == {}
+
+
+@PAYLOADS
+def test_hostile_payload_json_ld_is_the_one_script_and_holds_the_intended_data(payload: str) -> None:
+    # Given / When
+    article, objects = render_hostile(payload)
+    assert article.url is not None
+    doc = parse_html(objects[pages.page_key(article.url)].body)
+
+    # Then the only script is the JSON-LD one, and it parses to exactly the article's data
+    scripts = [t for t in doc.tokens if t.tag == "script"]
+    assert [dict(t.attrs) for t in scripts] == [{"type": "application/ld+json"}]
+    assert doc.json_ld() == expected_json_ld(article)
+
+
+@PAYLOADS
+def test_hostile_payload_is_shown_as_text_on_the_article_page(payload: str) -> None:
+    # Given / When
+    article, objects = render_hostile(payload)
+    assert article.url is not None and article.image is not None
+    doc = parse_html(objects[pages.page_key(article.url)].body)
+
+    # Then every field reads back exactly as written: escaped, not stripped or interpreted
+    main = doc.find("article")
+    assert doc.find("title").text == f"{article.headline} | Newsdesk"
+    assert main.find("h1").text == article.headline
+    assert main.find("p", class_="summary").text == article.summary
+    assert [s.text for s in main.find("p", class_="byline").find_all("strong")] == article.authors
+    assert main.find("span", class_="dateline").text == article.dateline
+    assert main.find("p", class_="credit").text == f"Source: {article.source}"
+    assert main.find("p", class_="kicker").text == article.section
+    assert [a.text for a in main.find("ul", class_="tags").find_all("a")] == [t.name for t in article.tags]
+    img = main.find("figure").find("img")
+    assert (img["src"], img["alt"]) == (article.image.url, article.image.alt)
+    assert main.find("figcaption").text == article.image.caption
+    assert doc.meta("og:title") == article.headline
+    assert doc.meta("og:description") == article.summary
+
+
+@PAYLOADS
+def test_hostile_payload_in_listings_and_feeds_reads_back_as_text(payload: str) -> None:
+    # Given / When
+    article, objects = render_hostile(payload)
+
+    # Then home and tag pages show the headline as link text, and feeds carry it as plain text
+    tag_slug = article.tags[0].slug
+    for key in ("index.html", f"tags/{tag_slug}/index.html", "archive/2026/11/index.html"):
+        links = [a for a in parse_html(objects[key].body).find_all("a") if a.get("href") == article.url]
+        assert [a.text for a in links] == [article.headline], key
+    for key in ("feed.xml", f"tags/{tag_slug}/feed.xml"):
+        items = ET.fromstring(objects[key].body).iter("item")
+        item = next(i for i in items if i.findtext("link") == SITE_URL + (article.url or ""))
+        assert item.findtext("title") == article.headline
+        assert html.unescape(item.findtext("description") or "") == article.summary
+        assert [c.text for c in item.iter("{http://purl.org/dc/elements/1.1/}creator")] == article.authors
+    news = ET.fromstring(objects["news-sitemap.xml"].body)
+    titles = [t.text for t in news.iter(f"{NEWS}title")]
+    assert sorted(titles, key=str) == sorted(["A calm neighbour", article.headline])
+
+
+def test_hostile_markdown_body_keeps_only_safe_links_and_images() -> None:
+    # Given the Markdown attack corpus plus one safe link and one safe image
+    body = "[safe](https://example.com/ok) ![safe](https://images.example.com/ok.png)\n\n" + (
+        hostile_article("x").body
+    )
+    article = make_article(body=body)
+
+    # When
+    doc = parse_html(pages.article_page(SITE, article).body)
+
+    # Then only the http(s) link and image survive as elements; everything else is text
+    content = doc.find("div", class_="body")
+    assert [a["href"] for a in content.find_all("a")] == ["https://example.com/ok"]
+    assert [i.get("src") for i in content.find_all("img")] == ["https://images.example.com/ok.png", None]
+    assert executable_content(doc, json_ld_scripts=1) == []
+    assert "<script>window.__pwned=true</script>" in content.text  # shown, as text
+    assert content.find("pre").find("code").text.startswith('<script>alert("in a code block')
+
+
+def test_hostile_control_characters_in_summary_keep_feeds_well_formed() -> None:
+    # Given a summary pasted from a wire feed with control characters XML 1.0 does not allow
+    article = make_article(summary="Rain\x0bfell\x0c across\x00 the state\x1b.")
+
+    # When the site feed and the article's tag feed are rendered
+    bucket, _ = render_in_memory([article])
+
+    # Then both are well-formed XML and keep the readable text
+    for key in ("feed.xml", "tags/kerala/feed.xml"):
+        root = ET.fromstring(bucket.objects[key].body)
+        assert html.unescape(root.findtext("channel/item/description") or "") == "Rainfell across the state."
+
+
+def test_image_url_must_be_http_or_https() -> None:
+    # Given image URLs with schemes a browser would execute or inline
+    for url in ("javascript:alert(1)", "data:image/svg+xml,<svg onload=alert(1)>", "vbscript:x", "//evil"):
+        # When / Then the model refuses them, so no template ever receives one
+        with pytest.raises(ValueError):
+            Image(url=url, alt="x")
