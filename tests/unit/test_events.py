@@ -167,5 +167,5 @@ def test_load_event_returns_a_fresh_copy_each_time() -> None:
 
 def test_events_directory_is_the_one_beside_the_template() -> None:
     # The samples live at the repository root, where `sam local invoke -e events/...` finds them.
-    assert EVENTS_DIR == Path(__file__).resolve().parents[2] / "events"
+    assert Path(__file__).resolve().parents[2] / "events" == EVENTS_DIR
     assert (EVENTS_DIR.parent / "template.yaml").is_file()
