@@ -57,10 +57,23 @@ def _before(raw: dict[str, Any]) -> Article | None:
     return item_to_article(old)
 
 
+def _preload(publisher: SitePublisher, article_ids: list[str]) -> None:
+    """Read every article of the batch before rendering, so each page shows all of them as they are now.
+
+    An article that cannot be read here is read again by its own record's handler, which then fails
+    that record alone (reported in batchItemFailures) instead of the whole batch.
+    """
+    for article_id in article_ids:
+        try:
+            publisher.load([article_id])
+        except Exception:  # the record's handler reads it again and reports the failure
+            logger.warning("article not preloaded", article_id=article_id, exc_info=True)
+
+
 def handle_stream_batch(event: dict[str, Any], context: Any, publisher: SitePublisher) -> dict[str, Any]:
     """Render what the batch's article changes touch; report records that failed so they are retried."""
     records = event.get("Records", [])
-    publisher.load(i for r in records if (i := _article_id(r)))
+    _preload(publisher, [i for r in records if (i := _article_id(r))])
 
     def handle(record: DynamoDBRecord) -> None:
         article_id = _article_id(record.raw_event)
