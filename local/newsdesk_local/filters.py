@@ -43,10 +43,41 @@ def compile_filters(filter_criteria: dict[str, Any] | None) -> RecordFilter:
             raise InvalidFilterPattern(f"Pattern is not JSON: {raw!r}") from exc
         if not isinstance(pattern, dict):
             raise InvalidFilterPattern(f"Pattern must be a JSON object: {raw!r}")
+        validate(pattern)
         patterns.append(pattern)
     if not patterns:
         return lambda _record: True
     return lambda record: any(matches(pattern, record) for pattern in patterns)
+
+
+_OPERATORS = {
+    "prefix",
+    "suffix",
+    "equals-ignore-case",
+    "wildcard",
+    "exists",
+    "anything-but",
+    "numeric",
+    "cidr",
+}
+
+
+def validate(pattern: dict[str, Any]) -> None:
+    """Refuse what Lambda refuses: leaves that are not lists, unknown operators."""
+    for key, expected in pattern.items():
+        if key == "$or":
+            if not isinstance(expected, list) or len(expected) < 2:
+                raise InvalidFilterPattern("$or takes a list of at least two patterns")
+            for sub in expected:
+                validate(sub)
+        elif isinstance(expected, dict):
+            validate(expected)
+        elif isinstance(expected, list):
+            for matcher in expected:
+                if isinstance(matcher, dict) and (len(matcher) != 1 or next(iter(matcher)) not in _OPERATORS):
+                    raise InvalidFilterPattern(f"{key}: unknown matcher {matcher!r}")
+        else:
+            raise InvalidFilterPattern(f"{key}: a pattern's leaves are lists of matchers, not {expected!r}")
 
 
 def sqs_view(record: dict[str, Any]) -> dict[str, Any]:

@@ -211,7 +211,9 @@ class QueuePoller:
 
     def poll_once(self) -> int:
         """Receive up to BatchSize messages and deliver them; the number received."""
-        messages: list[dict[str, Any]] = []
+        # One receive for up to 10 messages, as Lambda's poller does without a batching window; larger
+        # batches are gathered from several receives until one brings nothing new.
+        messages: dict[str, dict[str, Any]] = {}
         while len(messages) < self.mapping.batch_size:
             received = self.sqs.receive_message(
                 QueueUrl=self.queue_url,
@@ -220,12 +222,13 @@ class QueuePoller:
                 MessageAttributeNames=["All"],
                 WaitTimeSeconds=0,
             ).get("Messages", [])
-            if not received:
+            new = [m for m in received if m["MessageId"] not in messages]
+            messages.update((m["MessageId"], m) for m in received)
+            if not new or self.mapping.batch_size <= 10:
                 break
-            messages += received
         if not messages:
             return 0
-        records = [sqs_record(m, self.mapping.source_arn, self.region) for m in messages]
+        records = [sqs_record(m, self.mapping.source_arn, self.region) for m in messages.values()]
         wanted = [r for r in records if self.mapping.filter(sqs_view(r))]
         dropped = [r for r in records if r not in wanted]
         self._delete(dropped)  # Lambda deletes messages its filters drop

@@ -1,0 +1,287 @@
+"""The pollers against in-process moto: real-shaped batches, filtering, partial failures, bisecting,
+the on-failure destination and SQS redrive."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import boto3
+import pytest
+
+from newsdesk_local.deploy import deploy
+from newsdesk_local.event_sources import EventSourceMapping, event_source_mappings
+from newsdesk_local.pollers import QueuePoller, StreamPoller, failed_item_ids
+from newsdesk_local.runtime import Invocation
+from newsdesk_local.template import Deployed
+from tests.conftest import REGION
+
+TEMPLATE = """
+Resources:
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      KeySchema: [{AttributeName: PK, KeyType: HASH}, {AttributeName: SK, KeyType: RANGE}]
+      AttributeDefinitions: [{AttributeName: PK, AttributeType: S}, {AttributeName: SK, AttributeType: S}]
+      StreamSpecification: {StreamViewType: NEW_AND_OLD_IMAGES}
+  Failures:
+    Type: AWS::SQS::Queue
+  Jobs:
+    Type: AWS::SQS::Queue
+    Properties:
+      VisibilityTimeout: 0
+      RedrivePolicy: {deadLetterTargetArn: !GetAtt JobsDeadLetters.Arn, maxReceiveCount: 2}
+  JobsDeadLetters:
+    Type: AWS::SQS::Queue
+  Consumer:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: functions/consumer/
+      Handler: app.handler
+      Events:
+        Changes:
+          Type: DynamoDB
+          Properties:
+            Stream: !GetAtt Table.StreamArn
+            StartingPosition: TRIM_HORIZON
+            BatchSize: 2
+            BisectBatchOnFunctionError: true
+            MaximumRetryAttempts: 1
+            FunctionResponseTypes: [ReportBatchItemFailures]
+            FilterCriteria:
+              Filters:
+                - Pattern: '{"dynamodb": {"Keys": {"SK": {"S": ["A"]}}}}'
+            DestinationConfig:
+              OnFailure: {Type: SQS, Destination: !GetAtt Failures.Arn}
+        Work:
+          Type: SQS
+          Properties:
+            Queue: !GetAtt Jobs.Arn
+            BatchSize: 5
+            FunctionResponseTypes: [ReportBatchItemFailures]
+            FilterCriteria:
+              Filters:
+                - Pattern: '{"body": {"kind": ["render"]}}'
+"""
+
+Handler = Callable[[dict[str, Any]], Invocation]
+
+
+class Recorder:
+    """A fake function: records each batch and answers with what `respond` says."""
+
+    def __init__(self, respond: Callable[[list[dict[str, Any]]], Invocation]) -> None:
+        self.batches: list[list[dict[str, Any]]] = []
+        self.respond = respond
+
+    def __call__(self, event: dict[str, Any]) -> Invocation:
+        self.batches.append(event["Records"])
+        return self.respond(event["Records"])
+
+
+def ok(_records: list[dict[str, Any]]) -> Invocation:
+    return Invocation(payload={"batchItemFailures": []})
+
+
+def pk(record: dict[str, Any]) -> str:
+    return str(record["dynamodb"]["Keys"]["PK"]["S"])
+
+
+@pytest.fixture
+def stack(aws: None, snippet: Any) -> tuple[Deployed, dict[str, EventSourceMapping]]:
+    template = snippet(TEMPLATE)
+    deployed = deploy(template, boto3.Session(region_name=REGION), stack_name="unit")
+    return deployed, {m.event: m for m in event_source_mappings(template, deployed)}
+
+
+def stream_poller(stack: tuple[Deployed, dict[str, EventSourceMapping]], invoke: Recorder) -> StreamPoller:
+    import threading
+
+    deployed, mappings = stack
+    sqs = boto3.client("sqs", region_name=REGION)
+
+    def send_failure(record: dict[str, Any]) -> None:
+        sqs.send_message(QueueUrl=deployed.ref("Failures"), MessageBody=json.dumps(record))
+
+    return StreamPoller(
+        mappings["Changes"],
+        streams=boto3.client("dynamodbstreams", region_name=REGION),
+        invoke=invoke,
+        send_failure=send_failure,
+        function_arn=deployed.arns["Consumer"],
+        stop=threading.Event(),
+        retry_delay=0,
+    )
+
+
+def put(deployed: Deployed, *items: tuple[str, str]) -> None:
+    ddb = boto3.client("dynamodb", region_name=REGION)
+    for pk_, sk in items:
+        ddb.put_item(
+            TableName=deployed.ref("Table"), Item={"PK": {"S": pk_}, "SK": {"S": sk}, "n": {"N": "1"}}
+        )
+
+
+def test_the_template_events_become_mappings(stack: tuple[Deployed, dict[str, EventSourceMapping]]) -> None:
+    # Given the snippet's function events (fixture)
+    deployed, mappings = stack
+
+    # Then each is a mapping with the template's settings, its references resolved
+    changes, work = mappings["Changes"], mappings["Work"]
+    assert changes.kind == "DynamoDB"
+    assert changes.source_arn == deployed.get_att("Table", "StreamArn")
+    assert (changes.batch_size, changes.maximum_retry_attempts, changes.bisect_on_error) == (2, 1, True)
+    assert changes.on_failure_arn == deployed.get_att("Failures", "Arn")
+    assert work.kind == "SQS"
+    assert work.source_arn == deployed.get_att("Jobs", "Arn")
+    assert work.report_batch_item_failures
+
+
+def test_stream_records_arrive_filtered_batched_and_in_lambda_shape(
+    stack: tuple[Deployed, dict[str, EventSourceMapping]],
+) -> None:
+    # Given three article items and one tag item written to the table
+    deployed, _ = stack
+    put(deployed, ("a1", "A"), ("a1", "TAG#x"), ("a2", "A"), ("a3", "A"))
+    invoke = Recorder(ok)
+
+    # When the stream is polled
+    read = stream_poller(stack, invoke).poll_once()
+
+    # Then the article records arrive in batches of two, shaped as Lambda delivers them
+    assert read == 4
+    assert [[pk(r) for r in batch] for batch in invoke.batches] == [["a1", "a2"], ["a3"]]
+    record = invoke.batches[0][0]
+    assert record["eventName"] == "INSERT"
+    assert record["eventSource"] == "aws:dynamodb"
+    assert record["eventSourceARN"] == deployed.get_att("Table", "StreamArn")
+    assert record["dynamodb"]["Keys"] == {"PK": {"S": "a1"}, "SK": {"S": "A"}}
+    assert record["dynamodb"]["NewImage"]["n"] == {"N": "1"}
+    assert record["dynamodb"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
+    assert isinstance(record["dynamodb"]["ApproximateCreationDateTime"], int)
+    json.dumps(invoke.batches)  # what a handler gets is plain JSON
+
+
+def test_a_partial_stream_failure_is_retried_from_the_first_failed_record(
+    stack: tuple[Deployed, dict[str, EventSourceMapping]],
+) -> None:
+    # Given a function that reports the second record of its first batch as failed
+    deployed, _ = stack
+    put(deployed, ("a1", "A"), ("a2", "A"))
+    calls = 0
+
+    def respond(records: list[dict[str, Any]]) -> Invocation:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            return Invocation(
+                payload={"batchItemFailures": [{"itemIdentifier": records[1]["dynamodb"]["SequenceNumber"]}]}
+            )
+        return Invocation(payload={"batchItemFailures": []})
+
+    invoke = Recorder(respond)
+
+    # When the stream is polled
+    stream_poller(stack, invoke).poll_once()
+
+    # Then the retry starts at the failed record and does not repeat the one that succeeded
+    assert [[pk(r) for r in batch] for batch in invoke.batches] == [["a1", "a2"], ["a2"]]
+
+
+def test_a_poison_record_is_bisected_retried_and_sent_to_the_failure_queue(
+    stack: tuple[Deployed, dict[str, EventSourceMapping]],
+) -> None:
+    # Given a function that raises whenever its batch holds the poison record
+    deployed, _ = stack
+    put(deployed, ("good", "A"), ("poison", "A"))
+
+    def respond(records: list[dict[str, Any]]) -> Invocation:
+        if any(pk(r) == "poison" for r in records):
+            return Invocation(error_type="ValueError", error_message="cannot render")
+        return Invocation(payload=None)
+
+    invoke = Recorder(respond)
+
+    # When the stream is polled
+    stream_poller(stack, invoke).poll_once()
+
+    # Then the batch is split, the good half succeeds, the poison one is tried 1 + MaximumRetryAttempts times
+    assert [[pk(r) for r in batch] for batch in invoke.batches] == [
+        ["good", "poison"],
+        ["good"],
+        ["poison"],
+        ["poison"],
+    ]
+    # and a failure record naming it lands in the OnFailure queue
+    sqs = boto3.client("sqs", region_name=REGION)
+    messages = sqs.receive_message(QueueUrl=deployed.ref("Failures"), MaxNumberOfMessages=10)["Messages"]
+    assert len(messages) == 1
+    failure = json.loads(messages[0]["Body"])
+    info = failure["DDBStreamBatchInfo"]
+    assert failure["requestContext"]["condition"] == "RetryAttemptsExhausted"
+    assert failure["requestContext"]["functionArn"] == deployed.arns["Consumer"]
+    assert failure["responseContext"]["functionError"] == "Unhandled"
+    assert info["batchSize"] == 1
+    assert info["startSequenceNumber"] == invoke.batches[-1][0]["dynamodb"]["SequenceNumber"]
+    assert info["streamArn"] == deployed.get_att("Table", "StreamArn")
+
+
+def test_sqs_deletes_successes_drops_unmatched_and_redrives_failures(
+    stack: tuple[Deployed, dict[str, EventSourceMapping]],
+) -> None:
+    # Given three render jobs (one that always fails) and one job the filter does not want
+    deployed, mappings = stack
+    sqs = boto3.client("sqs", region_name=REGION)
+    queue = deployed.ref("Jobs")
+    for kind, name in [("render", "one"), ("render", "bad"), ("render", "two"), ("archive", "old")]:
+        sqs.send_message(
+            QueueUrl=queue,
+            MessageBody=json.dumps({"kind": kind, "name": name}),
+            MessageAttributes={"origin": {"DataType": "String", "StringValue": "test"}},
+        )
+
+    def respond(records: list[dict[str, Any]]) -> Invocation:
+        failed = [r["messageId"] for r in records if json.loads(r["body"])["name"] == "bad"]
+        return Invocation(payload={"batchItemFailures": [{"itemIdentifier": i} for i in failed]})
+
+    invoke = Recorder(respond)
+    poller = QueuePoller(mappings["Work"], sqs=sqs, queue_url=queue, invoke=invoke, region=REGION)
+
+    # When the queue is polled three times
+    received = [poller.poll_once() for _ in range(3)]
+
+    # Then the first batch holds the three render jobs in Lambda's shape
+    first = invoke.batches[0]
+    assert sorted(json.loads(r["body"])["name"] for r in first) == ["bad", "one", "two"]
+    record = first[0]
+    assert record["eventSource"] == "aws:sqs"
+    assert record["eventSourceARN"] == deployed.get_att("Jobs", "Arn")
+    assert record["attributes"]["ApproximateReceiveCount"] == "1"
+    assert record["messageAttributes"]["origin"]["stringValue"] == "test"
+    assert record["receiptHandle"]
+    # and only the failing job comes back, until the queue's redrive policy moves it to the dead-letter queue
+    assert received == [4, 1, 0]
+    assert [json.loads(r["body"])["name"] for r in invoke.batches[1]] == ["bad"]
+    dead = sqs.receive_message(QueueUrl=deployed.ref("JobsDeadLetters"), MaxNumberOfMessages=10)["Messages"]
+    assert [json.loads(m["Body"])["name"] for m in dead] == ["bad"]
+
+
+@pytest.mark.parametrize(
+    ("invocation", "expected"),
+    [
+        (Invocation(payload=None), None),
+        (Invocation(payload={"batchItemFailures": []}), None),
+        (Invocation(payload={"batchItemFailures": [{"itemIdentifier": "2"}]}), ["2"]),
+        (Invocation(payload={"batchItemFailures": [{"itemIdentifier": "9"}]}), ["1", "2", "3"]),
+        (Invocation(payload={"batchItemFailures": [{"itemIdentifier": ""}]}), ["1", "2", "3"]),
+        (Invocation(payload={"batchItemFailures": "2"}), ["1", "2", "3"]),
+        (Invocation(error_type="KeyError", error_message="x"), ["1", "2", "3"]),
+    ],
+)
+def test_failed_items_are_read_like_lambda(invocation: Invocation, expected: list[str] | None) -> None:
+    # Given a batch of three and the function's answer
+    # When the failed items are read
+    # Then malformed answers and unknown ids fail the whole batch, as in Lambda
+    assert failed_item_ids(invocation, ["1", "2", "3"], partial=True) == expected
