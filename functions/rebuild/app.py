@@ -1,12 +1,13 @@
 """Full rebuild: `start` plans and enqueues chunks; `worker` renders one chunk per SQS message."""
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from newsdesk.render.service import handle_rebuild_batch, start_full_rebuild
+from newsdesk.tracing import lazy_tracer
 
 logger = Logger()
-tracer = Tracer()
+tracer = lazy_tracer()
 
 
 @logger.inject_lambda_context(log_event=True)

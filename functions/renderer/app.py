@@ -1,12 +1,13 @@
 """Renderer: the table's stream → static pages in S3 → one CloudFront invalidation per batch."""
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from newsdesk.render.service import build_publisher, handle_stream_batch
+from newsdesk.tracing import lazy_tracer
 
 logger = Logger()
-tracer = Tracer()
+tracer = lazy_tracer()
 
 
 @logger.inject_lambda_context(log_event=False)
