@@ -17,7 +17,7 @@ from types import FrameType
 from typing import Any
 
 from newsdesk_local.cognito import EDITORS_GROUP
-from newsdesk_local.settings import LocalSettings, SettingsError, local_settings
+from newsdesk_local.settings import PREFIX, LocalSettings, SettingsError, local_settings
 
 Command = Callable[[argparse.Namespace, LocalSettings], int]
 
@@ -54,8 +54,9 @@ def subcommand(name: str, help: str, *arguments: Argument) -> Callable[[Command]
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsdesk",
-        description="Newsdesk on your machine. Settings come from NEWSDESK_* environment variables "
-        "(NEWSDESK_PORT, NEWSDESK_AWS_PORT, NEWSDESK_EDITOR_EMAIL, ...).",
+        description="Newsdesk on your machine.",
+        epilog=settings_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in SUBCOMMANDS.values():
@@ -63,6 +64,14 @@ def build_parser() -> argparse.ArgumentParser:
         for argument in command.arguments:
             sub.add_argument(*argument.flags, **argument.options)
     return parser
+
+
+def settings_help() -> str:
+    lines = ["settings (environment variables):"]
+    for name, field in LocalSettings.model_fields.items():
+        default = field.default if name != "editor_password" else "(a fixed local password)"
+        lines.append(f"  {PREFIX}{name.upper():<16} {field.description or ''} [{default}]".rstrip())
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -29,15 +29,25 @@ class LocalSettings(BaseModel):
     host: str = Field(default="127.0.0.1", description="Interface both servers listen on.")
     port: int = Field(default=8000, ge=1, le=65535, description="The site and API origin (CloudFront).")
     aws_port: int = Field(default=4566, ge=1, le=65535, description="The AWS emulator (moto server).")
-    region: str = Field(default="us-east-1", min_length=1)
+    region: str = Field(default="us-east-1", min_length=1, description="Region of the emulated resources.")
     stack_name: str = Field(
-        default="newsdesk-local", min_length=1, max_length=40, pattern=r"^[A-Za-z][-A-Za-z0-9]*$"
+        default="newsdesk-local",
+        min_length=1,
+        max_length=40,
+        pattern=r"^[A-Za-z][-A-Za-z0-9]*$",
+        description="Stands for AWS::StackName in resource names.",
     )
-    editor_email: str = Field(default="editor@newsdesk.local", pattern=r"^[^@\s]+@[^@\s]+$")
-    editor_password: str = Field(default="Local-Editor-2024", min_length=12)
+    editor_email: str = Field(
+        default="editor@newsdesk.local",
+        pattern=r"^[^@\s]+@[^@\s]+$",
+        description="The editor `token` signs in.",
+    )
+    editor_password: str = Field(
+        default="Local-Editor-2024", min_length=12, description="Password of local users."
+    )
     samples: bool = Field(default=True, description="Create and publish the sample articles on start.")
     poll_interval: float = Field(default=0.15, gt=0, le=10, description="Seconds between event source polls.")
-    template: Path = Field(default=TEMPLATE_PATH)
+    template: Path = Field(default=TEMPLATE_PATH, description="The SAM template to run.")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> LocalSettings:

@@ -131,7 +131,7 @@ class LocalStack:
     # ----- functions, API and distribution ---------------------------------------------------------
 
     def _build_functions(self) -> None:
-        specs = function_specs(self.template)
+        specs = function_specs(self.template, self.settings.template.parent)
         environments = {
             name: function_environment(self.template, name, self.deployed, self._parameters())
             for name in specs
