@@ -23,7 +23,8 @@ class _Settings(BaseModel):
     (pydantic-settings does the same, at several times the import cost on a cold start.)
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: each function reads one settings class; the others never pay for their validators.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Self:
