@@ -42,7 +42,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -52,6 +52,8 @@ from bench import CACHE_DIR, ROOT, Result
 
 TARGET_RATIO = 1.8
 REPEATS = int(os.environ.get("BENCH_IMPORT_REPEATS", "15"))
+# Also time each handler with the layer byte-compiled (the fix SAM's python builder cannot apply).
+WHAT_IF = os.environ.get("BENCH_IMPORT_WHATIF", "1") != "0"
 # What a Lambda Python runtime ships besides the standard library.
 RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six")
 # Imported by the runtime's bootstrap (awslambdaric) before it imports the handler.
@@ -350,8 +352,12 @@ class Staged:
 
 
 @contextmanager
-def staged(specs: list[FunctionSpec], python: Path) -> Iterator[list[Staged]]:
-    """A throw-away copy of each function's folder and layers, laid out as SAM ships them."""
+def staged(specs: list[FunctionSpec], python: Path, *, compiled: bool = False) -> Iterator[list[Staged]]:
+    """A throw-away copy of each function's folder and layers, laid out as SAM ships them.
+
+    `compiled` adds the .pyc files SAM does not ship (unchecked-hash, so the zip's timestamps cannot
+    invalidate them): the what-if of a layer built with byte-code.
+    """
     runtime = runtime_packages(python)
     MIRROR_DIR.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="run-", dir=MIRROR_DIR) as tmp:
@@ -375,6 +381,19 @@ def staged(specs: list[FunctionSpec], python: Path) -> Iterator[list[Staged]]:
             shutil.copytree(spec.code_dir, task_root, ignore=_ignore_pycache)
             front = (task_root, *(layers[layer.logical_id] for layer in spec.layers))
             out.append(Staged(spec, task_root, front, (runtime,)))
+        if compiled:
+            folders = sorted({str(p) for fn in out for p in fn.front})
+            compileall = [
+                str(python),
+                "-m",
+                "compileall",
+                "-q",
+                "-j",
+                "0",
+                "--invalidation-mode",
+                "unchecked-hash",
+            ]
+            subprocess.run([*compileall, *folders], check=True)
         yield out
 
 
@@ -398,7 +417,8 @@ botocore = sys.modules.get("botocore")
 print(json.dumps({{
     "seconds": seconds,
     "boto3": "boto3" in sys.modules,
-    "botocore": botocore is not None,
+    # Powertools imports the bare botocore package (a few lines) for its user-agent hook; count the rest.
+    "botocore": sum(name.startswith("botocore.") for name in sys.modules),
     "botocore_from": getattr(botocore, "__file__", None),
     "modules": len(set(sys.modules) - before),
     "handler": callable(handler) if attr else None,
@@ -499,22 +519,28 @@ def run() -> list[Result]:
     times: dict[str, list[float]] = {"boto3": []}
     last: dict[str, dict[str, Any]] = {}
     origins: dict[str, str | None] = {}
-    with staged(specs, python) as fns:
+    what_if: AbstractContextManager[list[Staged]] = (
+        staged(specs, python, compiled=True) if WHAT_IF else nullcontext([])
+    )
+    with staged(specs, python) as fns, what_if as compiled_fns:
+        series = {fn.spec.logical_id: fn for fn in fns} | {
+            f"{fn.spec.logical_id}+pyc": fn for fn in compiled_fns
+        }
         sample(python, None, runtime)  # warm the page cache; not counted
-        for fn in list(fns):
+        for fn in list(series.values()):
             try:
                 sample(python, fn, runtime)
             except RuntimeError as exc:
                 failed[fn.spec.logical_id] = str(exc)
                 print(f"bench: {exc}", file=sys.stderr)
-                fns.remove(fn)
+        series = {key: fn for key, fn in series.items() if fn.spec.logical_id not in failed}
         for _ in range(REPEATS):  # interleaved, so drift affects every series alike
             times["boto3"].append(sample(python, None, runtime)["seconds"])
-            for fn in fns:
-                last[fn.spec.logical_id] = sample(python, fn, runtime)
-                times.setdefault(fn.spec.logical_id, []).append(last[fn.spec.logical_id]["seconds"])
-        for fn in fns:
-            origins[fn.spec.logical_id] = _origin(last[fn.spec.logical_id]["botocore_from"], fn.front)
+            for key, fn in series.items():
+                last[key] = sample(python, fn, runtime)
+                times.setdefault(key, []).append(last[key]["seconds"])
+        for key, fn in series.items():
+            origins[key] = _origin(last[key]["botocore_from"], fn.front)
 
     base = statistics.median(times["boto3"])
     results = [
@@ -526,35 +552,52 @@ def run() -> list[Result]:
             details={"samples_s": times["boto3"], "python": str(python), "python_version": version},
         )
     ]
-    for logical_id, info in last.items():
-        series = times[logical_id]
-        median = statistics.median(series)
+    for key, info in last.items():
+        if key.endswith("+pyc"):
+            continue
+        median = statistics.median(times[key])
         sdk = [m for m in ("boto3", "botocore") if info[m]]
-        sdk_note = f"imports {'+'.join(sdk)} (from the {origins[logical_id]})" if sdk else "no boto3/botocore"
+        sdk_note = (
+            f"imports {'+'.join(sdk)} ({info['botocore']} botocore modules, from the {origins[key]})"
+            if sdk
+            else "no boto3/botocore beyond the bare package"
+        )
         results.append(
             Result(
-                f"import {logical_id}",
+                f"import {key}",
                 median * 1000,
                 "ms",
-                comment=f"median; p90 {_p90(series) * 1000:.0f} ms; {info['modules']} modules; {sdk_note}",
+                comment=f"median; p90 {_p90(times[key]) * 1000:.0f} ms; {info['modules']} modules; "
+                + sdk_note,
                 details={
-                    "samples_s": series,
+                    "samples_s": times[key],
                     "modules_imported": info["modules"],
                     "boto3_at_import": info["boto3"],
-                    "botocore_at_import": info["botocore"],
-                    "botocore_from": origins[logical_id],
+                    "botocore_modules_at_import": info["botocore"],
+                    "botocore_from": origins[key],
                 },
             )
         )
         results.append(
             Result(
-                f"{logical_id} / boto3",
+                f"{key} / boto3",
                 median / base,
                 "x",
                 target=TARGET_RATIO,
-                comment="median handler import / median import boto3",
+                comment="median handler import / median import boto3, as SAM ships it (no .pyc)",
             )
         )
+        if f"{key}+pyc" in times:
+            compiled = statistics.median(times[f"{key}+pyc"])
+            results.append(
+                Result(
+                    f"{key} / boto3, with .pyc",
+                    compiled / base,
+                    "x",
+                    comment=f"what-if: layer and function shipped byte-compiled ({compiled * 1000:.0f} ms)",
+                    details={"samples_s": times[f"{key}+pyc"]},
+                )
+            )
     return results + _failures(failed)
 
 
@@ -576,13 +619,13 @@ def _failures(failed: dict[str, str]) -> list[Result]:
 # ----- diagnosis ----------------------------------------------------------------------------------
 
 
-def importtime_report(function: str | None, top: int) -> None:
+def importtime_report(function: str | None, top: int, *, compiled: bool = False) -> None:
     specs = [s for s in lambda_functions() if function in (None, s.logical_id)]
     if not specs:
         raise SystemExit(f"no function {function!r} in template.yaml")
     python = interpreter(specs[0].runtime)
     runtime = runtime_packages(python)
-    with staged(specs, python) as fns:
+    with staged(specs, python, compiled=compiled) as fns:
         for fn in fns:
             sample(python, fn, runtime)  # warm-up
             result = sample(python, fn, runtime, importtime=True)
@@ -595,7 +638,7 @@ def importtime_report(function: str | None, top: int) -> None:
                     )
             print(
                 f"{fn.spec.logical_id}: {result['seconds'] * 1000:.0f} ms, {result['modules']} modules "
-                f"(boto3 {result['boto3']}, botocore {result['botocore']})"
+                f"(boto3 {result['boto3']}, {result['botocore']} botocore submodules)"
             )
             print(f"  {'cumulative':>10}  {'self':>7}  module (heaviest {top}, depth shown by indent)")
             for cumulative, own, depth, name in sorted(rows, reverse=True)[:top]:
@@ -609,9 +652,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--importtime", action="store_true", help="show the heaviest imports of each handler")
     parser.add_argument("function", nargs="?", help="logical id of one function (default: all)")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--pyc", action="store_true", help="with --importtime: the byte-compiled what-if")
     args = parser.parse_args(argv)
     if args.importtime:
-        importtime_report(args.function, args.top)
+        importtime_report(args.function, args.top, compiled=args.pyc)
         return 0
     from bench.__main__ import print_table
 
