@@ -488,6 +488,40 @@ def sample(
     return result
 
 
+_CLIENT_CHILD = """
+import sys
+sys.path[:0] = {front!r}
+sys.path.append({runtime!r})
+for name in {bootstrap!r}:
+    __import__(name)
+from time import perf_counter
+t0 = perf_counter()
+import boto3
+boto3.client("dynamodb")
+print(perf_counter() - t0)
+"""
+
+
+def first_client_sample(python: Path, layers: tuple[Path, ...], runtime: Path) -> float:
+    """Seconds to `import boto3` and make a DynamoDB client, with `layers` ahead of the runtime's."""
+    code = _CLIENT_CHILD.format(
+        front=tuple(map(str, layers)), runtime=str(runtime), bootstrap=BOOTSTRAP_MODULES
+    )
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "AWS_REGION": REGION,
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_ACCESS_KEY_ID": "ASIABENCHMARKONLY000",
+        "AWS_SECRET_ACCESS_KEY": "bench",
+    }
+    proc = subprocess.run(
+        [str(python), "-I", "-S", "-B", "-c", code], cwd=runtime, env=env, capture_output=True, text=True
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"making a boto3 client failed:\n{proc.stderr[-4000:]}")
+    return float(proc.stdout.strip().splitlines()[-1])
+
+
 def _origin(path: str | None, front: tuple[Path, ...]) -> str | None:
     """Whether a module file came from the function's folder, a layer or the runtime."""
     if not path:
@@ -534,11 +568,15 @@ def run() -> list[Result]:
                 failed[fn.spec.logical_id] = str(exc)
                 print(f"bench: {exc}", file=sys.stderr)
         series = {key: fn for key, fn in series.items() if fn.spec.logical_id not in failed}
+        layers = fns[0].front[1:] if fns else ()
         for _ in range(REPEATS):  # interleaved, so drift affects every series alike
             times["boto3"].append(sample(python, None, runtime)["seconds"])
             for key, fn in series.items():
                 last[key] = sample(python, fn, runtime)
                 times.setdefault(key, []).append(last[key]["seconds"])
+            times.setdefault("client", []).append(first_client_sample(python, (), runtime))
+            if layers:
+                times.setdefault("client+layer", []).append(first_client_sample(python, layers, runtime))
         for key, fn in series.items():
             origins[key] = _origin(last[key]["botocore_from"], fn.front)
 
@@ -598,6 +636,25 @@ def run() -> list[Result]:
                     details={"samples_s": times[f"{key}+pyc"]},
                 )
             )
+    results.append(
+        Result(
+            "first boto3 client, runtime's botocore",
+            statistics.median(times["client"]) * 1000,
+            "ms",
+            comment="median import boto3 + boto3.client('dynamodb'), the first AWS call's set-up",
+            details={"samples_s": times["client"]},
+        )
+    )
+    if "client+layer" in times:
+        results.append(
+            Result(
+                "first boto3 client, with the layer",
+                statistics.median(times["client+layer"]) * 1000,
+                "ms",
+                comment="the same from a function: the layer's own botocore (no .pyc) shadows the runtime's",
+                details={"samples_s": times["client+layer"]},
+            )
+        )
     return results + _failures(failed)
 
 
