@@ -84,6 +84,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     return SUBCOMMANDS[args.command].run(args, settings)
 
 
+def configure_console_logging() -> None:
+    """The stack's own messages at INFO on stderr; other libraries' at WARNING.
+
+    The stack's logger gets a handler of its own: Powertools filters records of loggers whose name
+    contains its service name ("newsdesk") out of the root logger's handlers.
+    """
+    line = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+    logging.basicConfig(level=logging.WARNING, format=line)
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter(line))
+    own = logging.getLogger("newsdesk_local")
+    own.addHandler(handler)
+    own.setLevel(logging.INFO)
+    own.propagate = False
+
+
 # ----- dev ------------------------------------------------------------------------------------------
 
 
@@ -96,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def dev(args: argparse.Namespace, settings: LocalSettings) -> int:
     from newsdesk_local.stack import LocalStack, PortInUse
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-7s %(name)s: %(message)s")
+    configure_console_logging()
     stopping = threading.Event()
 
     def request_stop(signum: int, _frame: FrameType | None) -> None:

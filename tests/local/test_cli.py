@@ -1,0 +1,68 @@
+"""The newsdesk command line: subcommands, settings, console logging."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from newsdesk_local.cli import SUBCOMMANDS, _default_email, build_parser, configure_console_logging
+from newsdesk_local.settings import LocalSettings, SettingsError
+
+
+@pytest.fixture
+def console() -> Iterator[io.StringIO]:
+    own = logging.getLogger("newsdesk_local")
+    saved = (list(own.handlers), own.level, own.propagate, list(logging.root.handlers))
+    configure_console_logging()
+    stream = io.StringIO()
+    own.handlers[-1].setStream(stream)  # type: ignore[attr-defined]
+    try:
+        yield stream
+    finally:
+        own.handlers, own.level, own.propagate = saved[0], saved[1], saved[2]
+        logging.root.handlers = saved[3]
+
+
+def test_the_stack_logs_survive_powertools_root_filter(console: io.StringIO) -> None:
+    # Given a Powertools logger for the service "newsdesk", as every handler creates on import
+    from aws_lambda_powertools import Logger
+
+    Logger(service="newsdesk")
+
+    # When the stack logs a request
+    logging.getLogger("newsdesk_local.origin").info("GET / 200")
+
+    # Then it reaches the console (Powertools drops records of loggers named like its service from root)
+    assert "GET / 200" in console.getvalue()
+
+
+def test_subcommands_are_registered_with_their_arguments() -> None:
+    # Given the parser
+    parser = build_parser()
+
+    # When a token for a reader is asked for
+    args = parser.parse_args(["token", "--group", "readers"])
+
+    # Then dev and token exist, and the arguments are parsed
+    assert {"dev", "token"} <= set(SUBCOMMANDS)
+    assert (args.command, args.group, args.no_group) == ("token", "readers", False)
+
+
+def test_users_other_than_editors_get_their_own_address() -> None:
+    assert _default_email("ed@x.test", ["editors"]) == "ed@x.test"
+    assert _default_email("ed@x.test", ["readers"]) == "ed+readers@x.test"
+    assert _default_email("ed@x.test", []) == "ed+nogroup@x.test"
+
+
+def test_settings_come_from_newsdesk_variables() -> None:
+    # Given NEWSDESK_* variables
+    settings = LocalSettings.from_env({"NEWSDESK_PORT": "9000", "NEWSDESK_SAMPLES": "0", "OTHER": "x"})
+
+    # Then they are read, with defaults for the rest, and malformed ones are named
+    assert (settings.port, settings.samples, settings.aws_port) == (9000, False, 4566)
+    assert settings.api_url == "http://127.0.0.1:9000/api"
+    with pytest.raises(SettingsError, match="NEWSDESK_AWS_PORT"):
+        LocalSettings.from_env({"NEWSDESK_AWS_PORT": "nope"})
