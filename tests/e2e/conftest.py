@@ -73,6 +73,13 @@ class RunningStack:
         return int(self.process.returncode)
 
 
+def _die_with_parent() -> None:
+    """Linux: the stack gets SIGTERM if the test run itself is killed, so no stack outlives it."""
+    import ctypes
+
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def stack_env(**overrides: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSDESK_", "AWS_"))}
     env.update({"NEWSDESK_PORT": str(free_port()), "NEWSDESK_AWS_PORT": str(free_port()), **overrides})
@@ -88,6 +95,7 @@ def start_stack(log: Path, **overrides: str) -> RunningStack:
             cwd=ROOT,
             stdout=sink,
             stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
     stack = RunningStack(process, env, log, f"http://127.0.0.1:{env['NEWSDESK_PORT']}")
     try:
