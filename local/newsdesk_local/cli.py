@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import FrameType
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from newsdesk_local.cognito import EDITORS_GROUP
 from newsdesk_local.settings import PREFIX, LocalSettings, SettingsError, local_settings
@@ -202,3 +203,50 @@ def _default_email(editor_email: str, groups: list[str]) -> str:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# ----- rebuild --------------------------------------------------------------------------------------
+
+
+@subcommand(
+    "rebuild",
+    "Re-render every page of the site (after a template change, say), fanned out in chunks through the "
+    "rebuild queue. Local stack by default; --stack NAME for a deployed one (AWS credentials from the "
+    "environment).",
+    arg("--stack", default=None, help="A deployed CloudFormation stack instead of the local stack."),
+    arg("--timeout", type=float, default=900.0, help="Give up waiting after this many seconds."),
+)
+def rebuild(args: argparse.Namespace, settings: LocalSettings) -> int:
+    import boto3
+
+    from newsdesk_local.rebuild import follow, start_deployed, start_local
+    from newsdesk_local.stack import FAKE_CREDENTIALS
+    from newsdesk_local.template import load_template
+
+    try:
+        if args.stack:
+            session = boto3.session.Session()
+            clients: dict[str, Any] = {n: session.client(n) for n in ("cloudformation", "lambda", "dynamodb")}
+            status, target = start_deployed(clients, stack_name=args.stack)
+        else:
+            session = boto3.session.Session(
+                region_name=settings.region,
+                aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+            )
+            clients = {
+                name: session.client(name, endpoint_url=settings.aws_endpoint) for name in ("sqs", "dynamodb")
+            }
+            zone = load_template(settings.template)["Parameters"]["SiteTimezone"]["Default"]
+            status, target = start_local(clients, stack_name=settings.stack_name, tz=ZoneInfo(zone))
+    except Exception as exc:  # connection and service errors alike end the command with their message
+        where = args.stack or f"the local stack at {settings.aws_endpoint} (is `newsdesk dev` running?)"
+        print(f"Cannot start a rebuild on {where}: {exc}", file=sys.stderr)
+        return 1
+    print(f"Rebuild {status.rebuild_id}: {status.total} chunks", file=sys.stderr)
+    final = follow(status, target, timeout=args.timeout)
+    if not final.complete:
+        print(f"Rebuild {final.rebuild_id} is still running ({final.done}/{final.total}).", file=sys.stderr)
+        return 1
+    print(f"Rebuild {final.rebuild_id} finished: {final.total} chunks.", file=sys.stderr)
+    return 0
