@@ -201,10 +201,6 @@ def _default_email(editor_email: str, groups: list[str]) -> str:
     return f"{local}+{groups[0] if groups else 'nogroup'}@{domain}"
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 # ----- rebuild --------------------------------------------------------------------------------------
 
 
@@ -250,3 +246,7 @@ def rebuild(args: argparse.Namespace, settings: LocalSettings) -> int:
         return 1
     print(f"Rebuild {final.rebuild_id} finished: {final.total} chunks.", file=sys.stderr)
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
