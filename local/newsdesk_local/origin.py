@@ -82,6 +82,8 @@ def _request_handler(handle: Handle) -> type[BaseHTTPRequestHandler]:
             pass  # requests are logged once, with their timing, by _serve
 
         do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _serve
+        # Methods no behaviour allows still reach the distribution, which refuses them as CloudFront does.
+        do_TRACE = do_CONNECT = _serve
 
     return OriginRequestHandler
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.models import Server
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from pydantic import Field
 
@@ -41,10 +41,16 @@ app.public("GET", "/api/docs")
 
 _ETAG = re.compile(r'^\s*(?:W/)?"(\d+)"\s*$')
 _AUTH = problem_responses(401, 403)
+EDITOR_SECURITY: list[dict[str, list[str]]] = [{"editorToken": []}]
 ArticleIdParam = Annotated[ArticleId, Path(description="The article's id (a ULID).")]
 IfMatch = Annotated[
     str | None,
-    Header(alias="If-Match", description='The ETag of the version being changed, e.g. "3".'),
+    Header(
+        alias="If-Match",
+        description='The ETag of the version being changed, e.g. "3" (or *, whatever version is stored).',
+        pattern=r'^\s*(\*|(W/)?"\d+"(\s*,\s*(W/)?"\d+")*)\s*$',
+        max_length=200,
+    ),
 ]
 
 
@@ -93,6 +99,7 @@ def health() -> Health:
         **problem_responses(400, 409, 413, 422),
         **_AUTH,
     },
+    security=EDITOR_SECURITY,
 )
 def create_article(draft: Annotated[ArticleCreate, Body()]) -> Response[ArticleOut]:
     article = service.create_article(get_store(), draft.model_dump())
@@ -111,6 +118,7 @@ def create_article(draft: Annotated[ArticleCreate, Body()]) -> Response[ArticleO
         **problem_responses(400, 422),
         **_AUTH,
     },
+    security=EDITOR_SECURITY,
 )
 def list_articles(
     status: Annotated[ArticleStatus | None, Query(description="Only articles in this state.")] = None,
@@ -133,6 +141,7 @@ def list_articles(
         **problem_responses(404, 422),
         **_AUTH,
     },
+    security=EDITOR_SECURITY,
 )
 def get_article(article_id: ArticleIdParam) -> Response[ArticleOut]:
     article, receipt = service.get_article_with_receipt(get_store(), article_id)
@@ -148,6 +157,7 @@ def get_article(article_id: ArticleIdParam) -> Response[ArticleOut]:
         **problem_responses(400, 404, 409, 412, 413, 422, 428),
         **_AUTH,
     },
+    security=EDITOR_SECURITY,
 )
 def patch_article(
     article_id: ArticleIdParam, changes: Annotated[ArticlePatch, Body()], if_match: IfMatch = None
@@ -171,6 +181,7 @@ def patch_article(
         **problem_responses(404, 409, 412, 422),
         **_AUTH,
     },
+    security=EDITOR_SECURITY,
 )
 def delete_article(article_id: ArticleIdParam, if_match: IfMatch = None) -> Response[None]:
     service.delete_article(
@@ -189,6 +200,7 @@ def delete_article(article_id: ArticleIdParam, if_match: IfMatch = None) -> Resp
         **problem_responses(404, 409, 412, 422),
         **_AUTH,
     },
+    security=EDITOR_SECURITY,
 )
 def publish_article(article_id: ArticleIdParam, if_match: IfMatch = None) -> Response[ArticleOut]:
     article = service.publish_article(
@@ -210,6 +222,7 @@ def publish_article(article_id: ArticleIdParam, if_match: IfMatch = None) -> Res
         **problem_responses(404, 409, 412, 422),
         **_AUTH,
     },
+    security=EDITOR_SECURITY,
 )
 def unpublish_article(article_id: ArticleIdParam, if_match: IfMatch = None) -> Response[ArticleOut]:
     article = service.unpublish_article(
@@ -232,6 +245,12 @@ def openapi_json() -> str:
         description="Write, publish and moderate a news site. Editor routes need a Cognito bearer token "
         "of a member of the `editors` group.",
         servers=[Server(url="/")],
+        security_schemes={
+            "editorToken": HTTPBearer(
+                bearerFormat="JWT",
+                description="A Cognito ID token of a member of the `editors` group.",
+            )
+        },
     )
 
 

@@ -207,6 +207,17 @@ class NewsdeskResolver(APIGatewayRestResolver):
                 )
             )
 
+        @app.exception_handler(UnicodeDecodeError)
+        def _not_utf8(_exc: UnicodeDecodeError) -> Response:
+            return problem_response(
+                problem(
+                    HTTPStatus.BAD_REQUEST,
+                    "The request body is not valid UTF-8.",
+                    type_="urn:newsdesk:problem:malformed-json",
+                    title="Malformed JSON",
+                )
+            )
+
         @app.exception_handler(DomainError)
         def _domain(exc: DomainError) -> Response:
             return problem_response(_domain_problem(exc))
