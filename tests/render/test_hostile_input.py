@@ -17,7 +17,16 @@ import pytest
 from newsdesk.domain.models import Article, Image
 from newsdesk.render import pages
 from newsdesk.render.pages import SiteObject
-from tests.render.conftest import HOSTILE, SITE, SITE_URL, hostile_article, make_article, render_in_memory
+from tests.render.conftest import (
+    HOSTILE,
+    HOSTILE_MARKDOWN,
+    SITE,
+    SITE_URL,
+    Pipeline,
+    hostile_article,
+    make_article,
+    render_in_memory,
+)
 from tests.render.dom import executable_content, parse_html
 
 PAYLOADS = pytest.mark.parametrize("payload", list(HOSTILE.values()), ids=list(HOSTILE))
@@ -25,6 +34,11 @@ PAYLOADS = pytest.mark.parametrize("payload", list(HOSTILE.values()), ids=list(H
 RSS_ELEMENTS = {
     "rss", "channel", "title", "link", "description", "language", "lastBuildDate", "item", "guid", "pubDate",
     "category", "{http://www.w3.org/2005/Atom}link", "{http://purl.org/dc/elements/1.1/}creator",
+}  # fmt: skip
+# What the body's sanitiser lets through (newsdesk.render.markdown); anything else must have been escaped.
+BODY_TAGS = {
+    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "s", "del", "code", "pre",
+    "blockquote", "ul", "ol", "li", "a", "img", "table", "thead", "tbody", "tr", "th", "td", "sup", "sub",
 }  # fmt: skip
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
@@ -152,6 +166,8 @@ def test_hostile_payload_is_shown_as_text_on_the_article_page(payload: str) -> N
     assert main.find("figcaption").text == article.image.caption
     assert doc.meta("og:title") == article.headline
     assert doc.meta("og:description") == article.summary
+    body_tags = {el.tag for el in main.find("div", class_="body").iter()}
+    assert body_tags <= BODY_TAGS, body_tags - BODY_TAGS
 
 
 @PAYLOADS
@@ -213,3 +229,41 @@ def test_image_url_must_be_http_or_https() -> None:
         # When / Then the model refuses them, so no template ever receives one
         with pytest.raises(ValueError):
             Image(url=url, alt="x")
+
+
+def test_hostile_article_published_through_pipeline_leaves_no_executable_object_in_bucket(
+    pipeline: Pipeline,
+) -> None:
+    # Given an article with hostile text in every field, created and published through the services
+    payload = HOSTILE["json_ld_breakout"] + HOSTILE["img_onerror"]
+    article = pipeline.create_published(
+        headline=f"Headline {payload}",
+        summary=f"Summary {payload}",
+        body=f"Body {payload}\n\n{HOSTILE_MARKDOWN}",
+        authors=[f"Author {payload}"],
+        source=f"Agency {HOSTILE['svg_onload']}",
+        dateline=f"Kochi {HOSTILE['attribute_breakout']}",
+        section=f"Section {HOSTILE['title_breakout']}",
+        tags=[f"Tag {HOSTILE['script']}", "Kerala"],
+        image={
+            "url": 'https://images.example.com/a.jpg?q="onerror="window.__pwned=true"',
+            "alt": f"Alt {payload}",
+            "caption": f"Caption {payload}",
+        },
+    )
+
+    # When the renderer processes the table's stream
+    response = pipeline.render()
+
+    # Then no object in the bucket carries anything executable, and the page shows the headline as text
+    assert response == {"batchItemFailures": []}
+    objects = {
+        key: SiteObject(key, stored["body"], stored["content_type"], stored["cache_control"] or "")
+        for key in pipeline.object_keys()
+        if (stored := pipeline.get(key))
+    }
+    assert article.url is not None and pages.page_key(article.url) in objects
+    assert all_problems(objects) == {}
+    doc = parse_html(objects[pages.page_key(article.url)].body)
+    assert doc.find("h1").text == article.headline
+    assert doc.json_ld()["headline"] == article.headline[:110]
