@@ -9,10 +9,10 @@ from typing import Annotated
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from pydantic import Field
 
+from newsdesk.api.comments import router as comments_router
 from newsdesk.api.http import NewsdeskResolver, json_response
 from newsdesk.api.models import (
     ArticleCreate,
@@ -38,6 +38,7 @@ app = NewsdeskResolver(max_request_bytes=262_144)
 app.public("GET", "/api/health")
 app.public("GET", "/api/openapi.json")
 app.public("GET", "/api/docs")
+app.include_router(comments_router)  # the moderation API: newsdesk.api.comments
 
 _ETAG = re.compile(r'^\s*(?:W/)?"(\d+)"\s*$')
 _AUTH = problem_responses(401, 403)
@@ -237,8 +238,13 @@ def openapi_document() -> Response[str]:
     return Response(status_code=HTTPStatus.OK, content_type="application/json", body=openapi_json())
 
 
+# Powertools' OpenAPI models (pydantic, ~90 ms to import) load when a document is first asked for, not at
+# every cold start: hence the import below, and /api/docs served by swagger_ui() rather than
+# app.enable_swagger(), which imports them as soon as it is called (at import time).
 @cache
 def openapi_json() -> str:
+    from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
+
     return app.get_openapi_json_schema(
         title="Newsdesk editor API",
         version="1.0.0",
@@ -247,11 +253,29 @@ def openapi_json() -> str:
         servers=[Server(url="/")],
         security_schemes={
             "editorToken": HTTPBearer(
-                bearerFormat="JWT",
-                description="A Cognito ID token of a member of the `editors` group.",
+                bearerFormat="JWT", description="A Cognito ID token of a member of the `editors` group."
             )
         },
     )
 
 
-app.enable_swagger(path="/api/docs", title="Newsdesk editor API", version="1.0.0")
+@app.get("/api/docs", summary="This API's documentation (Swagger UI)", tags=["meta"], include_in_schema=False)
+def swagger_ui() -> Response[str]:
+    return Response(status_code=HTTPStatus.OK, content_type="text/html", body=swagger_html())
+
+
+@cache
+def swagger_html() -> str:
+    """Powertools' Swagger UI page (assets inlined) for the document /api/openapi.json serves."""
+    from pathlib import Path as FilePath
+
+    from aws_lambda_powertools.event_handler.openapi import swagger_ui as ui
+
+    assets = FilePath(ui.__file__).parent
+    return ui.generate_swagger_html(
+        openapi_json().replace("</", "<\\/"),  # the document goes in a <script>: no "</script>" in it
+        (assets / "swagger-ui-bundle.min.js").read_text(encoding="utf-8"),
+        (assets / "swagger-ui.min.css").read_text(encoding="utf-8"),
+        "",  # no swagger_base_url: the assets are inlined
+        None,  # no OAuth2 config
+    )
