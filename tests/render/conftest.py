@@ -167,9 +167,9 @@ HOSTILE_MARKDOWN = """\
 
 def hostile_article(payload: str, **overrides: Any) -> Article:
     """An article with `payload` in every field that reaches a page."""
+    overrides.setdefault("slug", "hostile-article")
     return make_article(
         headline=f"Headline {payload}",
-        slug="hostile-article",
         summary=f"Summary {payload}",
         body=f"Body {payload}\n\n{HOSTILE_MARKDOWN}",
         authors=[f"Author {payload}", f"{payload} second author"],

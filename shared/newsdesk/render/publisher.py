@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from aws_lambda_powertools import Logger
 
@@ -130,6 +130,7 @@ class SitePublisher:
         self._done: dict[str, bool] = {}  # object key -> uploaded
         self._pending_receipts: list[RenderReceipt] = []
         self._retry_paths: set[str] = set()
+        self._reads: dict[tuple[object, ...], Any] = {}
 
     # ----- one batch ------------------------------------------------------------------------------
 
@@ -231,14 +232,27 @@ class SitePublisher:
         extra = self.comments.extra_for(article) if self.comments else {}
         return pages.article_page(self.site, article, **extra)
 
+    # Index reads are memoised for the batch: the home page and the site feed, a tag's page and its feed,
+    # a month page and its sitemap shard share one Query each.
+
     def _latest(self, limit: int, tag: str | None = None) -> list[Article]:
-        return self.overlay.apply(self.reader.latest(limit, tag), tag=tag, limit=limit)
+        widest = max(limit, pages.TAG_PAGE_SIZE if tag else pages.FEED_SIZE)
+        key = ("latest", tag, widest)
+        if key not in self._reads:
+            self._reads[key] = self.reader.latest(widest, tag)
+        return self.overlay.apply(self._reads[key], tag=tag, limit=limit)
 
     def _between(self, start: dt.datetime, end: dt.datetime, tag: str | None = None) -> list[Article]:
-        return self.overlay.apply(self.reader.between(start, end, tag), tag=tag, start=start, end=end)
+        key = ("between", tag, start, end)
+        if key not in self._reads:
+            self._reads[key] = self.reader.between(start, end, tag)
+        return self.overlay.apply(self._reads[key], tag=tag, start=start, end=end)
 
     def _months(self, tag: str | None = None) -> list[tuple[int, int]]:
-        return self.overlay.months(self.reader.months(self.site.tz, tag), self.site, tag)
+        key = ("months", tag)
+        if key not in self._reads:
+            self._reads[key] = self.reader.months(self.site.tz, tag)
+        return self.overlay.months(self._reads[key], self.site, tag)
 
     def _tag_name(self, tag: str, articles: list[Article]) -> str:
         for article in articles:
