@@ -17,9 +17,11 @@ from typing import Any
 EVENTS_DIR = Path(__file__).resolve().parents[1] / "events"
 
 _UNSET: Any = object()
-# Explicit resources of the API (template.yaml, EditorApiFunction events); anything else under /api
-# reaches the function through the /api/{proxy+} resource.
+# Explicit resources of the API (template.yaml, the functions' Api events); anything else under /api
+# reaches the editor function through the /api/{proxy+} resource.
 _EXPLICIT_RESOURCES = {"/api/health", "/api/openapi.json", "/api/docs", "/api/articles"}
+# Static children of /api/articles/{id} (the public comment routes), which win over {id}/{proxy+}.
+_ARTICLE_CHILDREN = {"comments", "comment-token"}
 
 
 @cache
@@ -30,9 +32,15 @@ def _read(name: str) -> str:
 def _resource(path: str) -> tuple[str, dict[str, str] | None]:
     if path in _EXPLICIT_RESOURCES:
         return path, None
-    for prefix in ("/api/articles/", "/api/"):
-        if path.startswith(prefix):
-            return prefix + "{proxy+}", {"proxy": path.removeprefix(prefix)}
+    if path.startswith("/api/articles/"):
+        article_id, _, rest = path.removeprefix("/api/articles/").partition("/")
+        if not rest:
+            return "/api/articles/{id}", {"id": article_id}
+        if rest in _ARTICLE_CHILDREN:
+            return f"/api/articles/{{id}}/{rest}", {"id": article_id}
+        return "/api/articles/{id}/{proxy+}", {"id": article_id, "proxy": rest}
+    if path.startswith("/api/"):
+        return "/api/{proxy+}", {"proxy": path.removeprefix("/api/")}
     return "/{proxy+}", {"proxy": path.lstrip("/")}
 
 

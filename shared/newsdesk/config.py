@@ -53,6 +53,9 @@ TimeZoneName = Annotated[str, Field(min_length=1), AfterValidator(_known_zone)]
 class EditorApiSettings(_Settings):
     table_name: str = Field(min_length=3, max_length=255)
     site_timezone: TimeZoneName = Field(description="IANA zone for dates in URLs and pages.")
+    comments_data_key_id: str | None = Field(
+        default=None, min_length=1, description="KMS key of commenters' emails and IPs (moderators see them)."
+    )
 
     @property
     def tz(self) -> ZoneInfo:
@@ -86,6 +89,10 @@ class RendererSettings(SiteSettings):
     table_name: str = Field(min_length=3, max_length=255)
     site_bucket: str = Field(min_length=3, max_length=63)
     distribution_id: str = Field(min_length=1)
+    comments_mac_key_id: str | None = Field(
+        default=None, min_length=1, description="KMS HMAC key that signs the comment form's token."
+    )
+    comments_open_days: int = Field(default=14, ge=0, le=3650, description="0 closes comments everywhere.")
 
 
 @cache
@@ -106,3 +113,15 @@ class RebuildSettings(_Settings):
 @cache
 def rebuild_settings() -> RebuildSettings:
     return RebuildSettings.from_env()
+
+
+class CommentWorkerSettings(_Settings):
+    table_name: str = Field(min_length=3, max_length=255)
+    comments_data_key_id: str = Field(min_length=1, description="KMS key that encrypts emails and IPs.")
+    comments_auto_approve_returning: bool = False
+    comments_blocklist: str = Field(default="", max_length=65_536)
+
+
+@cache
+def comment_worker_settings() -> CommentWorkerSettings:
+    return CommentWorkerSettings.from_env()

@@ -77,7 +77,9 @@ class Gateway:
         ("GET", "/api/articles", "Articles", False),
         ("DELETE", "/api/articles", "Articles", False),
         ("GET", "/api/articles/01J/publish", "ArticlesProxy", False),
-        ("PATCH", "/api/articles/01J", "ArticlesProxy", False),
+        ("PATCH", "/api/articles/01J", "Article", False),
+        ("POST", "/api/articles/01J/comments", "PostComment", True),
+        ("GET", "/api/articles/01J/comment-token", "CommentToken", True),
         ("GET", "/api/comments", "ApiProxy", False),
         ("GET", "/api/health/deep", "ApiProxy", False),
     ],
@@ -96,7 +98,10 @@ def test_routes_follow_api_gateway_precedence(
     assert (route.authorizer is None) is public
 
 
-@pytest.mark.parametrize(("method", "path"), [("POST", "/api/health"), ("GET", "/api"), ("GET", "/other")])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("POST", "/api/health"), ("GET", "/api"), ("GET", "/other"), ("GET", "/api/articles/01J/comments")],
+)
 def test_paths_and_methods_the_api_does_not_have_are_missing(api: RestApi, method: str, path: str) -> None:
     assert api.find(method, path) is None
 
@@ -119,10 +124,10 @@ def test_a_request_becomes_a_rest_proxy_event(api: RestApi) -> None:
     assert response.status == 200
     assert response.header("ETag") == '"2"'
     event = gateway.events[0]
-    assert event["resource"] == "/api/articles/{proxy+}"
+    assert event["resource"] == "/api/articles/{id}/{proxy+}"
     assert event["path"] == "/api/articles/01J%20X/publish"
     assert event["httpMethod"] == "POST"
-    assert event["pathParameters"] == {"proxy": "01J X/publish"}
+    assert event["pathParameters"] == {"id": "01J X", "proxy": "publish"}
     assert event["queryStringParameters"] == {"a": "2", "b": ""}
     assert event["multiValueQueryStringParameters"] == {"a": ["1", "2"], "b": [""]}
     assert event["headers"]["X-Tag"] == "two"
@@ -134,7 +139,7 @@ def test_a_request_becomes_a_rest_proxy_event(api: RestApi) -> None:
         "/live/api/articles/01J%20X/publish",
         "k3x9q2w7ab",
     )
-    assert context["resourcePath"] == "/api/articles/{proxy+}"
+    assert context["resourcePath"] == "/api/articles/{id}/{proxy+}"
     assert context["identity"]["sourceIp"] == "203.0.113.24"
     assert context["authorizer"]["claims"] == CLAIMS
     assert context["requestId"]

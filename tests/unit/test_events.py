@@ -18,8 +18,25 @@ ANONYMOUS = {"health", "anonymous_list"}
 def api_paths() -> set[str]:
     from newsdesk_local.template import load_template
 
-    events = load_template()["Resources"]["EditorApiFunction"]["Properties"]["Events"]
-    return {e["Properties"]["Path"] for e in events.values() if e["Type"] == "Api"}
+    resources = load_template()["Resources"]
+    functions = [r for r in resources.values() if r["Type"] == "AWS::Serverless::Function"]
+    events = [e for f in functions for e in (f["Properties"].get("Events") or {}).values()]
+    return {e["Properties"]["Path"] for e in events if e["Type"] == "Api"}
+
+
+def path_parameters(resource: str, path: str) -> dict[str, str] | None:
+    """The path parameters API Gateway extracts from `path` for a resource like /a/{id}/{proxy+}."""
+    found: dict[str, str] = {}
+    parts = path.strip("/").split("/")
+    for index, segment in enumerate(resource.strip("/").split("/")):
+        if segment.endswith("+}"):
+            found[segment[1:-2]] = "/".join(parts[index:])
+            break
+        if segment.startswith("{"):
+            found[segment[1:-1]] = parts[index]
+        else:
+            assert segment == parts[index], (resource, path)
+    return found or None
 
 
 def read(name: str) -> dict[str, Any]:
@@ -34,12 +51,7 @@ def assert_consistent(event: dict[str, Any]) -> None:
     assert context["resourcePath"] == event["resource"]
     assert context["httpMethod"] == event["httpMethod"]
     assert event["resource"] in api_paths()
-    if event["resource"].endswith("{proxy+}"):
-        prefix = event["resource"].removesuffix("{proxy+}")
-        assert event["pathParameters"] == {"proxy": event["path"].removeprefix(prefix)}
-    else:
-        assert event["resource"] == event["path"]
-        assert event["pathParameters"] is None
+    assert event["pathParameters"] == path_parameters(event["resource"], event["path"])
     assert event["multiValueHeaders"] == {k: [v] for k, v in event["headers"].items()}
     query = event["queryStringParameters"]
     multi = event["multiValueQueryStringParameters"]
@@ -130,8 +142,8 @@ def test_load_event_keeps_an_overridden_event_consistent() -> None:
 
     # Then the derived parts follow, and the removed header is gone from both header maps
     assert_consistent(event)
-    assert event["resource"] == "/api/articles/{proxy+}"
-    assert event["pathParameters"] == {"proxy": "01JDQ80000000000000000000Z/publish"}
+    assert event["resource"] == "/api/articles/{id}/{proxy+}"
+    assert event["pathParameters"] == {"id": "01JDQ80000000000000000000Z", "proxy": "publish"}
     assert json.loads(event["body"]) == {"headline": "Café"}
     assert "Café" in event["body"]  # sent as UTF-8, as browsers do
     assert event["headers"]["If-Match"] == '"4"'
@@ -141,7 +153,15 @@ def test_load_event_keeps_an_overridden_event_consistent() -> None:
 
 @pytest.mark.parametrize(
     ("path", "resource"),
-    [("/api/health", "/api/health"), ("/api/articles", "/api/articles"), ("/api/other/x", "/api/{proxy+}")],
+    [
+        ("/api/health", "/api/health"),
+        ("/api/articles", "/api/articles"),
+        ("/api/articles/01J", "/api/articles/{id}"),
+        ("/api/articles/01J/publish", "/api/articles/{id}/{proxy+}"),
+        ("/api/articles/01J/comments", "/api/articles/{id}/comments"),
+        ("/api/articles/01J/comment-token", "/api/articles/{id}/comment-token"),
+        ("/api/other/x", "/api/{proxy+}"),
+    ],
 )
 def test_load_event_picks_the_resource_api_gateway_would_match(path: str, resource: str) -> None:
     # Given a path

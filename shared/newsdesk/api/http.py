@@ -27,6 +27,8 @@ from newsdesk.api.problems import (
 )
 from newsdesk.domain.errors import (
     ArticleNotFound,
+    CommentChanged,
+    CommentNotFound,
     DomainError,
     InvalidArticle,
     InvalidTransition,
@@ -249,8 +251,15 @@ class NewsdeskResolver(APIGatewayRestResolver):
 
 
 def _domain_problem(exc: DomainError) -> Problem:
-    if isinstance(exc, ArticleNotFound):
+    if isinstance(exc, ArticleNotFound | CommentNotFound):
         return problem(HTTPStatus.NOT_FOUND, exc.detail, type_="urn:newsdesk:problem:not-found")
+    if isinstance(exc, CommentChanged):
+        return problem(
+            HTTPStatus.PRECONDITION_FAILED,
+            exc.detail,
+            type_="urn:newsdesk:problem:stale-version",
+            title="The comment has changed",
+        )
     if isinstance(exc, VersionConflict):
         return problem(
             HTTPStatus.PRECONDITION_FAILED,

@@ -51,3 +51,22 @@ class InvalidArticle(DomainError):
     def __init__(self, field: str, detail: str) -> None:
         super().__init__(detail)
         self.field = field
+
+
+class CommentNotFound(DomainError):
+    def __init__(self, comment_id: str) -> None:
+        super().__init__(f"No comment has the id {comment_id!r}.")
+        self.comment_id = comment_id
+
+
+class CommentChanged(DomainError):
+    """The comment is not at the version the moderator saw (another moderator acted first)."""
+
+    def __init__(self, comment_id: str, expected: int | None) -> None:
+        super().__init__(
+            f"Comment {comment_id!r} has changed since version {expected}; fetch it and try again."
+            if expected is not None
+            else f'If-Match names no version of comment {comment_id!r}; send its ETag, e.g. "1".'
+        )
+        self.comment_id = comment_id
+        self.expected = expected

@@ -37,6 +37,7 @@ XML = "application/xml; charset=utf-8"
 RSS = "application/rss+xml; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
 CSS = "text/css; charset=utf-8"
+JS = "text/javascript; charset=utf-8"
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,23 @@ def stylesheet_key() -> str:
 def stylesheet() -> SiteObject:
     key, body = _stylesheet()
     return SiteObject(key, body, CSS, CACHE_STATIC)
+
+
+@cache
+def _comments_script() -> tuple[str, bytes]:
+    body = (PACKAGE_DIR / "static" / "comments.js").read_bytes()
+    return f"assets/comments.{hashlib.sha256(body).hexdigest()[:12]}.js", body
+
+
+def comments_script_key() -> str:
+    """The comment form's small script: refreshes the form's token, so the minimum fill time counts from
+    when the reader opened the page. The form works without it."""
+    return _comments_script()[0]
+
+
+def comments_script() -> SiteObject:
+    key, body = _comments_script()
+    return SiteObject(key, body, JS, CACHE_STATIC)
 
 
 # ----- views ---------------------------------------------------------------------------------------

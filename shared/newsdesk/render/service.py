@@ -9,12 +9,16 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+from newsdesk.comments.keys import comment_id_of
+from newsdesk.comments.public import PublicComments
+from newsdesk.comments.tokens import KmsMac
 from newsdesk.config import RebuildSettings, RendererSettings, rebuild_settings, renderer_settings
 from newsdesk.domain.models import Article
 from newsdesk.render.pages import SiteConfig
 from newsdesk.render.publisher import SitePublisher
 from newsdesk.render.rebuild import Chunk, RebuildStatus, RebuildTracker, run_chunk, start_rebuild
 from newsdesk.store.cdn import Cdn
+from newsdesk.store.comments import CommentStore
 from newsdesk.store.published import PublishedArticles
 from newsdesk.store.receipts import ReceiptStore
 from newsdesk.store.records import ARTICLE_SK, ENTITY_ARTICLE, item_to_article
@@ -29,15 +33,28 @@ def site_config(settings: RendererSettings) -> SiteConfig:
     )
 
 
+def public_comments(settings: RendererSettings, **overrides: Any) -> PublicComments:
+    return PublicComments(
+        store=overrides.pop("store", None) or CommentStore(settings.table_name),
+        tz=settings.tz,
+        open_days=settings.comments_open_days,
+        signer=overrides.pop("signer", None)
+        or (KmsMac(settings.comments_mac_key_id) if settings.comments_mac_key_id else None),
+        **overrides,
+    )
+
+
 def build_publisher(settings: RendererSettings | None = None, **overrides: Any) -> SitePublisher:
     settings = settings or renderer_settings()
     reader = overrides.pop("reader", None) or PublishedArticles(settings.table_name)
+    comments = overrides.pop("comments", None) or public_comments(settings)
     return SitePublisher(
         site_config(settings),
         reader,
         overrides.pop("writer", None) or SiteBucket(settings.site_bucket),
         overrides.pop("cdn", None) or Cdn(settings.distribution_id),
         overrides.pop("receipts", None) or ReceiptStore(settings.table_name),
+        comments=comments,
         **overrides,
     )
 
@@ -57,6 +74,50 @@ def _before(raw: dict[str, Any]) -> Article | None:
     return item_to_article(old)
 
 
+def _comment_change(raw: dict[str, Any]) -> tuple[str, str | None, bool] | None:
+    """(comment id, its article per the old image, whether the old image was public) of a comment record."""
+    change = raw.get("dynamodb", {})
+    comment_id = comment_id_of(change.get("Keys", {}).get("PK", {}).get("S", ""))
+    if comment_id is None:
+        return None
+    old = change.get("OldImage") or {}
+    article_id = old.get("article_id", {}).get("S")
+    return comment_id, article_id, old.get("status", {}).get("S") == "approved"
+
+
+def _apply_comment(publisher: SitePublisher, raw: dict[str, Any]) -> list[str]:
+    """A comment changed: re-render its article's page if it is public now or was before (approved,
+    un-approved, deleted or edited while approved). Nothing else depends on comments."""
+    found = _comment_change(raw)
+    source = publisher.comments
+    if found is None or not isinstance(source, PublicComments):
+        return []
+    comment_id, old_article, was_public = found
+    comment = source.refresh(comment_id, old_article)
+    article_id = comment.article_id if comment is not None else old_article
+    if article_id is None or not (was_public or (comment is not None and comment.is_public)):
+        return []
+    changed = publisher.rerender_article(article_id)
+    logger.info("comment rendered", comment_id=comment_id, article_id=article_id, changed=changed)
+    return changed
+
+
+def _preload_comments(publisher: SitePublisher, records: list[dict[str, Any]]) -> None:
+    """Read every comment of the batch before rendering, so an article page rendered for the first of
+    them already shows the others (each page is rendered once per batch)."""
+    source = publisher.comments
+    if not isinstance(source, PublicComments):
+        return
+    for raw in records:
+        found = _comment_change(raw)
+        if found is None:
+            continue
+        try:
+            source.refresh(found[0], found[1])
+        except Exception:  # the record's handler reads it again and reports the failure
+            logger.warning("comment not preloaded", comment_id=found[0], exc_info=True)
+
+
 def _preload(publisher: SitePublisher, article_ids: list[str]) -> None:
     """Read every article of the batch before rendering, so each page shows all of them as they are now.
 
@@ -74,10 +135,12 @@ def handle_stream_batch(event: dict[str, Any], context: Any, publisher: SitePubl
     """Render what the batch's article changes touch; report records that failed so they are retried."""
     records = event.get("Records", [])
     _preload(publisher, [i for r in records if (i := _article_id(r))])
+    _preload_comments(publisher, records)
 
     def handle(record: DynamoDBRecord) -> None:
         article_id = _article_id(record.raw_event)
         if article_id is None:
+            _apply_comment(publisher, record.raw_event)
             return
         changed = publisher.apply(article_id, _before(record.raw_event))
         logger.info("article rendered", article_id=article_id, event=record.event_name, changed=changed)

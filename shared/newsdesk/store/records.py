@@ -8,6 +8,9 @@ One table holds everything. Article items and their companions share the partiti
 | tag membership  | ARTICLE#{id}     | TAG#{slug}  | ByTag, PublishedByTag (sparse: live only)               |
 | render receipt  | ARTICLE#{id}     | RENDER      | -                                                       |
 | slug claim      | SLUG#{slug}      | S           | -                                                       |
+
+Reader comments (``COMMENT#{id}`` / ``C``) overload the same indexes; their layout is in
+newsdesk.comments.keys.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ INDEXES: dict[str, tuple[str, str]] = {
     "Published": ("PUBPK", "PUBSK"),
     "ByTag": ("TAGPK", "TAGSK"),
     "PublishedByTag": ("PTAGPK", "PUBSK"),
+    "ByIp": ("IPPK", "IPSK"),  # reader comments by the keyed hash of the sender's IP (newsdesk.comments)
 }
 ALL_ARTICLES = "ARTICLES"
 PUBLISHED = "PUBLISHED"

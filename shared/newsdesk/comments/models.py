@@ -1,0 +1,92 @@
+"""Comments as stored (everything a moderator may see) and as the public sees them (no email, no IP).
+
+`PublicComment` has no field for the sender's email or IP address at all, not even an optional one, so
+no template or serializer given one can leak them. Mapping from the stored comment is explicit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from newsdesk.comments.fields import BODY_MAX, NAME_MAX, WEBSITE_MAX, is_web_url
+from newsdesk.domain.types import ArticleId, Timestamp
+
+CommentId = Annotated[str, StringConstraints(pattern=r"^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
+
+
+def _web_url(value: str | None) -> str | None:
+    if value is not None and not is_web_url(value):
+        raise ValueError("must be an http or https URL")
+    return value
+
+
+WebUrl = Annotated[str | None, AfterValidator(_web_url)]
+
+
+class CommentStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    SPAM = "spam"
+    REJECTED = "rejected"
+
+
+class Comment(BaseModel):
+    """A stored comment. The sender's email and IP address are only here as KMS ciphertexts (and as
+    keyed hashes, which identify a sender without revealing the address)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: CommentId
+    article_id: ArticleId
+    name: str = Field(min_length=1, max_length=NAME_MAX)
+    website: WebUrl = Field(default=None, max_length=WEBSITE_MAX)
+    body: str = Field(min_length=1, max_length=BODY_MAX)
+    status: CommentStatus
+    reason: str | None = Field(default=None, description="Why the rules held it or marked it spam.")
+    created_at: Timestamp
+    version: int = Field(ge=1)
+    email_ciphertext: bytes
+    ip_ciphertext: bytes
+    email_hash: str
+    ip_hash: str
+    body_hash: str
+    user_agent: str | None = None
+    via_form: bool = Field(default=False, description="Sent through the site's form with a valid token.")
+    moderated_by: str | None = None
+    moderated_at: Timestamp | None = None
+
+    @property
+    def is_public(self) -> bool:
+        return self.status is CommentStatus.APPROVED
+
+
+class PublicComment(BaseModel):
+    """What readers see of an approved comment. There is deliberately no email or IP field."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: CommentId
+    article_id: ArticleId
+    name: str
+    website: WebUrl = None
+    body: str
+    created_at: Timestamp
+
+
+def public_view(comment: Comment) -> PublicComment:
+    return PublicComment(
+        id=comment.id,
+        article_id=comment.article_id,
+        name=comment.name,
+        website=comment.website,
+        body=comment.body,
+        created_at=comment.created_at,
+    )
+
+
+def utc(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(dt.UTC)
