@@ -179,7 +179,8 @@ class SitePublisher:
     def finish(self, *, ensure_static: bool = True, invalidate: bool = True) -> BatchResult:
         """Write shared static objects, invalidate everything that changed in one request, record receipts."""
         if ensure_static:
-            for obj in (pages.stylesheet(), pages.robots(self.site), pages.not_found_page(self.site)):
+            static = (pages.stylesheet(), pages.comments_script(), pages.robots(self.site))
+            for obj in (*static, pages.not_found_page(self.site)):
                 self._write(obj)
         paths = set(self.result.changed_paths) | self._retry_paths
         try:
