@@ -9,15 +9,20 @@ How it is measured, and why so:
   the Python version of the functions' runtime (pyenv's python3.13 when present), with `sys.path` laid out
   as in Lambda: the function's folder (/var/task), the layer's `python/` (/opt/python), the standard
   library, then the runtime's own boto3 (/var/lang/lib/python3.13/site-packages).
-* The real build is arm64 and this machine is x86_64, so the layer is an x86_64 *mirror* of what SAM
-  ships: `pip install --target --no-compile -r <layer>/requirements.txt` plus a fresh copy of the layer's
-  own sources, like SAM's `python/` layout. Like the shipped zip it has no .pyc files, so every cold start
-  compiles it, exactly as Lambda does (the layer is read-only there). The dependency part is cached under
-  bench/.cache/imports/, keyed by a hash of the requirements and the interpreter.
+* The real build is arm64 and this machine is not, so each layer is a *mirror* of what SAM ships, built
+  the same way for this machine. A layer with `BuildMethod: makefile` (NewsdeskLayer: shared/Makefile) is
+  built by its own Makefile target, run as SAM runs it (in a scratch copy of the ContentUri, with
+  ARTIFACTS_DIR), with only the wheel platform tags (LAYER_PLATFORMS) and the interpreter (LAYER_PYTHON)
+  swapped for this machine's: the same packages removed (the runtime's boto3 & co.), the same
+  `compileall --invalidation-mode unchecked-hash` by the runtime's Python version. A layer built by SAM's
+  python builder is mirrored as that builder ships it: `pip install --target --no-compile` plus the
+  layer's sources, without .pyc, so every cold start compiles it (the layer is read-only in Lambda).
+  Built layers are cached under bench/.cache/imports/, keyed by a hash of their inputs and the interpreter.
+  The functions' own folders are copied as SAM's python builder ships them (no .pyc).
 * The "runtime" part is the venv's boto3, botocore, s3transfer, jmespath, dateutil, urllib3 and six,
   copied and byte-compiled, since Lambda's runtime ships its boto3 compiled. Nothing else from the venv.
-  Packages the layer also contains (botocore comes in with aws-xray-sdk) shadow the runtime's, as in
-  Lambda, where /opt/python comes before the runtime's site-packages.
+  A layer that carries one of those packages would shadow the runtime's, as in Lambda, where
+  /opt/python comes before the runtime's site-packages: the benchmark reports any it finds (target 0).
 * The environment is the function's from template.yaml, plus what Lambda sets (LAMBDA_TASK_ROOT,
   AWS_LAMBDA_FUNCTION_NAME, AWS_EXECUTION_ENV, the X-Ray daemon address ...), so Powertools behaves as it
   does in Lambda (tracing on). POWERTOOLS_TRACE_DISABLED and AWS_XRAY_SDK_ENABLED are not set.
@@ -42,7 +47,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -52,8 +57,6 @@ from bench import CACHE_DIR, ROOT, Result
 
 TARGET_RATIO = 1.8
 REPEATS = int(os.environ.get("BENCH_IMPORT_REPEATS", "15"))
-# Also time each handler with the layer byte-compiled (the fix SAM's python builder cannot apply).
-WHAT_IF = os.environ.get("BENCH_IMPORT_WHATIF", "1") != "0"
 # What a Lambda Python runtime ships besides the standard library.
 RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six")
 # Imported by the runtime's bootstrap (awslambdaric) before it imports the handler.
@@ -69,6 +72,7 @@ MIRROR_DIR = CACHE_DIR / "imports"
 class LayerSpec:
     logical_id: str
     content_dir: Path
+    build_method: str  # Metadata BuildMethod: "makefile", "python3.13" ...
 
 
 @dataclass(frozen=True)
@@ -202,7 +206,11 @@ def lambda_functions() -> list[FunctionSpec]:
         }
         layer_ids = [_ref(x) for x in [*glob.get("Layers", []), *own.get("Layers", [])]]
         layers = tuple(
-            LayerSpec(lid, ROOT / resources[lid]["Properties"]["ContentUri"])
+            LayerSpec(
+                lid,
+                ROOT / resources[lid]["Properties"]["ContentUri"],
+                str(resources[lid].get("Metadata", {}).get("BuildMethod", "")),
+            )
             for lid in dict.fromkeys(layer_ids)
             if lid and resources.get(lid, {}).get("Type") == "AWS::Serverless::LayerVersion"
         )
@@ -268,6 +276,83 @@ def _digest(*parts: str) -> str:
 
 def _ignore_pycache(_dir: str, names: list[str]) -> set[str]:
     return {n for n in names if n == "__pycache__" or n.endswith(".pyc")}
+
+
+def built_layer(layer: LayerSpec, python: Path) -> Path:
+    """The layer's `python/` folder, built for this machine as SAM builds it for Lambda; cached.
+
+    `BuildMethod: makefile`: the layer's own Makefile target, with this machine's wheel platform tags and
+    `python` as the interpreter. Otherwise SAM's python builder: the requirements, `--no-compile`, then
+    the layer's sources (no .pyc).
+    """
+    if layer.build_method == "makefile":
+        return _made_layer(layer, python)
+    target = layer_dependencies(layer, python)
+    out = MIRROR_DIR / f"{target.name}-src-{_tree_digest(layer.content_dir)}"
+    if not (out / ".complete").exists():
+        _prune(MIRROR_DIR.glob(f"{target.name}-src-*"))
+        shutil.copytree(target, out / "python", copy_function=os.link, ignore=_ignore_complete)
+        shutil.copytree(layer.content_dir, out / "python", dirs_exist_ok=True, ignore=_ignore_pycache)
+        (out / ".complete").touch()
+    return out / "python"
+
+
+def _made_layer(layer: LayerSpec, python: Path) -> Path:
+    """`make build-<LayerId>` of the layer's Makefile, as `sam build` runs it, for this machine."""
+    machine = _full_version(python).split()[-1]
+    key = _digest(_tree_digest(layer.content_dir), _full_version(python))
+    target = MIRROR_DIR / f"layer-{layer.logical_id}-make-{key}"
+    if (target / ".complete").exists():
+        return target / "python"
+    _prune(MIRROR_DIR.glob(f"layer-{layer.logical_id}-*"))
+    print(f"bench: building {layer.logical_id} with its Makefile for {machine}", file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="scratch-", dir=MIRROR_DIR) as scratch:
+        # SAM runs make in a scratch copy of the ContentUri (build_in_source is off by default).
+        source = Path(scratch, layer.content_dir.name)
+        shutil.copytree(layer.content_dir, source)
+        target.mkdir(parents=True)
+        proc = subprocess.run(
+            [
+                "make",
+                "--no-print-directory",
+                "-f",
+                str(source / "Makefile"),
+                f"build-{layer.logical_id}",
+                f"ARTIFACTS_DIR={target}",
+                f"LAYER_PYTHON={python}",
+                f"LAYER_PLATFORMS=manylinux2014_{machine} manylinux_2_28_{machine}",
+            ],
+            cwd=source,
+            env={**os.environ, "ARTIFACTS_DIR": str(target)},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    if proc.returncode != 0:
+        shutil.rmtree(target, ignore_errors=True)
+        raise RuntimeError(f"building {layer.logical_id} failed:\n{proc.stderr[-4000:]}")
+    (target / ".complete").touch()
+    return target / "python"
+
+
+def _tree_digest(folder: Path) -> str:
+    """A hash of the files of `folder` (paths and contents), byte-code left out."""
+    h = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            h.update(f"{path.relative_to(folder)}\0".encode())
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()[:16]
+
+
+def _prune(stale: Iterator[Path]) -> None:
+    """Remove superseded cached builds (each holds a whole layer)."""
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _ignore_complete(_dir: str, names: list[str]) -> set[str]:
+    return {".complete"} & set(names)
 
 
 def layer_dependencies(layer: LayerSpec, python: Path) -> Path:
@@ -352,12 +437,8 @@ class Staged:
 
 
 @contextmanager
-def staged(specs: list[FunctionSpec], python: Path, *, compiled: bool = False) -> Iterator[list[Staged]]:
-    """A throw-away copy of each function's folder and layers, laid out as SAM ships them.
-
-    `compiled` adds the .pyc files SAM does not ship (unchecked-hash, so the zip's timestamps cannot
-    invalidate them): the what-if of a layer built with byte-code.
-    """
+def staged(specs: list[FunctionSpec], python: Path) -> Iterator[list[Staged]]:
+    """A throw-away copy of each function's folder and layers, laid out as SAM ships them."""
     runtime = runtime_packages(python)
     MIRROR_DIR.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="run-", dir=MIRROR_DIR) as tmp:
@@ -368,33 +449,38 @@ def staged(specs: list[FunctionSpec], python: Path, *, compiled: bool = False) -
                 if layer.logical_id in layers:
                     continue
                 python_dir = Path(tmp, "opt", layer.logical_id, "python")
-                # Hard links: the cached dependencies are never written to (no .pyc, -B).
-                shutil.copytree(
-                    layer_dependencies(layer, python),
-                    python_dir,
-                    copy_function=os.link,
-                    ignore=lambda _d, names: {".complete"} & set(names),
-                )
-                shutil.copytree(layer.content_dir, python_dir, dirs_exist_ok=True, ignore=_ignore_pycache)
+                # Hard links: the cached build is never written to (-B, and read-only in Lambda).
+                shutil.copytree(built_layer(layer, python), python_dir, copy_function=os.link)
                 layers[layer.logical_id] = python_dir
             task_root = Path(tmp, "task", spec.logical_id)
             shutil.copytree(spec.code_dir, task_root, ignore=_ignore_pycache)
             front = (task_root, *(layers[layer.logical_id] for layer in spec.layers))
             out.append(Staged(spec, task_root, front, (runtime,)))
-        if compiled:
-            folders = sorted({str(p) for fn in out for p in fn.front})
-            compileall = [
-                str(python),
-                "-m",
-                "compileall",
-                "-q",
-                "-j",
-                "0",
-                "--invalidation-mode",
-                "unchecked-hash",
-            ]
-            subprocess.run([*compileall, *folders], check=True)
         yield out
+
+
+def layer_contents(python_dir: Path, python: Path) -> dict[str, Any]:
+    """What a built layer holds that matters to cold starts: runtime packages it shadows, missing .pyc."""
+    shadowing = sorted(
+        name
+        for name in RUNTIME_PACKAGES
+        if (python_dir / name).is_dir() or (python_dir / f"{name}.py").is_file()
+    )
+    tag = _cache_tag(python)
+    sources = [path for path in python_dir.rglob("*.py") if "__pycache__" not in path.parts]
+    uncompiled = [
+        path for path in sources if not (path.parent / "__pycache__" / f"{path.stem}.{tag}.pyc").is_file()
+    ]
+    return {"shadowing": shadowing, "sources": len(sources), "uncompiled": len(uncompiled), "cache_tag": tag}
+
+
+@cache
+def _cache_tag(python: Path) -> str:
+    """The interpreter's byte-code tag, e.g. "cpython-313" (`__pycache__/<module>.<tag>.pyc`)."""
+    code = "import sys; print(sys.implementation.cache_tag)"
+    return subprocess.run(
+        [str(python), "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 # ----- one sample ---------------------------------------------------------------------------------
@@ -553,13 +639,8 @@ def run() -> list[Result]:
     times: dict[str, list[float]] = {"boto3": []}
     last: dict[str, dict[str, Any]] = {}
     origins: dict[str, str | None] = {}
-    what_if: AbstractContextManager[list[Staged]] = (
-        staged(specs, python, compiled=True) if WHAT_IF else nullcontext([])
-    )
-    with staged(specs, python) as fns, what_if as compiled_fns:
-        series = {fn.spec.logical_id: fn for fn in fns} | {
-            f"{fn.spec.logical_id}+pyc": fn for fn in compiled_fns
-        }
+    with staged(specs, python) as fns:
+        series = {fn.spec.logical_id: fn for fn in fns}
         sample(python, None, runtime)  # warm the page cache; not counted
         for fn in list(series.values()):
             try:
@@ -568,7 +649,8 @@ def run() -> list[Result]:
                 failed[fn.spec.logical_id] = str(exc)
                 print(f"bench: {exc}", file=sys.stderr)
         series = {key: fn for key, fn in series.items() if fn.spec.logical_id not in failed}
-        layers = fns[0].front[1:] if fns else ()
+        layers = tuple(dict.fromkeys(p for fn in fns for p in fn.front[1:]))
+        contents = {path.parent.name: layer_contents(path, python) for path in layers}
         for _ in range(REPEATS):  # interleaved, so drift affects every series alike
             times["boto3"].append(sample(python, None, runtime)["seconds"])
             for key, fn in series.items():
@@ -591,8 +673,6 @@ def run() -> list[Result]:
         )
     ]
     for key, info in last.items():
-        if key.endswith("+pyc"):
-            continue
         median = statistics.median(times[key])
         sdk = [m for m in ("boto3", "botocore") if info[m]]
         sdk_note = (
@@ -622,20 +702,9 @@ def run() -> list[Result]:
                 median / base,
                 "x",
                 target=TARGET_RATIO,
-                comment="median handler import / median import boto3, as SAM ships it (no .pyc)",
+                comment="median handler import / median import boto3; layer and function as SAM builds them",
             )
         )
-        if f"{key}+pyc" in times:
-            compiled = statistics.median(times[f"{key}+pyc"])
-            results.append(
-                Result(
-                    f"{key} / boto3, with .pyc",
-                    compiled / base,
-                    "x",
-                    comment=f"what-if: layer and function shipped byte-compiled ({compiled * 1000:.0f} ms)",
-                    details={"samples_s": times[f"{key}+pyc"]},
-                )
-            )
     results.append(
         Result(
             "first boto3 client, runtime's botocore",
@@ -651,8 +720,32 @@ def run() -> list[Result]:
                 "first boto3 client, with the layer",
                 statistics.median(times["client+layer"]) * 1000,
                 "ms",
-                comment="the same from a function: the layer's own botocore (no .pyc) shadows the runtime's",
+                comment="the same with the layers ahead of the runtime, as from a function; equal unless a "
+                "layer shadows the runtime's SDK",
                 details={"samples_s": times["client+layer"]},
+            )
+        )
+    for layer_id, content in contents.items():
+        results.append(
+            Result(
+                f"{layer_id}: runtime packages it shadows",
+                len(content["shadowing"]),
+                "",
+                target=0,
+                comment=", ".join(content["shadowing"])
+                or f"none of {', '.join(RUNTIME_PACKAGES)}: the runtime's SDK is used",
+                details=content,
+            )
+        )
+        results.append(
+            Result(
+                f"{layer_id}: modules without .pyc",
+                content["uncompiled"],
+                "",
+                target=0,
+                comment=f"of {content['sources']} .py; byte-code {content['cache_tag']} (compiled at every "
+                "cold start otherwise: the layer is read-only)",
+                details=content,
             )
         )
     return results + _failures(failed)
@@ -676,13 +769,13 @@ def _failures(failed: dict[str, str]) -> list[Result]:
 # ----- diagnosis ----------------------------------------------------------------------------------
 
 
-def importtime_report(function: str | None, top: int, *, compiled: bool = False) -> None:
+def importtime_report(function: str | None, top: int) -> None:
     specs = [s for s in lambda_functions() if function in (None, s.logical_id)]
     if not specs:
         raise SystemExit(f"no function {function!r} in template.yaml")
     python = interpreter(specs[0].runtime)
     runtime = runtime_packages(python)
-    with staged(specs, python, compiled=compiled) as fns:
+    with staged(specs, python) as fns:
         for fn in fns:
             sample(python, fn, runtime)  # warm-up
             result = sample(python, fn, runtime, importtime=True)
@@ -709,10 +802,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--importtime", action="store_true", help="show the heaviest imports of each handler")
     parser.add_argument("function", nargs="?", help="logical id of one function (default: all)")
     parser.add_argument("--top", type=int, default=40)
-    parser.add_argument("--pyc", action="store_true", help="with --importtime: the byte-compiled what-if")
     args = parser.parse_args(argv)
     if args.importtime:
-        importtime_report(args.function, args.top, compiled=args.pyc)
+        importtime_report(args.function, args.top)
         return 0
     from bench.__main__ import print_table
 

@@ -5,7 +5,10 @@ sources on the path and the environment Lambda gives a function (tracing on), an
 inspected. boto3 must not be among them, nor any part of botocore beyond the bare package: Powertools
 imports `botocore/__init__.py` (a few lines) to register its user-agent hook, which is harmless; anything
 more (`botocore.client`, `botocore.session` ...) means a client, a resource or an X-Ray patch is made at
-import time. bench/bench_imports.py measures what this costs; this test pins the property, not timings.
+import time. Nor may Powertools' OpenAPI models (pydantic models of the whole OpenAPI spec, ~90 ms): only
+building an OpenAPI document needs them (the editor API's /api/openapi.json and /api/docs), and request
+validation does not. bench/bench_imports.py measures what this costs; this test pins the property, not
+timings.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -48,11 +52,13 @@ _CHILD = """
 import json, sys
 sys.path[:0] = [{task_root!r}, {layer!r}]
 import app
-print(json.dumps(sorted(name for name in sys.modules if name.split(".")[0] in ("boto3", "botocore"))))
+print(json.dumps(sorted(sys.modules)))
 """
+OPENAPI_MODELS = "aws_lambda_powertools.event_handler.openapi.models"
 
 
-def aws_sdk_modules_after_import(app_py: Path) -> list[str]:
+@cache
+def modules_after_import(app_py: Path) -> list[str]:
     code = _CHILD.format(task_root=str(app_py.parent), layer=str(ROOT / "shared"))
     env = {**LAMBDA_ENVIRONMENT, "LAMBDA_TASK_ROOT": str(app_py.parent), "PATH": "/usr/bin:/bin"}
     proc = subprocess.run(
@@ -68,6 +74,10 @@ def aws_sdk_modules_after_import(app_py: Path) -> list[str]:
     return modules
 
 
+def aws_sdk_modules_after_import(app_py: Path) -> list[str]:
+    return [name for name in modules_after_import(app_py) if name.split(".")[0] in ("boto3", "botocore")]
+
+
 def test_there_are_handler_modules_to_check() -> None:
     assert HANDLER_MODULES, "no functions/*/app.py found"
 
@@ -80,3 +90,13 @@ def test_importing_a_handler_loads_no_aws_sdk(app_py: Path) -> None:
 
     # Then neither boto3 nor any of botocore beyond its bare package has been imported
     assert [name for name in loaded if name != "botocore"] == []
+
+
+@pytest.mark.parametrize("app_py", HANDLER_MODULES, ids=lambda p: p.parent.name)
+def test_importing_a_handler_loads_no_openapi_models(app_py: Path) -> None:
+    # Given a handler module, and the environment Lambda gives it
+    # When it is imported in a fresh interpreter, as a cold start does
+    loaded = modules_after_import(app_py)
+
+    # Then Powertools' OpenAPI models are not among the modules loaded (they load with the first document)
+    assert OPENAPI_MODELS not in loaded
