@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -21,6 +22,9 @@ from newsdesk.render.pages import SiteConfig, SiteObject, month_bounds, page_key
 from newsdesk.render.plan import Page, pages_for
 
 logger = Logger(child=True)
+
+# Each upload is a HEAD (is the stored hash the same?) and maybe a PUT: I/O bound, so done in parallel.
+UPLOAD_THREADS = 8
 
 
 class PublishedReader(Protocol):
@@ -147,12 +151,13 @@ class SitePublisher:
         changed: list[str] = []
         live = after is not None and after.is_live
         url = (after.url if after else None) or (before.url if before else None)
+        objects: list[SiteObject] = []
         if live and after is not None:
-            changed += self._write(self._article_page(after))
+            objects.append(self._article_page(after))
         elif url:
             changed += self._delete(page_key(url))
-        for page in sorted(pages_for(before, after, self.site.tz)):
-            changed += self._write(self._render(page))
+        objects += [self._render(page) for page in sorted(pages_for(before, after, self.site.tz))]
+        changed += self._write_all(objects)
         if after is not None and after.url is not None:
             previous = self.receipts.get(article_id)
             if previous is not None and previous.state is RenderState.FAILED:
@@ -208,15 +213,27 @@ class SitePublisher:
     # ----- objects --------------------------------------------------------------------------------
 
     def _write(self, obj: SiteObject) -> list[str]:
-        if obj.key in self._done:
-            return [obj.path] if self._done[obj.key] else []
-        uploaded = self.writer.put_if_changed(obj)
-        self._done[obj.key] = uploaded
-        if uploaded:
-            self.result.written.append(obj.path)
-            return [obj.path]
-        self.result.unchanged += 1
-        return []
+        return self._write_all([obj])
+
+    def _write_all(self, objects: list[SiteObject]) -> list[str]:
+        """Upload the objects whose bytes changed, several at a time. Returns the paths that changed."""
+        fresh = list({obj.key: obj for obj in objects if obj.key not in self._done}.values())
+        if len(fresh) > 1:
+            with ThreadPoolExecutor(max_workers=min(UPLOAD_THREADS, len(fresh))) as pool:
+                uploaded = list(pool.map(self.writer.put_if_changed, fresh))
+        else:
+            uploaded = [self.writer.put_if_changed(obj) for obj in fresh]
+        for obj, was_uploaded in zip(fresh, uploaded, strict=True):
+            self._done[obj.key] = was_uploaded
+            if was_uploaded:
+                self.result.written.append(obj.path)
+            else:
+                self.result.unchanged += 1
+        changed: list[str] = []
+        for obj in objects:
+            if self._done[obj.key] and obj.path not in changed:
+                changed.append(obj.path)
+        return changed
 
     def _delete(self, key: str) -> list[str]:
         if key in self._done:
