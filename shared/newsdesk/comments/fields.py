@@ -30,6 +30,7 @@ _EMAIL = re.compile(
     r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
 )
 _NOT_IN_HOST = set("<>\"'`{}|\\^%")
+_NOT_IN_URL = set('<>"`{}|\\^')  # never valid unencoded in a URL (RFC 3986)
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,11 @@ def _website(value: str | None, errors: list[FieldError]) -> str | None:
 
 def is_web_url(value: str) -> bool:
     """An absolute http(s) URL with a host, no credentials and no spaces or control characters."""
-    if any(ch.isspace() for ch in value) or _bad_characters(value, newlines=False):
+    if (
+        any(ch.isspace() for ch in value)
+        or _bad_characters(value, newlines=False)
+        or _NOT_IN_URL & set(value)
+    ):
         return False
     try:
         parts = urlsplit(value)
@@ -177,7 +182,10 @@ def validate(data: Mapping[str, object]) -> Submission:
         honeypot_filled=bool((raw[HONEYPOT] or "").strip()),
     )
     if errors:
-        raise InvalidSubmission(errors)
+        first: dict[str, FieldError] = {}  # one message per field: the first rule it broke
+        for error in errors:
+            first.setdefault(error.field, error)
+        raise InvalidSubmission(list(first.values()))
     return submission
 
 

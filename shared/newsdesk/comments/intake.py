@@ -244,10 +244,17 @@ class Request:
 
     @property
     def client_ip(self) -> str:
-        """The reader's address. Behind CloudFront the connection comes from an edge, which appends the
-        viewer's address to X-Forwarded-For (after anything the viewer sent): take the last entry that is
-        not the connecting address itself."""
+        """The reader's address.
+
+        CloudFront appends the viewer's address to X-Forwarded-For, after whatever the viewer sent (which
+        may be forged), and API Gateway may append the address of the connection, a CloudFront edge.
+        sourceIp is that connection's address, unless API Gateway already resolved it to the viewer's
+        (then it appears earlier in the list). So: sourceIp if it is listed before the last entry; else the
+        last entry that is not sourceIp; else sourceIp (no proxy in between, as locally).
+        """
         forwarded = [p.strip() for p in self.headers.get("x-forwarded-for", "").split(",") if p.strip()]
+        if self.source_ip and self.source_ip in forwarded[:-1]:
+            return self.source_ip
         while forwarded and forwarded[-1] == self.source_ip:
             forwarded.pop()
         return forwarded[-1] if forwarded else self.source_ip or "unknown"
@@ -380,13 +387,13 @@ class CommentIntake:
 
     def post(self, request: Request) -> dict[str, Any]:
         now = self.clock()
-        article_id = request.article_id()
+        data = request.fields()
+        article = self.open_article(request.article_id(), now)
         try:
-            submission = validate(request.fields())
-        except InvalidSubmission as exc:
-            raise _invalid(exc.errors) from None
-        article = self.open_article(article_id, now)
-        try:
+            try:
+                submission = validate(data)
+            except InvalidSubmission as exc:
+                raise _invalid(exc.errors) from None
             return self._take(request, submission, article, now)
         except Refusal as refusal:
             refusal.back = article.url
@@ -539,7 +546,7 @@ class CommentIntake:
             newest = max(newest or created, created)
         if newest:
             elapsed = now - dt.datetime.fromisoformat(newest).timestamp()
-            retry = max(1, math.ceil(window - elapsed))
+            retry = max(1, math.ceil(round(window - elapsed, 3)))  # (stored times have microseconds)
             raise Refusal(
                 HTTPStatus.TOO_MANY_REQUESTS,
                 f"You are posting comments too quickly; wait {retry} seconds.",
