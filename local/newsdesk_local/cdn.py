@@ -237,7 +237,8 @@ class Distribution:
             status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 500))
             if status == 304:
                 return HttpResponse(status=304, headers=[("ETag", str(etag))])
-            # With origin access control and no s3:ListBucket, S3 answers 403 for a missing key.
+            # S3 answers 404 for a missing key when the reader may list the bucket (the template grants
+            # CloudFront s3:ListBucket), 403 when it may not.
             return HttpResponse(
                 status=status if status in (403, 404) else 502, headers=[("Content-Type", "text/xml")]
             )

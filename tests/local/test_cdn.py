@@ -68,7 +68,7 @@ def test_the_distribution_routes_api_paths_to_the_api_stage_and_the_rest_to_the_
     assert spec.behavior_for("/").viewer_request == "PrettyUrlsFunction"
     assert "PATCH" in spec.behavior_for("/api/x").allowed_methods
     assert spec.behavior_for("/x").allowed_methods == {"GET", "HEAD"}
-    assert spec.error_responses == {403: (404, "/404.html"), 404: (404, "/404.html")}
+    assert spec.error_responses == {404: (404, "/404.html")}
 
 
 def test_the_site_is_served_from_the_bucket_with_its_headers_and_404_page(aws: None) -> None:

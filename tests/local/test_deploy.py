@@ -141,7 +141,7 @@ def test_the_distribution_and_its_parts_exist(deployed: Deployed) -> None:
     # Then it has the template's origins, behaviours and error responses
     assert {o["Id"] for o in config["Origins"]["Items"]} == {"site", "api"}
     assert config["CacheBehaviors"]["Items"][0]["PathPattern"] == "/api/*"
-    assert config["CustomErrorResponses"]["Quantity"] == 2
+    assert config["CustomErrorResponses"]["Quantity"] == 1
     assert deployed.get_att("SiteDistribution", "DomainName").endswith(".cloudfront.net")
     assert deployed.get_att("PrettyUrlsFunction", "FunctionMetadata.FunctionARN").endswith(
         f"{STACK}-pretty-urls"
