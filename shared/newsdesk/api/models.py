@@ -11,7 +11,9 @@ from newsdesk.domain.models import Article, ArticleStatus, RenderReceipt, Render
 from newsdesk.domain.types import (
     MAX_AUTHORS,
     MAX_TAGS,
+    AltText,
     Body,
+    Caption,
     Headline,
     HttpUrlText,
     PersonName,
@@ -28,10 +30,8 @@ class ImageIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     url: HttpUrlText = Field(description="Absolute http(s) URL of the image.")
-    alt: str = Field(
-        min_length=1, max_length=300, description="Text alternative, required for accessibility."
-    )
-    caption: str | None = Field(default=None, max_length=600)
+    alt: AltText = Field(description="Text alternative, required for accessibility.")
+    caption: Caption | None = None
 
 
 class ArticleCreate(BaseModel):

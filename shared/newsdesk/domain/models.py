@@ -11,8 +11,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from newsdesk.domain.errors import InvalidArticle, InvalidTransition
 from newsdesk.domain.slugs import slugify
 from newsdesk.domain.types import (
+    AltText,
     ArticleId,
     Body,
+    Caption,
     Headline,
     HttpUrlText,
     PersonName,
@@ -52,8 +54,8 @@ class Image(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     url: HttpUrlText
-    alt: str = Field(min_length=1, max_length=300)
-    caption: str | None = Field(default=None, max_length=600)
+    alt: AltText
+    caption: Caption | None = None
 
 
 class Article(BaseModel):

@@ -33,8 +33,20 @@ Headline = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
     AfterValidator(_no_control_chars),
 ]
-Summary = Annotated[str, StringConstraints(strip_whitespace=True, max_length=600)]
-Body = Annotated[str, StringConstraints(min_length=1), AfterValidator(_body_size)]
+Summary = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=600), AfterValidator(_no_control_chars)
+]
+Body = Annotated[
+    str, StringConstraints(min_length=1), AfterValidator(_no_control_chars), AfterValidator(_body_size)
+]
+AltText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
+    AfterValidator(_no_control_chars),
+]
+Caption = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=600), AfterValidator(_no_control_chars)
+]
 PersonName = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
