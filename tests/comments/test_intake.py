@@ -117,18 +117,27 @@ def test_the_intake_never_writes_the_table(world: CommentWorld) -> None:
     }
 
 
-def test_the_client_address_is_the_viewer_cloudfront_saw(world: CommentWorld) -> None:
-    # Given a request through CloudFront whose viewer forged an X-Forwarded-For entry
+@pytest.mark.parametrize(
+    ("forwarded", "source_ip"),
+    [
+        (f"10.9.9.9, {READER_IP}, {EDGE_IP}", READER_IP),  # API Gateway resolved the viewer (the samples)
+        (f"10.9.9.9, {READER_IP}", EDGE_IP),  # sourceIp is the proxy's: the entry it appended
+        (f"10.9.9.9, {READER_IP}", READER_IP),  # the local stack's origin
+        ("", READER_IP),  # no proxy
+    ],
+)
+def test_the_client_address_is_the_viewer_not_a_forged_entry(
+    world: CommentWorld, forwarded: str, source_ip: str
+) -> None:
+    # Given a request whose viewer forged an X-Forwarded-For entry (10.9.9.9)
     article = world.article()
-    event = world.event(
-        article.id, comment_fields(), headers={"X-Forwarded-For": f"10.9.9.9, {READER_IP}, {EDGE_IP}"}
-    )
-    event["requestContext"]["identity"]["sourceIp"] = EDGE_IP
+    event = world.event(article.id, comment_fields(), headers={"X-Forwarded-For": forwarded or None})
+    event["requestContext"]["identity"]["sourceIp"] = source_ip
 
     # When it is posted
     world.intake()(event)
 
-    # Then the address recorded is the one CloudFront appended, not the forged one
+    # Then the address recorded is the viewer's
     assert world.queued()[0]["ip"] == READER_IP
 
 

@@ -246,18 +246,15 @@ class Request:
     def client_ip(self) -> str:
         """The reader's address.
 
-        CloudFront appends the viewer's address to X-Forwarded-For, after whatever the viewer sent (which
-        may be forged), and API Gateway may append the address of the connection, a CloudFront edge.
-        sourceIp is that connection's address, unless API Gateway already resolved it to the viewer's
-        (then it appears earlier in the list). So: sourceIp if it is listed before the last entry; else the
-        last entry that is not sourceIp; else sourceIp (no proxy in between, as locally).
+        API Gateway gives the viewer's address as sourceIp when the request came through CloudFront
+        (it is then also in X-Forwarded-For, as in events/editor_api/*.json). If sourceIp is not in
+        X-Forwarded-For, it is the address of a proxy in between, and the viewer's is the last entry of
+        X-Forwarded-For: the one the proxy appended, after anything the viewer may have forged.
         """
         forwarded = [p.strip() for p in self.headers.get("x-forwarded-for", "").split(",") if p.strip()]
-        if self.source_ip and self.source_ip in forwarded[:-1]:
-            return self.source_ip
-        while forwarded and forwarded[-1] == self.source_ip:
-            forwarded.pop()
-        return forwarded[-1] if forwarded else self.source_ip or "unknown"
+        if not forwarded or self.source_ip in forwarded:
+            return self.source_ip or "unknown"
+        return forwarded[-1]
 
     def article_id(self) -> str:
         article_id = self.path_parameters.get("id")
