@@ -15,6 +15,7 @@ from newsdesk.comments.tokens import KmsMac
 from newsdesk.config import RebuildSettings, RendererSettings, rebuild_settings, renderer_settings
 from newsdesk.domain.models import Article
 from newsdesk.render.pages import SiteConfig
+from newsdesk.render.plan import NEWS_SITEMAP
 from newsdesk.render.publisher import SitePublisher
 from newsdesk.render.rebuild import Chunk, RebuildStatus, RebuildTracker, run_chunk, start_rebuild
 from newsdesk.store.cdn import Cdn
@@ -190,3 +191,12 @@ def handle_rebuild_batch(
     return dict(
         process_partial_response(event=event, record_handler=handle, processor=processor, context=context)
     )
+
+
+def refresh_time_windows(publisher: SitePublisher) -> list[str]:
+    """Re-render the objects whose content depends on the clock, not only on changes: the Google News
+    sitemap lists the last 48 hours, so it must drop old articles even when nothing is published."""
+    changed = publisher.render_page(NEWS_SITEMAP)
+    publisher.finish(ensure_static=False)
+    logger.info("time windows refreshed", changed=changed)
+    return changed
