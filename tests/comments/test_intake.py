@@ -337,3 +337,21 @@ def test_settings_from_the_template_environment() -> None:
     )
     assert settings.open_days == 60
     assert settings.token_max_age == 61 * 86400
+
+
+@pytest.mark.parametrize(
+    ("name", "status"), [("post_comment", 202), ("post_comment_form", 422), ("comment_token", 200)]
+)
+def test_the_sample_events_drive_the_intake(world: CommentWorld, name: str, status: int) -> None:
+    # Given the article the samples in events/comment_intake name (as `sam local invoke -e` would send them)
+    from tests.events import load_event
+
+    world.article(id=UNKNOWN)
+
+    # When each sample is handled as it is
+    response = world.intake()(load_event(f"comment_intake/{name}"))
+
+    # Then JSON is accepted, the form (whose token is empty) is refused naming the token, a token is issued
+    assert response["statusCode"] == status, response["body"]
+    if name == "post_comment_form":
+        assert "<strong>token</strong>" in response["body"]
