@@ -21,6 +21,7 @@ from newsdesk.render.pages import month_of
 from newsdesk.render.plan import ARCHIVE_INDEX, FEED, HOME, NEWS_SITEMAP, SITEMAP_INDEX, Page
 from newsdesk.store.attributes import from_item, to_item
 from newsdesk.store.records import INDEXES, PUBLISHED
+from newsdesk.store.table import TableAdapter
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -80,23 +81,11 @@ def _batched(items: list[Any], size: int) -> Iterator[list[Any]]:
         yield items[start : start + size]
 
 
-class RebuildTracker:
+class RebuildTracker(TableAdapter):
     """The ``REBUILD#{id}`` item: how many chunks there are and which are done.
 
     Done chunks are a number set, so a redelivered chunk is not counted twice.
     """
-
-    def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
-        self.table_name = table_name
-        self._client = client
-
-    @property
-    def client(self) -> DynamoDBClient:
-        if self._client is None:
-            import boto3
-
-            self._client = boto3.client("dynamodb")
-        return self._client
 
     @staticmethod
     def _key(rebuild_id: str) -> dict[str, Any]:

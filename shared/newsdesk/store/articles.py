@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from newsdesk.domain.errors import ArticleNotFound, SlugTaken, VersionConflict
 from newsdesk.domain.models import Article, ArticleStatus, RenderReceipt
@@ -26,9 +26,7 @@ from newsdesk.store.records import (
     tag_pk,
     tag_to_item,
 )
-
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
+from newsdesk.store.table import TableAdapter
 
 
 @dataclass(frozen=True)
@@ -42,20 +40,8 @@ def _cursor_keys(index: str) -> frozenset[str]:
     return frozenset({"PK", "SK", pk, sk})
 
 
-class ArticleStore:
+class ArticleStore(TableAdapter):
     """Reads and writes articles in the Newsdesk table."""
-
-    def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
-        self.table_name = table_name
-        self._client = client
-
-    @property
-    def client(self) -> DynamoDBClient:
-        if self._client is None:
-            import boto3
-
-            self._client = boto3.client("dynamodb")
-        return self._client
 
     # ----- reads -------------------------------------------------------------------------------
 

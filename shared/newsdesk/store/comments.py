@@ -7,16 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from newsdesk.comments import keys
 from newsdesk.comments.models import Comment, CommentStatus, PublicComment
 from newsdesk.domain.errors import CommentChanged, CommentNotFound
 from newsdesk.store.attributes import Item, from_item, to_item
 from newsdesk.store.cursor import InvalidCursor, decode_cursor, encode_cursor
-
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
+from newsdesk.store.table import TableAdapter
 
 # What the public page needs of a comment: never the ciphertexts, hashes or user agent.
 PUBLIC_ATTRIBUTES = ("id", "article_id", "name", "website", "body", "status", "created_at")
@@ -120,19 +118,7 @@ def _cursor_keys(index: str) -> frozenset[str]:
     return frozenset({"PK", "SK", pk, sk})
 
 
-class CommentStore:
-    def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
-        self.table_name = table_name
-        self._client = client
-
-    @property
-    def client(self) -> DynamoDBClient:
-        if self._client is None:
-            import boto3
-
-            self._client = boto3.client("dynamodb")
-        return self._client
-
+class CommentStore(TableAdapter):
     # ----- reads -----------------------------------------------------------------------------------
 
     def get(self, comment_id: str) -> Comment | None:

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from newsdesk.domain.models import RenderReceipt, RenderState
 from newsdesk.store.attributes import Item, from_item, to_item
 from newsdesk.store.records import RENDER_SK, article_pk
-
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
+from newsdesk.store.table import TableAdapter
 
 
 def receipt_to_item(receipt: RenderReceipt) -> Item:
@@ -41,19 +38,7 @@ def item_to_receipt(item: Item) -> RenderReceipt:
     )
 
 
-class ReceiptStore:
-    def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
-        self.table_name = table_name
-        self._client = client
-
-    @property
-    def client(self) -> DynamoDBClient:
-        if self._client is None:
-            import boto3
-
-            self._client = boto3.client("dynamodb")
-        return self._client
-
+class ReceiptStore(TableAdapter):
     def get(self, article_id: str) -> RenderReceipt | None:
         response = self.client.get_item(
             TableName=self.table_name,
