@@ -131,6 +131,28 @@ def test_publish_records_render_receipt_live_with_paths(pipeline: Pipeline) -> N
     assert {article.url, "/", "/feed.xml", "/tags/kerala/"} <= set(receipt.paths)
 
 
+def test_a_later_record_of_a_change_already_rendered_keeps_the_receipts_paths(pipeline: Pipeline) -> None:
+    # Given a draft edited and then published, and a renderer that first sees only the edit's record
+    # (it reads the current state, so it renders the publish already)
+    draft = pipeline.create(headline="Receipt kept across batches", tags=["Kerala"])
+    pipeline.revise(draft, summary="Edited before publishing")
+    edit_records = pipeline.stream_records()
+    article = pipeline.publish(draft.id)
+    publish_records = pipeline.stream_records()
+    assert article.url is not None
+    pipeline.render(edit_records)
+
+    # When the publish's own record arrives in a later batch, when there is nothing left to change
+    pipeline.render(publish_records)
+
+    # Then the receipt still lists the paths the publish wrote
+    _, receipt = pipeline.store.get_with_receipt(article.id)
+    assert receipt is not None
+    assert receipt.state.value == "live"
+    assert receipt.version == article.version
+    assert {article.url, "/", "/tags/kerala/"} <= set(receipt.paths)
+
+
 def test_renderer_function_entry_point_renders_stream_event(
     pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
 ) -> None:

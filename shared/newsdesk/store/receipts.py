@@ -48,16 +48,22 @@ class ReceiptStore(TableAdapter):
         return item_to_receipt(response["Item"]) if "Item" in response else None
 
     def record(self, receipt: RenderReceipt) -> bool:
-        """Store the receipt unless a newer version's receipt is already there. True if stored."""
+        """Store the receipt unless it is older than, or repeats, the stored one. True if stored."""
         from botocore.exceptions import ClientError
 
         try:
             self.client.put_item(
                 TableName=self.table_name,
                 Item=receipt_to_item(receipt),
-                ConditionExpression="attribute_not_exists(PK) OR #v <= :v",
-                ExpressionAttributeNames={"#v": "version"},
-                ExpressionAttributeValues={":v": {"N": str(receipt.version)}},
+                # A newer version, or the same version in another state (failed → live). A repeat of the
+                # same version and state (a duplicate or later record of a change already rendered, which
+                # changes nothing) keeps the receipt that lists the paths the change wrote.
+                ConditionExpression="attribute_not_exists(PK) OR #v < :v OR (#v = :v AND #s <> :s)",
+                ExpressionAttributeNames={"#v": "version", "#s": "state"},
+                ExpressionAttributeValues={
+                    ":v": {"N": str(receipt.version)},
+                    ":s": {"S": receipt.state.value},
+                },
             )
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
