@@ -12,7 +12,6 @@ Chromium is Debian's (`apt-get install chromium`); playwright never downloads a 
 from __future__ import annotations
 
 import functools
-import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -30,18 +29,6 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 
 # ----- a static site on localhost ------------------------------------------------------------------
 
@@ -84,31 +71,6 @@ def local_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSite]:
 
 
 # ----- the browser ------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def chromium_path() -> str:
-    path = shutil.which("chromium")
-    if path is None:
-        pytest.fail(
-            "Chromium is not on PATH, so the browser tests cannot run. Install Debian's package:\n"
-            "    apt-get update && apt-get install -y chromium\n"
-            "(playwright must not download its own browser; see tests/check_browser.py)",
-            pytrace=False,
-        )
-    return path
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path: str) -> Iterator[Browser]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        try:
-            yield instance
-        finally:
-            instance.close()
 
 
 @dataclass
