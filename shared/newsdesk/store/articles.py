@@ -8,7 +8,7 @@ from typing import Any
 from newsdesk.domain.errors import ArticleNotFound, SlugTaken, VersionConflict
 from newsdesk.domain.models import Article, ArticleStatus, RenderReceipt
 from newsdesk.store.attributes import Item
-from newsdesk.store.cursor import InvalidCursor, decode_cursor, encode_cursor
+from newsdesk.store.cursor import encode_cursor
 from newsdesk.store.receipts import item_to_receipt
 from newsdesk.store.records import (
     ALL_ARTICLES,
@@ -33,11 +33,6 @@ from newsdesk.store.table import TableAdapter
 class Page:
     items: list[Article]
     next_cursor: str | None
-
-
-def _cursor_keys(index: str) -> frozenset[str]:
-    pk, sk = INDEXES[index]
-    return frozenset({"PK", "SK", pk, sk})
 
 
 class ArticleStore(TableAdapter):
@@ -104,28 +99,7 @@ class ArticleStore(TableAdapter):
         return self._query_tag("PublishedByTag", tag_slug, limit, cursor, None)
 
     def _query(self, index: str, partition: str, limit: int, cursor: str | None, **extra: Any) -> Any:
-        pk_attr, _ = INDEXES[index]
-        kwargs: dict[str, Any] = {
-            "TableName": self.table_name,
-            "IndexName": index,
-            "KeyConditionExpression": "#pk = :pk",
-            "ExpressionAttributeNames": {"#pk": pk_attr},
-            "ExpressionAttributeValues": {":pk": {"S": partition}},
-            "ScanIndexForward": False,
-            "Limit": limit,
-        }
-        start = decode_cursor(cursor, _cursor_keys(index))
-        if start:
-            if start[pk_attr]["S"] != partition:
-                # Same key names, another listing (status or tag): DynamoDB refuses such a start key.
-                raise InvalidCursor("The cursor is not one this API issued for this listing.")
-            kwargs["ExclusiveStartKey"] = start
-        for key, value in extra.items():
-            if isinstance(value, dict) and isinstance(kwargs.get(key), dict):
-                kwargs[key] = {**kwargs[key], **value}
-            else:
-                kwargs[key] = value
-        return self.client.query(**kwargs)
+        return self.query_index(index, INDEXES[index], partition, limit, cursor, **extra)
 
     def _query_articles(self, index: str, partition: str, limit: int, cursor: str | None) -> Page:
         response = self._query(index, partition, limit, cursor)

@@ -13,7 +13,7 @@ from newsdesk.comments import keys
 from newsdesk.comments.models import Comment, CommentStatus, PublicComment
 from newsdesk.domain.errors import CommentChanged, CommentNotFound
 from newsdesk.store.attributes import Item, from_item, to_item
-from newsdesk.store.cursor import InvalidCursor, decode_cursor, encode_cursor
+from newsdesk.store.cursor import encode_cursor
 from newsdesk.store.table import TableAdapter
 
 # What the public page needs of a comment: never the ciphertexts, hashes or user agent.
@@ -111,11 +111,6 @@ class SenderHistory:
     recent: bool  # another comment within the flood interval before this one
     duplicate: bool  # the same words on the same article before
     approved_before: bool  # an earlier comment of theirs was approved
-
-
-def _cursor_keys(index: str) -> frozenset[str]:
-    pk, sk = keys.INDEX_KEYS[index]
-    return frozenset({"PK", "SK", pk, sk})
 
 
 class CommentStore(TableAdapter):
@@ -244,27 +239,7 @@ class CommentStore(TableAdapter):
         return SenderHistory(recent=recent, duplicate=duplicate, approved_before=approved)
 
     def _query(self, index: str, partition: str, limit: int, cursor: str | None, **extra: Any) -> Any:
-        pk_attr, _ = keys.INDEX_KEYS[index]
-        kwargs: dict[str, Any] = {
-            "TableName": self.table_name,
-            "IndexName": index,
-            "KeyConditionExpression": "#pk = :pk",
-            "ExpressionAttributeNames": {"#pk": pk_attr},
-            "ExpressionAttributeValues": {":pk": {"S": partition}},
-            "ScanIndexForward": False,
-            "Limit": limit,
-        }
-        start = decode_cursor(cursor, _cursor_keys(index))
-        if start:
-            if start[pk_attr]["S"] != partition:
-                raise InvalidCursor("The cursor is not one this API issued for this listing.")
-            kwargs["ExclusiveStartKey"] = start
-        for key, value in extra.items():
-            if isinstance(value, dict) and isinstance(kwargs.get(key), dict):
-                kwargs[key] = {**kwargs[key], **value}
-            else:
-                kwargs[key] = value
-        return self.client.query(**kwargs)
+        return self.query_index(index, keys.INDEX_KEYS[index], partition, limit, cursor, **extra)
 
     # ----- writes ----------------------------------------------------------------------------------
 
