@@ -19,7 +19,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Pat
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 from pydantic import BaseModel, ConfigDict, Field
 
-from newsdesk.api.http import json_response
+from newsdesk.api.http import editor_name, json_response
 from newsdesk.api.problems import problem_responses
 from newsdesk.comments import service
 from newsdesk.comments.crypto import Cipher, KmsCipher
@@ -142,8 +142,7 @@ def moderator_view(comment: Comment) -> ModeratorComment:
 def _moderator() -> str:
     event = router.current_event
     assert isinstance(event, APIGatewayProxyEvent)
-    claims = event.request_context.authorizer.claims or {}
-    return str(claims.get("cognito:username") or claims.get("username") or claims.get("sub") or "editor")
+    return editor_name(event.request_context.authorizer.claims or {})
 
 
 def _expected(if_match: str | None, comment_id: str) -> int | None:
