@@ -1,12 +1,16 @@
-"""Fixtures shared by every kind of test: fake AWS, the table from template.yaml, the editor function.
+"""Fixtures shared by every kind of test: the clock, fake AWS, the table from template.yaml, the editor
+function.
 
 Kept generic on purpose: the end-to-end tests (tests/e2e) keep their own fixtures in their own conftest.
-Nothing here is autouse, so importing this module changes nothing for a test that does not ask for it.
+Only the clock is autouse: every test in this process sees the product's clock frozen (see `clock`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import importlib.util
+import os
 import socket
 import sys
 import uuid
@@ -15,8 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import pytest
+
+from newsdesk import clock as product_clock
+from newsdesk.clock import FrozenClock
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -25,6 +33,54 @@ ROOT = Path(__file__).resolve().parents[1]
 EDITOR_API_APP = ROOT / "functions" / "editor_api" / "app.py"
 REGION = "ap-south-1"
 SITE_TIMEZONE = "Asia/Kolkata"
+SITE_TZ = ZoneInfo(SITE_TIMEZONE)
+
+
+# ----- the clock -------------------------------------------------------------------------------
+
+# Where every test's clock stands unless the test asks for another moment: an ordinary afternoon.
+TEST_NOW = dt.datetime(2026, 11, 20, 14, 0, tzinfo=SITE_TZ)
+
+# Moments where the date in the site's zone and the date in UTC disagree, or a month or year turns:
+# a quarter past midnight on the first of a year (and of a month), and a minute before midnight on the
+# last day of a month. Tests whose behaviour depends on the calendar run at each of them.
+BOUNDARIES = {
+    "new-year-00:15": dt.datetime(2027, 1, 1, 0, 15, tzinfo=SITE_TZ),
+    "first-of-month-00:15": dt.datetime(2026, 12, 1, 0, 15, tzinfo=SITE_TZ),
+    "last-of-month-23:59": dt.datetime(2026, 11, 30, 23, 59, tzinfo=SITE_TZ),
+    "ordinary-afternoon": TEST_NOW,
+}
+at_every_boundary = pytest.mark.parametrize(
+    "clock", list(BOUNDARIES.values()), ids=list(BOUNDARIES), indirect=True
+)
+
+
+@pytest.fixture(autouse=True)
+def clock(request: pytest.FixtureRequest) -> Iterator[FrozenClock]:
+    """The product's one clock, frozen for the test at TEST_NOW, at `@pytest.mark.clock("ISO 8601")`, or
+    at the moment an indirect parametrization gives (`at_every_boundary`). Tests move it with
+    `clock.advance(...)`; nothing in the product reads the system clock while a test runs."""
+    marker = request.node.get_closest_marker("clock")
+    at: dt.datetime = getattr(request, "param", None) or (
+        dt.datetime.fromisoformat(marker.args[0]) if marker else TEST_NOW
+    )
+    frozen = FrozenClock(at)
+    previous = product_clock.use(frozen)
+    _running_clocks.append(frozen)
+    try:
+        yield frozen
+    finally:
+        _running_clocks.remove(frozen)
+        product_clock.use(previous)
+
+
+_running_clocks: list[FrozenClock] = []
+
+
+def frozen_clock() -> FrozenClock:
+    """The running test's clock, for helpers that move time without being handed the fixture."""
+    assert _running_clocks, "no test clock is running"
+    return _running_clocks[-1]
 
 
 # ----- no network ------------------------------------------------------------------------------
@@ -45,21 +101,39 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 # ----- fake AWS --------------------------------------------------------------------------------
 
 
+FAKE_AWS_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_REGION": REGION,
+}
+REAL_AWS_ENV = ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ENDPOINT_URL")
+
+
+def fake_aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fake credentials and region, so that no test can ever reach a real AWS account."""
+    for name in REAL_AWS_ENV:
+        monkeypatch.delenv(name, raising=False)
+    for name in [n for n in os.environ if n.startswith("AWS_ENDPOINT_URL_")]:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in FAKE_AWS_ENV.items():
+        monkeypatch.setenv(name, value)
+
+
+@contextlib.contextmanager
+def fake_aws() -> Iterator[None]:
+    """In-process moto with fake credentials, for fixtures that live longer than one test (a module's
+    shared site): the same world the `aws` fixture gives a single test."""
+    from moto import mock_aws
+
+    with pytest.MonkeyPatch.context() as monkeypatch, mock_aws():
+        fake_aws_environment(monkeypatch)
+        yield
+
+
 @pytest.fixture
 def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fake credentials and region, so that no test can ever reach a real AWS account."""
-    for name in (
-        "AWS_PROFILE",
-        "AWS_SESSION_TOKEN",
-        "AWS_SECURITY_TOKEN",
-        "AWS_ENDPOINT_URL",
-        "AWS_ENDPOINT_URL_DYNAMODB",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_REGION", REGION)
+    fake_aws_environment(monkeypatch)
 
 
 @pytest.fixture
@@ -84,14 +158,19 @@ def dynamodb_client(aws: None) -> DynamoDBClient:
     return boto3.client("dynamodb", region_name=REGION)
 
 
+def create_articles_table(client: DynamoDBClient, name: str) -> str:
+    """The articles table, created from template.yaml's ArticlesTable; returns its name."""
+    from newsdesk_local.template import load_template, table_definition
+
+    client.create_table(**table_definition(load_template(), "ArticlesTable", name))
+    client.get_waiter("table_exists").wait(TableName=name)
+    return name
+
+
 @pytest.fixture
 def articles_table(dynamodb_client: DynamoDBClient, table_name: str) -> str:
     """The articles table, created in moto from template.yaml's ArticlesTable; returns its name."""
-    from newsdesk_local.template import load_template, table_definition
-
-    dynamodb_client.create_table(**table_definition(load_template(), "ArticlesTable", table_name))
-    dynamodb_client.get_waiter("table_exists").wait(TableName=table_name)
-    return table_name
+    return create_articles_table(dynamodb_client, table_name)
 
 
 # ----- the editor function ---------------------------------------------------------------------

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from newsdesk.clock import epoch_seconds, utc_now
 from newsdesk.comments.crypto import KmsCipher
 from newsdesk.comments.intake import CommentIntake, IntakeSettings
 from newsdesk.comments.models import Comment
@@ -89,7 +89,7 @@ class CommentWorld:
             table_name=self.table, queue_url=self.queue_url, mac_key_id=self.mac_key, open_days=self.open_days
         )
 
-    def intake(self, clock: Callable[[], float] = time.time, **overrides: Any) -> CommentIntake:
+    def intake(self, clock: Callable[[], float] = epoch_seconds, **overrides: Any) -> CommentIntake:
         settings = self.settings
         if overrides:
             settings = IntakeSettings(**{**settings.__dict__, **overrides})
@@ -108,7 +108,7 @@ class CommentWorld:
         **fields: Any,
     ) -> Article:
         """An article stored in the table; published an hour ago unless told otherwise."""
-        when = published_at or dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+        when = published_at or utc_now() - dt.timedelta(hours=1)
         article = make_article(
             headline=fields.pop("headline", f"Rooftop solar for schools {uuid.uuid4().hex[:6]}"),
             published_at=when,
@@ -119,7 +119,7 @@ class CommentWorld:
         return article
 
     def token(self, article_id: str, age: float = 10, now: float | None = None) -> str:
-        issued = int((now if now is not None else time.time()) - age)
+        issued = int((now if now is not None else epoch_seconds()) - age)
         return make_token(self.mac, article_id, issued)
 
     # ----- requests ----------------------------------------------------------------------------------

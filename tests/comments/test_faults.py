@@ -1,4 +1,4 @@
-"""Faults: a fifth of the worker's DynamoDB calls throttled, over a thousand comments (and some messages
+"""Faults: a fifth of the worker's DynamoDB calls throttled, over hundreds of comments (and some messages
 delivered twice). Every comment still ends up stored exactly once, or in the dead-letter queue; none is
 lost and none is stored twice.
 
@@ -11,23 +11,25 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import random
-import time
 import uuid
 from collections import Counter
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
+from newsdesk.clock import epoch_seconds
 from newsdesk.comments.ids import new_ulid
 from newsdesk.comments.messages import CommentMessage
 from newsdesk.store.comments import CommentStore
 from tests.comments.conftest import CommentWorld
 from tests.conftest import REGION, FakeLambdaContext
 
-COMMENTS = 1000
+# 200 here; `make bench` (bench_faults) plays the same test with 1,000.
+COMMENTS = int(os.environ.get("NEWSDESK_FAULT_COMMENTS", "200"))
 THROTTLE_RATE = 0.2
-DUPLICATED = 50  # messages sent twice, as SQS may deliver them
+DUPLICATED = COMMENTS // 20  # messages sent twice, as SQS may deliver them
 
 
 class Throttle:
@@ -84,7 +86,7 @@ def test_throttled_writes_lose_and_duplicate_nothing(world: CommentWorld) -> Non
 
     # Given a thousand queued comments (fifty of the messages twice) and a queue that redelivers at once
     article = world.article()
-    now = time.time()
+    now = epoch_seconds()
     messages = [message(article.id, i, now) for i in range(COMMENTS)]
     bodies = [m.to_json() for m in messages] + [m.to_json() for m in messages[:DUPLICATED]]
     for start in range(0, len(bodies), 10):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from typing import Any
 
 import pytest
 
 from newsdesk.api.problems import Problem
+from newsdesk.clock import epoch_seconds, utc_now
 from newsdesk.comments.intake import IntakeSettings, IntakeSettingsError
 from newsdesk.comments.messages import CommentMessage
 from newsdesk.domain.models import ArticleStatus
@@ -78,7 +78,7 @@ def test_a_form_post_is_answered_with_a_redirect_to_the_pending_notice(world: Co
 def test_the_comment_token_route_issues_a_fresh_token_for_the_article(world: CommentWorld) -> None:
     # Given a published article
     article = world.article()
-    now = time.time()
+    now = epoch_seconds()
 
     # When the page's script asks for a token
     response = world.intake(clock=lambda: now)(world.event(article.id, route="comment-token"))
@@ -176,7 +176,7 @@ def test_an_article_that_is_not_published_is_a_404(world: CommentWorld, status: 
 
 def test_comments_close_after_the_configured_days(world: CommentWorld) -> None:
     # Given an article published fifteen days ago, and comments open for fourteen
-    article = world.article(published_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=15))
+    article = world.article(published_at=utc_now() - dt.timedelta(days=15))
 
     # When a comment is posted, and the page asks for a token
     response = world.post(article.id)
@@ -270,7 +270,7 @@ def test_the_same_comment_twice_is_a_409(world: CommentWorld) -> None:
     # Given a comment stored a minute ago
     article = world.article()
     fields = comment_fields(body="Well reported.")
-    now = time.time()
+    now = epoch_seconds()
     store_comment(world, article.id, fields, now - 60, READER_IP)
 
     # When the same words come again from the same address, in other case and spacing
@@ -288,7 +288,7 @@ def test_the_same_comment_twice_is_a_409(world: CommentWorld) -> None:
 
 def test_a_second_comment_by_the_same_sender_within_15_seconds_is_a_429(world: CommentWorld) -> None:
     article = world.article()
-    now = time.time()
+    now = epoch_seconds()
     store_comment(world, article.id, comment_fields(), now - 5, READER_IP)
 
     # When the same sender comments again five seconds later, from elsewhere
@@ -306,7 +306,7 @@ def test_a_second_comment_by_the_same_sender_within_15_seconds_is_a_429(world: C
 
 def test_a_second_comment_from_the_same_address_within_15_seconds_is_a_429(world: CommentWorld) -> None:
     article = world.article()
-    now = time.time()
+    now = epoch_seconds()
     store_comment(world, article.id, comment_fields(email="first@example.com"), now - 3, READER_IP)
     response = world.post(
         article.id, comment_fields(email="second@example.com"), intake=world.intake(clock=lambda: now)

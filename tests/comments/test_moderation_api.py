@@ -10,6 +10,7 @@ import pytest
 
 from newsdesk.comments.models import CommentStatus
 from tests.comments.conftest import READER_IP, CommentWorld, comment_fields
+from tests.conftest import frozen_clock
 from tests.events import sample_claims
 from tests.handlers.client import ApiResponse, EditorApi
 from tests.handlers.conftest import CallRecorder
@@ -45,9 +46,12 @@ def api(
 def queue(
     world: CommentWorld, article_id: str, count: int = 1, sender: str = "reader", **fields: Any
 ) -> list[str]:
-    """`count` comments by different senders, queued by the intake and stored (pending) by the worker."""
+    """`count` comments by different senders, a second apart, queued by the intake and stored (pending)
+    by the worker."""
     ids = []
     for i in range(count):
+        if i:
+            frozen_clock().advance(seconds=1)
         response = world.post(
             article_id,
             comment_fields(email=f"{sender}{i}@example.com", **fields),

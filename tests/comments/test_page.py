@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from newsdesk.clock import epoch_seconds, utc_now
 from newsdesk.comments import service
 from newsdesk.comments.models import CommentStatus
 from newsdesk.comments.public import PublicComments
@@ -102,9 +103,7 @@ class Site:
         return comment_id
 
     def moderate(self, comment_id: str, status: CommentStatus) -> None:
-        service.set_status(
-            self.world.store, comment_id, status, moderator="editor", now=dt.datetime.now(dt.UTC)
-        )
+        service.set_status(self.world.store, comment_id, status, moderator="editor", now=utc_now())
 
     def approved(self, article: Article, **fields: Any) -> str:
         comment_id = self.comment(article, **fields)
@@ -146,7 +145,7 @@ def test_an_open_article_page_has_the_comment_form_with_a_valid_token(site: Site
     assert "Comments close on" in form.text
     token = form.find("input", name="token")["value"]
     assert article.published_at is not None
-    now = dt.datetime.now(dt.UTC).timestamp() + 10  # (a reader takes a while to write)
+    now = epoch_seconds() + 10  # (a reader takes a while to write)
     assert check_token(site.world.mac, token, article.id, now) == int(article.published_at.timestamp())
     notice = section.find("p", id="comment-pending")
     assert notice["class"] == "notice pending"

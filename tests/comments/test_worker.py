@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import json
-import time
 from typing import Any
 
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
+from newsdesk.clock import epoch_seconds
 from newsdesk.comments.models import CommentStatus
 from newsdesk.comments.worker import Worker
 from newsdesk.store.comments import CommentStore
@@ -158,7 +158,7 @@ def test_comments_with_three_links_are_held_with_the_reason(world: CommentWorld)
 def test_two_comments_queued_within_15_seconds_make_the_second_spam(world: CommentWorld) -> None:
     # Given two comments by one sender that both passed the intake (neither was stored yet)
     article = world.article()
-    now = time.time()
+    now = epoch_seconds()
     first = world.post(article.id, comment_fields(), intake=world.intake(clock=lambda: now)).json()["id"]
     second = world.post(
         article.id, comment_fields(), intake=world.intake(clock=lambda: now + 2), ip="198.51.100.9"
@@ -177,7 +177,7 @@ def test_two_comments_queued_within_15_seconds_make_the_second_spam(world: Comme
 def test_a_returning_commenter_through_the_form_is_approved_when_the_site_allows(world: CommentWorld) -> None:
     # Given a sender with an approved comment a minute ago
     article = world.article()
-    now = time.time()
+    now = epoch_seconds()
     earlier = world.post(article.id, comment_fields(), intake=world.intake(clock=lambda: now - 60)).json()[
         "id"
     ]
@@ -190,7 +190,7 @@ def test_a_returning_commenter_through_the_form_is_approved_when_the_site_allows
     # When they comment again through the form, and once more through the API without a token
     assert world.form_post(article).status == 303
     world.drain(worker)
-    later = time.time() + 20
+    later = now + 20
     api_id = world.post(article.id, comment_fields(), intake=world.intake(clock=lambda: later)).json()["id"]
     world.drain(worker)
 

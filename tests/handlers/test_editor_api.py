@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from newsdesk.clock import FrozenClock
 from tests.events import load_event
 from tests.handlers.client import SAMPLE_ID, ApiResponse, EditorApi
 from tests.handlers.conftest import CallRecorder
@@ -218,9 +219,10 @@ def test_patch_with_a_stale_if_match_is_refused_with_412(api: EditorApi) -> None
     assert api.get(article["id"]).json()["summary"] == "First edit."
 
 
-def test_patch_with_the_current_etag_changes_only_the_fields_sent(api: EditorApi) -> None:
-    # Given an article
+def test_patch_with_the_current_etag_changes_only_the_fields_sent(api: EditorApi, clock: FrozenClock) -> None:
+    # Given an article written a minute ago
     article = api.create_ok(dateline="Kochi", section="India", tags=["Monsoon"])
+    clock.advance(minutes=1)
 
     # When it is patched with its current ETag, changing the headline and clearing the dateline
     response = api.patch(
@@ -595,11 +597,14 @@ def test_delete_with_a_stale_if_match_is_412(api: EditorApi) -> None:
 # ----- list --------------------------------------------------------------------------------------
 
 
-def test_list_is_newest_first_and_filters_by_status(api: EditorApi) -> None:
-    # Given three articles, the middle one published
+def test_list_is_newest_first_and_filters_by_status(api: EditorApi, clock: FrozenClock) -> None:
+    # Given three articles written a minute apart, the middle one published a minute after the third
     first = api.create_ok(headline="First story")
+    clock.advance(minutes=1)
     second = api.create_ok(headline="Second story")
+    clock.advance(minutes=1)
     third = api.create_ok(headline="Third story")
+    clock.advance(minutes=1)
     api.publish(second["id"])
 
     # When they are listed with and without a status filter

@@ -8,16 +8,16 @@ event hooks on the very clients the renderer uses.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from ulid import ULID
 
 from newsdesk.config import RendererSettings
 from newsdesk.domain.models import Article, ArticleStatus, Image, RenderReceipt, Tag, public_path
@@ -27,13 +27,14 @@ from newsdesk.render.plan import ARCHIVE_INDEX, FEED, HOME, NEWS_SITEMAP, SITEMA
 from newsdesk.render.publisher import SitePublisher
 from newsdesk.render.service import build_publisher, handle_stream_batch
 from newsdesk.services import articles as service
+from newsdesk.services.articles import new_article_id
 from newsdesk.store.articles import ArticleStore
 from newsdesk.store.cdn import Cdn
 from newsdesk.store.published import PublishedArticles
 from newsdesk.store.receipts import ReceiptStore
 from newsdesk.store.records import article_to_item, slug_claim_item, tag_to_item
 from newsdesk.store.site_bucket import SiteBucket
-from tests.conftest import REGION, FakeLambdaContext
+from tests.conftest import REGION, FakeLambdaContext, create_articles_table, fake_aws
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudfront import CloudFrontClient
@@ -58,7 +59,7 @@ def _offline(no_network: None) -> None:
 
 
 def new_id() -> str:
-    return str(ULID())
+    return new_article_id()
 
 
 def make_article(
@@ -447,8 +448,7 @@ def create_distribution(cloudfront: CloudFrontClient, bucket: str) -> str:
     return response["Distribution"]["Id"]
 
 
-@pytest.fixture
-def site_bucket(aws: None) -> str:
+def create_site_bucket() -> str:
     import boto3
 
     name = f"newsdesk-site-{uuid.uuid4().hex[:12]}"
@@ -460,8 +460,13 @@ def site_bucket(aws: None) -> str:
 
 
 @pytest.fixture
-def pipeline(dynamodb_client: DynamoDBClient, articles_table: str, site_bucket: str) -> Pipeline:
-    """The renderer's world in moto: the table (with its stream), the bucket, the distribution."""
+def site_bucket(aws: None) -> str:
+    return create_site_bucket()
+
+
+def build_pipeline(dynamodb_client: DynamoDBClient, articles_table: str, site_bucket: str) -> Pipeline:
+    """The renderer's world in moto (which must be active): the table with its stream, the bucket, the
+    distribution, and recorders on the clients the renderer will use."""
     import boto3
 
     s3 = boto3.client("s3", region_name=REGION)
@@ -480,6 +485,23 @@ def pipeline(dynamodb_client: DynamoDBClient, articles_table: str, site_bucket: 
         s3_calls=Recorder().attach(s3, "s3", "PutObject", "DeleteObject"),
         cdn_calls=Recorder().attach(cloudfront, "cloudfront", "CreateInvalidation"),
     )
+
+
+@pytest.fixture
+def pipeline(dynamodb_client: DynamoDBClient, articles_table: str, site_bucket: str) -> Pipeline:
+    """The renderer's world in moto: the table (with its stream), the bucket, the distribution."""
+    return build_pipeline(dynamodb_client, articles_table, site_bucket)
+
+
+@contextlib.contextmanager
+def module_pipeline() -> Iterator[Pipeline]:
+    """A pipeline in a moto world of its own, for a site that a whole module reads (built once)."""
+    import boto3
+
+    with fake_aws():
+        ddb = boto3.client("dynamodb", region_name=REGION)
+        table = create_articles_table(ddb, f"newsdesk-articles-{uuid.uuid4().hex[:12]}")
+        yield build_pipeline(ddb, table, create_site_bucket())
 
 
 def spread(count: int, *, start: dt.datetime, step: dt.timedelta) -> list[dt.datetime]:

@@ -5,14 +5,26 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import feedparser
 import pytest
 
+from newsdesk import clock as product_clock
+from newsdesk.clock import FrozenClock, utc_now
 from newsdesk.domain.models import Article
 from newsdesk.render import pages
-from tests.render.conftest import KOLKATA, SITE, SITE_URL, Pipeline, make_article, render_in_memory
+from tests.conftest import TEST_NOW
+from tests.render.conftest import (
+    KOLKATA,
+    SITE,
+    SITE_URL,
+    Pipeline,
+    make_article,
+    module_pipeline,
+    render_in_memory,
+)
 
 SM = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS = "http://www.google.com/schemas/sitemap-news/0.9"
@@ -30,11 +42,21 @@ class Site:
         return chosen[:count]
 
 
-@pytest.fixture
-def live_site(pipeline: Pipeline) -> Site:
-    """64 live articles: 60 every two hours back from now (24 of them in the last 48 hours), 4 older
-    ones two and four months back; every third is tagged Kerala. Plus a draft. All rendered."""
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+@pytest.fixture(scope="module")
+def live_site() -> Iterator[Site]:
+    """64 live articles: 60 every two hours back from the test moment (24 of them in the last 48 hours),
+    4 older ones two and four months back; every third is tagged Kerala. Plus a draft. All rendered,
+    once for the module: its tests only read the site."""
+    with module_pipeline() as pipeline:
+        previous = product_clock.use(FrozenClock(TEST_NOW))
+        try:
+            yield build_live_site(pipeline)
+        finally:
+            product_clock.use(previous)
+
+
+def build_live_site(pipeline: Pipeline) -> Site:
+    now = utc_now().replace(microsecond=0)
     articles = [
         make_article(
             headline=f"Story {i:02d} of the week",

@@ -1,4 +1,5 @@
-"""Only what changed: one publish rewrites the same handful of objects whatever the size of the site."""
+"""Only what changed: one publish rewrites the same handful of objects whatever the size of the site,
+and whatever the hour: the calendar moments where the site's month turns are played too."""
 
 from __future__ import annotations
 
@@ -6,17 +7,25 @@ import datetime as dt
 
 import pytest
 
+from newsdesk.clock import FrozenClock
 from newsdesk.render.pages import page_key
+from tests.conftest import BOUNDARIES, TEST_NOW
 from tests.render.conftest import KOLKATA, Pipeline, make_article
 
 TAGS = ["Kerala", "Monsoon", "Politics", "Cricket", "Economy", "Health", "Climate", "Courts"]
 NEW_TAGS = ["Kerala", "Monsoon"]
 
 
-def seed_live_site(pipeline: Pipeline, count: int) -> dt.datetime:
+# A small site at each calendar boundary, and sites of 30 and 120 on an ordinary afternoon.
+SIZES_AND_MOMENTS = [
+    pytest.param(12, at, id=f"12-{name}") for name, at in BOUNDARIES.items() if at != TEST_NOW
+] + [pytest.param(size, TEST_NOW, id=f"{size}-ordinary-afternoon") for size in (30, 120)]
+
+
+def seed_live_site(pipeline: Pipeline, count: int, now: dt.datetime) -> dt.datetime:
     """`count` live articles over the last months, written straight to the table, then the whole site
     rendered. The newest is a minute old and carries NEW_TAGS. Returns the newest publication time."""
-    newest = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+    newest = now - dt.timedelta(minutes=1)
     pipeline.seed(
         make_article(
             headline=f"Seeded story number {i}",
@@ -30,8 +39,8 @@ def seed_live_site(pipeline: Pipeline, count: int) -> dt.datetime:
 
 
 def objects_one_publish_touches(url: str, tags: list[str]) -> set[str]:
-    """What a new article in an existing month, with existing tags, changes: its page and the listings
-    that show it. The archive index and sitemap index do not change (no new month)."""
+    """What a new article in a month that has others, with existing tags, changes: its page and the
+    listings that show it. The archive index and sitemap index do not change (the month stays listed)."""
     _, year, month, *_ = url.split("/")
     keys = {
         page_key(url),
@@ -46,12 +55,17 @@ def objects_one_publish_touches(url: str, tags: list[str]) -> set[str]:
     return keys
 
 
-@pytest.mark.parametrize("live_articles", [30, 120])
+def site_month(moment: dt.datetime) -> tuple[int, int]:
+    local = moment.astimezone(KOLKATA)
+    return local.year, local.month
+
+
+@pytest.mark.parametrize(("live_articles", "clock"), SIZES_AND_MOMENTS, indirect=["clock"])
 def test_one_publish_rewrites_a_fixed_set_of_objects_whatever_the_site_size(
-    pipeline: Pipeline, live_articles: int
+    pipeline: Pipeline, live_articles: int, clock: FrozenClock
 ) -> None:
-    # Given a rendered site with many live articles, the newest in this month with the same tags
-    newest = seed_live_site(pipeline, live_articles)
+    # Given a rendered site with many live articles, the newest a minute old, with the same tags
+    newest = seed_live_site(pipeline, live_articles, clock())
     pipeline.clear_calls()
 
     # When one more article is published through the services and the renderer runs
@@ -60,9 +74,10 @@ def test_one_publish_rewrites_a_fixed_set_of_objects_whatever_the_site_size(
     publisher = pipeline.publisher()
     pipeline.render(publisher=publisher)
 
-    # Then exactly the objects that show it were uploaded, each once: 12, for 30 or 120 live articles
-    same_month = (newest.astimezone(KOLKATA).month, article.published_at.astimezone(KOLKATA).month)
-    assert same_month[0] == same_month[1], "the seed's newest article must share the new one's month"
+    # Then exactly the objects that show it were uploaded, each once: 12, whatever the site's size
+    # (a minute before the new one, the seed's newest is in the same month of the site, at any moment
+    # but the first minute of a month)
+    assert site_month(newest) == site_month(article.published_at)
     expected = objects_one_publish_touches(article.url, ["kerala", "monsoon"])
     assert sorted(pipeline.uploaded) == sorted(expected)
     assert len(pipeline.uploaded) == 12
@@ -71,21 +86,27 @@ def test_one_publish_rewrites_a_fixed_set_of_objects_whatever_the_site_size(
     assert [sorted(paths) for paths in pipeline.invalidations] == [sorted(pipeline.paths(expected))]
 
 
-@pytest.mark.parametrize("live_articles", [30, 120])
+@pytest.mark.parametrize(("live_articles", "clock"), SIZES_AND_MOMENTS, indirect=["clock"])
 def test_unpublish_rewrites_a_fixed_set_of_objects_whatever_the_site_size(
-    pipeline: Pipeline, live_articles: int
+    pipeline: Pipeline, live_articles: int, clock: FrozenClock
 ) -> None:
-    # Given a rendered site, the newest article carrying NEW_TAGS
-    seed_live_site(pipeline, live_articles)
-    newest = pipeline.store.list_published(1).items[0]
-    assert newest.url is not None
+    # Given a rendered site, the newest article carrying NEW_TAGS; in the first hours of a month it is
+    # alone in that month (the next one was published 18 hours earlier)
+    seed_live_site(pipeline, live_articles, clock())
+    newest = pipeline.store.list_published(2).items[0]
+    previous = pipeline.store.list_published(2).items[1]
+    assert newest.url is not None and newest.published_at and previous.published_at
+    alone_in_its_month = site_month(newest.published_at) != site_month(previous.published_at)
     pipeline.clear_calls()
 
     # When that article is unpublished
     pipeline.unpublish(newest.id)
     pipeline.render()
 
-    # Then its page is deleted and only the listings that showed it are rewritten
+    # Then its page is deleted and only the listings that showed it are rewritten: when it leaves its
+    # month empty, the archive index and the sitemap index (which list months) change as well
     listings = objects_one_publish_touches(newest.url, ["kerala", "monsoon"]) - {page_key(newest.url)}
+    if alone_in_its_month:
+        listings |= {"archive/index.html", "sitemap.xml"}
     assert pipeline.deleted == [page_key(newest.url)]
     assert sorted(pipeline.uploaded) == sorted(listings)

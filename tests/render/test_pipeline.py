@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from newsdesk.clock import utc_now
 from newsdesk.domain.models import ArticleStatus
 from newsdesk.render import pages
 from newsdesk.render.pages import page_key
@@ -514,7 +515,7 @@ def test_record_that_fails_is_reported_while_others_render(pipeline: Pipeline) -
 
 def test_drafts_scheduled_and_unpublished_never_appear_in_any_public_object(pipeline: Pipeline) -> None:
     # Given a live article, a draft, a scheduled article and an unpublished one, all with the same tag
-    now = dt.datetime.now(dt.UTC)
+    now = utc_now()
     live = pipeline.create_published(headline="The one live story", tags=["Kerala"])
     draft = pipeline.create(headline="Secret draft zebra", tags=["Kerala"], summary="draft summary quokka")
     scheduled = make_article(

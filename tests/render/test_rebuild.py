@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from newsdesk.clock import utc_now
 from newsdesk.render import pages
 from newsdesk.render.pages import page_key
 from newsdesk.render.rebuild import (
@@ -73,7 +74,7 @@ def rebuild(pipeline: Pipeline) -> Rebuild:
 
 
 def seed(pipeline: Pipeline, count: int) -> list[Any]:
-    now = dt.datetime.now(dt.UTC)
+    now = utc_now()
     articles = [
         make_article(
             headline=f"Rebuilt story {i}",

@@ -21,12 +21,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from newsdesk.api.http import editor_name, json_response
 from newsdesk.api.problems import problem_responses
+from newsdesk.clock import utc_now
 from newsdesk.comments import service
 from newsdesk.comments.crypto import Cipher, KmsCipher
 from newsdesk.comments.models import Comment, CommentId, CommentStatus
 from newsdesk.config import editor_api_settings
 from newsdesk.domain.errors import CommentChanged, CommentNotFound, DomainError
-from newsdesk.domain.types import ArticleId, utc_now
+from newsdesk.domain.types import ArticleId
 from newsdesk.store.comments import CommentStore
 
 logger = Logger(child=True)

@@ -21,7 +21,6 @@ import json
 import math
 import os
 import re
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -32,6 +31,7 @@ from urllib.parse import parse_qsl
 
 from aws_lambda_powertools import Logger
 
+from newsdesk.clock import epoch_seconds
 from newsdesk.comments import keys
 from newsdesk.comments.fields import FieldError, InvalidSubmission, Submission, validate
 from newsdesk.comments.ids import new_ulid
@@ -315,7 +315,7 @@ class CommentIntake:
         dynamodb: DynamoDBClient | None = None,
         sqs: SQSClient | None = None,
         mac: Mac | None = None,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] = epoch_seconds,
     ) -> None:
         self.settings = settings
         self._dynamodb = dynamodb

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from newsdesk.clock import utc_now
 from newsdesk.comments import fields
 from newsdesk.comments.models import Comment, PublicComment, public_view
 from newsdesk.comments.tokens import Mac, make_token
 from newsdesk.domain.models import Article
-from newsdesk.domain.types import utc_now
 from newsdesk.render import pages
 from newsdesk.store.comments import CommentStore
 

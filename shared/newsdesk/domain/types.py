@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
@@ -65,7 +64,3 @@ HttpUrlText = Annotated[
 ]
 Timestamp = AwareDatetime
 Version = Annotated[int, Field(ge=1)]
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)

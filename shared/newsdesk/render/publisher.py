@@ -15,8 +15,8 @@ from typing import Any, Protocol
 
 from aws_lambda_powertools import Logger
 
+from newsdesk.clock import utc_now
 from newsdesk.domain.models import Article, RenderReceipt, RenderState
-from newsdesk.domain.types import utc_now
 from newsdesk.render import pages
 from newsdesk.render.pages import SiteConfig, SiteObject, month_bounds, page_key
 from newsdesk.render.plan import Page, pages_for

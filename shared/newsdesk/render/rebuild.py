@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from ulid import ULID
 
-from newsdesk.domain.types import utc_now
+from newsdesk.clock import utc_now
 from newsdesk.render.pages import month_of
 from newsdesk.render.plan import ARCHIVE_INDEX, FEED, HOME, NEWS_SITEMAP, SITEMAP_INDEX, Page
 from newsdesk.store.attributes import from_item, to_item
@@ -202,9 +202,9 @@ def start_rebuild(
     now: dt.datetime | None = None,
 ) -> RebuildStatus:
     """Plan a full rebuild and enqueue its chunks. Returns the status to poll."""
-    rebuild_id = str(ULID())
-    chunks = plan_chunks(client, table_name, tz, rebuild_id)
     started = now or utc_now()
+    rebuild_id = str(ULID.from_datetime(started))
+    chunks = plan_chunks(client, table_name, tz, rebuild_id)
     tracker = RebuildTracker(table_name, client)
     tracker.create(rebuild_id, len(chunks), started)
     for group in _batched(chunks, 10):

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 from ulid import ULID
 
+from newsdesk.clock import Clock, utc_now
 from newsdesk.domain import models
 from newsdesk.domain.errors import ArticleNotFound, InvalidArticle, VersionConflict
 from newsdesk.domain.models import Article, ArticleStatus, Image, RenderReceipt
-from newsdesk.domain.types import utc_now
 from newsdesk.store.articles import Page
 
 
@@ -29,13 +29,13 @@ class ArticleRepository(Protocol):
     ) -> Page: ...
 
 
-Clock = Callable[[], dt.datetime]
 # Publishing without If-Match re-reads and retries this many times when a concurrent edit lands first.
 _PUBLISH_ATTEMPTS = 3
 
 
-def new_article_id() -> str:
-    return str(ULID())
+def new_article_id(at: dt.datetime | None = None) -> str:
+    """A ULID: it sorts by the moment of creation (the product's clock), then at random."""
+    return str(ULID.from_datetime(at or utc_now()))
 
 
 def _load(repo: ArticleRepository, article_id: str) -> Article:
@@ -56,7 +56,7 @@ def create_article(
     now = clock()
     slug = fields.get("slug") or models.headline_slug(fields["headline"])
     article = Article(
-        id=new_id or new_article_id(),
+        id=new_id or new_article_id(now),
         slug=slug,
         headline=fields["headline"],
         summary=fields.get("summary") or "",
