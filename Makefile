@@ -25,16 +25,18 @@ dev: $(STAMP) ## Run the whole system locally (emulated AWS, site and API on one
 
 test: $(STAMP) ## Run every test (unit, moto, local-stack end to end, browser)
 	$(BIN)/python -m tests.check_browser
-	$(BIN)/pytest
+	$(BIN)/pytest --durations=15
 
 test-fast: $(STAMP) ## Unit and moto tests only (no local stack, no browser)
 	$(BIN)/pytest -m "not e2e and not browser"
 
-lint: $(STAMP) ## ruff, mypy and cfn-lint (with AWS Serverless Rules)
+lint: $(STAMP) ## ruff, mypy, cfn-lint (AWS Serverless Rules), sam validate --lint, and the deploy rehearsal
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy shared local functions bench tests
 	$(BIN)/cfn-lint template.yaml -a cfn_lint_serverless.rules
+	SAM_CLI_TELEMETRY=0 $(BIN)/sam validate --lint --template template.yaml --region us-east-1
+	$(BIN)/python -m newsdesk_local.rehearsal template.yaml
 
 format: $(STAMP) ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
