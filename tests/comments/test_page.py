@@ -27,7 +27,7 @@ from newsdesk.store.comments import CommentStore
 from newsdesk_local.filters import compile_filters
 from newsdesk_local.template import load_template
 from tests.comments.conftest import READER_IP, CommentWorld, comment_fields
-from tests.conftest import FakeLambdaContext
+from tests.conftest import FakeLambdaContext, frozen_clock
 from tests.render.conftest import KOLKATA, Pipeline, lambda_stream_record
 from tests.render.dom import Document, Element, parse_html
 
@@ -95,7 +95,9 @@ class Site:
         return article
 
     def comment(self, article: Article, **fields: Any) -> str:
-        """A reader's comment, taken by the intake and stored by the worker (pending)."""
+        """A reader's comment, taken by the intake and stored by the worker (pending), a minute after
+        whatever came before it."""
+        frozen_clock().advance(minutes=1)
         response = self.world.post(article.id, comment_fields(**fields), ip=fields.pop("ip", READER_IP))
         assert response.status == 202, response.body
         self.world.drain()
