@@ -1,12 +1,13 @@
 """Reader comments: intake latency, worker throughput, and the intake handler's import time.
 
-(a) Intake latency in process (moto): `CommentIntake` handling API Gateway events for a published article,
+(a) Intake latency in process (moto): the intake's resolver (newsdesk.http.intake, assembled as its app.py
+    does) handling API Gateway events for a published article,
     as the site's form posts them (form-encoded, with a valid token: GetItem, three KMS MAC calls, two
     Queries, SendMessage), each from another sender and address so that all are accepted (202/303).
     `BENCH_COMMENTS_POSTS` requests after a warm-up; p50 and p95 in milliseconds. The time is mostly
     moto's (every call goes through botocore's full request path to the in-process mock).
 (b) Worker throughput (moto): `BENCH_COMMENTS_WORKER` comment messages on an SQS queue, received ten at
-    a time, handed to `Worker.handle_batch` as the SQS event Lambda builds, successes deleted, until the
+    a time, handed to the worker's batch handler as the SQS event Lambda builds, successes deleted, until the
     queue is empty; comments per second over the whole run. moto scans the table for every Query, so the
     rate falls as the table fills; it compares runs, it does not predict AWS.
 (c) Import time of the intake handler against `import boto3` alone, measured as bench_imports measures
@@ -96,8 +97,8 @@ def moto_world() -> Iterator[World]:
 
 
 def _article(world: World) -> Any:
-    from newsdesk.domain.models import Article, ArticleStatus
-    from newsdesk.store.records import article_to_item
+    from newsdesk.adapters.dynamodb.records import article_to_item
+    from newsdesk.articles.models import Article, ArticleStatus
 
     now = dt.datetime.now(dt.UTC)
     article = Article(
@@ -150,22 +151,33 @@ def _percentile(samples: list[float], pct: int) -> float:
 
 
 def intake_latency() -> list[Result]:
-    from newsdesk.comments.intake import CommentIntake, IntakeSettings
-    from newsdesk.comments.tokens import KmsMac, make_token
+    from newsdesk.adapters.dynamodb.senders import PublicationTable, SenderHistoryTable
+    from newsdesk.adapters.kms import KmsMac
+    from newsdesk.adapters.sqs import CommentQueue
+    from newsdesk.comments.intake import CommentIntake
+    from newsdesk.comments.tokens import make_token
+    from newsdesk.http.intake import intake_api
 
     with moto_world() as world:
         article = _article(world)
         mac = KmsMac(world.mac_key, world.kms)
-        settings = IntakeSettings(table_name=world.table, queue_url=world.queue_url, mac_key_id=world.mac_key)
-        intake = CommentIntake(settings, dynamodb=world.ddb, sqs=world.sqs, mac=mac)
+        app = intake_api(
+            CommentIntake(
+                PublicationTable(world.table, world.ddb),
+                SenderHistoryTable(world.table, world.ddb),
+                CommentQueue(world.queue_url, world.sqs),
+                mac,
+            )
+        )
+        context = _Context()
         token = make_token(mac, article.id, int(time.time()) - 10)
         for i in range(20):  # warm-up: clients, botocore's loaders, moto's first calls
-            assert intake(_event(article.id, 100_000 + i, token))["statusCode"] == 303
+            assert app.resolve(_event(article.id, 100_000 + i, token), context)["statusCode"] == 303
         samples: list[float] = []
         for i in range(POSTS):
             event = _event(article.id, i, token)
             started = time.perf_counter()
-            response = intake(event)
+            response = app.resolve(event, context)
             samples.append(time.perf_counter() - started)
             assert response["statusCode"] == 303, response
     ms = [s * 1000 for s in samples]
@@ -184,12 +196,14 @@ def intake_latency() -> list[Result]:
 
 
 def worker_throughput() -> list[Result]:
-    from newsdesk.comments.crypto import KmsCipher
+    from newsdesk.adapters.dynamodb.comments import CommentStore
+    from newsdesk.adapters.dynamodb.senders import SenderHistoryTable
+    from newsdesk.adapters.kms import KmsCipher
+    from newsdesk.batch.comments import handle_comment_batch
     from newsdesk.comments.ids import new_ulid
-    from newsdesk.comments.messages import CommentMessage
     from newsdesk.comments.rules import RuleSettings
+    from newsdesk.comments.values import CommentMessage
     from newsdesk.comments.worker import Worker
-    from newsdesk.store.comments import CommentStore
     from newsdesk_local.event_sources import sqs_record
 
     with moto_world() as world:
@@ -221,7 +235,10 @@ def worker_throughput() -> list[Result]:
                 Entries=[{"Id": str(j), "MessageBody": b} for j, b in enumerate(bodies[start : start + 10])],
             )
         worker = Worker(
-            CommentStore(world.table, world.ddb), KmsCipher(world.data_key, world.kms), RuleSettings()
+            CommentStore(world.table, world.ddb),
+            SenderHistoryTable(world.table, world.ddb),
+            KmsCipher(world.data_key, world.kms),
+            RuleSettings(),
         )
         context = _Context()
         stored = 0
@@ -235,7 +252,7 @@ def worker_throughput() -> list[Result]:
                 break
             event = {"Records": [sqs_record(m, world.queue_arn, REGION) for m in received]}
             batch_started = time.perf_counter()
-            response = worker.handle_batch(event, context)
+            response = handle_comment_batch(event, context, worker)
             batch_seconds.append(time.perf_counter() - batch_started)
             failed = {f["itemIdentifier"] for f in response["batchItemFailures"]}
             done = [m for m in received if m["MessageId"] not in failed]
@@ -260,7 +277,7 @@ def worker_throughput() -> list[Result]:
             "worker batch of 10, median",
             statistics.median(batch_seconds) * 1000,
             "ms",
-            comment=f"handle_batch alone: {stored / handler_only:.0f} comments/s",
+            comment=f"the batch handler alone: {stored / handler_only:.0f} comments/s",
         ),
     ]
 

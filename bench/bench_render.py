@@ -36,9 +36,9 @@ from bench import Result
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-    from newsdesk.domain.models import Article
-    from newsdesk.render.pages import SiteConfig
-    from newsdesk.render.publisher import SitePublisher
+    from newsdesk.articles.models import Article
+    from newsdesk.site.pages import SiteConfig
+    from newsdesk.site.publisher import SitePublisher
 
 REGION: Final = "ap-south-1"
 TZ = ZoneInfo("Asia/Kolkata")
@@ -87,7 +87,7 @@ def realistic_body(words: int = 1000) -> str:
 
 
 def site_config() -> SiteConfig:
-    from newsdesk.render.pages import SiteConfig
+    from newsdesk.site.pages import SiteConfig
 
     return SiteConfig(name="Newsdesk", url="https://news.example.com", tz=TZ, language="en")
 
@@ -99,7 +99,7 @@ def tag_names() -> list[str]:
 def make_article(i: int, published: dt.datetime, tags: list[str], body: str) -> Article:
     from ulid import ULID
 
-    from newsdesk.domain.models import Article, ArticleStatus, Image, Tag, public_path
+    from newsdesk.articles.models import Article, ArticleStatus, Image, Tag, public_path
 
     slug = f"story-{i}-{published:%H%M%S}"
     return Article(
@@ -133,8 +133,8 @@ def _percentile(ordered: list[float], share: float) -> float:
 
 
 def bench_article_render() -> list[Result]:
-    from newsdesk.render import pages
-    from newsdesk.render.markdown import render_markdown
+    from newsdesk.site import pages
+    from newsdesk.site.markdown import render_markdown
 
     site = site_config()
     body = realistic_body()
@@ -201,11 +201,11 @@ class World:
     distribution_id: str
 
     def publisher(self, **overrides: Any) -> SitePublisher:
-        from newsdesk.render.publisher import SitePublisher
-        from newsdesk.store.cdn import Cdn
-        from newsdesk.store.published import PublishedArticles
-        from newsdesk.store.receipts import ReceiptStore
-        from newsdesk.store.site_bucket import SiteBucket
+        from newsdesk.adapters.cloudfront import Cdn
+        from newsdesk.adapters.dynamodb.published import PublishedArticles
+        from newsdesk.adapters.dynamodb.receipts import ReceiptStore
+        from newsdesk.adapters.s3 import SiteBucket
+        from newsdesk.site.publisher import SitePublisher
 
         return SitePublisher(
             site_config(),
@@ -275,7 +275,7 @@ def moto_world() -> Iterator[World]:
 
 def seed_live(world: World, count: int, now: dt.datetime) -> float:
     """`count` live articles over the last MONTHS months and TAG_COUNT tags; returns seconds taken."""
-    from newsdesk.store.records import article_to_item, slug_claim_item, tag_to_item
+    from newsdesk.adapters.dynamodb.records import article_to_item, slug_claim_item, tag_to_item
 
     started = time.perf_counter()
     names = tag_names()
@@ -298,7 +298,7 @@ def seed_live(world: World, count: int, now: dt.datetime) -> float:
 
 
 def write_article(world: World, article: Article) -> None:
-    from newsdesk.store.records import article_to_item, slug_claim_item, tag_to_item
+    from newsdesk.adapters.dynamodb.records import article_to_item, slug_claim_item, tag_to_item
 
     items = [article_to_item(article), slug_claim_item(article.slug, article.id)]
     items += [tag_to_item(article, tag) for tag in article.tags]
@@ -309,7 +309,7 @@ def write_article(world: World, article: Article) -> None:
 
 
 def one_publish(size: int) -> dict[str, Any]:
-    from newsdesk.render.plan import pages_for
+    from newsdesk.site.plan import pages_for
 
     with moto_world() as world:
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -374,8 +374,11 @@ def bench_incremental() -> list[Result]:
 def bench_rebuild() -> list[Result]:
     import boto3
 
-    from newsdesk.render.rebuild import Chunk, RebuildTracker, run_chunk, start_rebuild
-    from newsdesk.store.cdn import Cdn
+    from newsdesk.adapters.cloudfront import Cdn
+    from newsdesk.adapters.dynamodb.rebuilds import RebuildTracker
+    from newsdesk.site.models import Chunk
+    from newsdesk.site.rebuild import run_chunk
+    from newsdesk.wiring.site import start_rebuild
 
     with moto_world() as world:
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)

@@ -199,14 +199,6 @@ def lambda_context() -> FakeLambdaContext:
     return FakeLambdaContext()
 
 
-def _clear_editor_caches() -> None:
-    import newsdesk.api.editor
-    import newsdesk.config
-
-    newsdesk.config.editor_api_settings.cache_clear()
-    newsdesk.api.editor.get_store.cache_clear()
-
-
 @pytest.fixture
 def editor_env(monkeypatch: pytest.MonkeyPatch, aws_credentials: None, table_name: str) -> str:
     """The editor function's environment (as template.yaml's Globals give it); returns the table name."""
@@ -232,11 +224,10 @@ def load_function(path: Path) -> ModuleType:
 
 @pytest.fixture
 def editor_api(editor_env: str, articles_table: str) -> Iterator[ModuleType]:
-    """functions/editor_api/app.py, imported while moto is active, with fresh settings and store."""
-    _clear_editor_caches()
+    """functions/editor_api/app.py, imported while moto is active: its settings read from the test's
+    environment, its store (`articles`) and the others made afresh."""
     module = load_function(EDITOR_API_APP)
     try:
         yield module
     finally:
         sys.modules.pop(module.__name__, None)
-        _clear_editor_caches()

@@ -1,21 +1,37 @@
-"""Comment intake: API Gateway (REST) -> validate a reader's comment -> the comment queue.
+"""Comment intake: API Gateway (REST) → validate a reader's comment → the comment queue.
 
-Deliberately not the Powertools resolver: this public route must start fastest of all the functions.
-The handler lives in newsdesk.comments.intake and imports the standard library and Powertools' logger.
+The composition root: settings (validated once, at cold start) → adapters → the intake → its routes on
+the same resolver as the editor API, without pydantic request validation: this public route must start
+fastest of all the functions, and boto3 comes with the first request that needs AWS.
 """
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from newsdesk.comments.intake import handle
-from newsdesk.tracing import lazy_tracer
+from newsdesk.adapters.dynamodb.senders import PublicationTable, SenderHistoryTable
+from newsdesk.adapters.kms import KmsMac
+from newsdesk.adapters.sqs import CommentQueue
+from newsdesk.comments.intake import CommentIntake
+from newsdesk.http.intake import intake_api
+from newsdesk.wiring.intake_settings import IntakeSettings
+from newsdesk.wiring.tracing import lazy_tracer
 
 logger = Logger()
 tracer = lazy_tracer()
+
+settings = IntakeSettings.from_env()
+intake = CommentIntake(
+    PublicationTable(settings.table_name),
+    SenderHistoryTable(settings.table_name),
+    CommentQueue(settings.queue_url),
+    KmsMac(settings.mac_key_id),
+    settings.policy,
+)
+app = intake_api(intake)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False)
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
-    return handle(event, context)
+    return app.resolve(event, context)

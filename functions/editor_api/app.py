@@ -1,14 +1,28 @@
-"""Editor API: API Gateway (REST) -> Powertools resolver. Routes live in newsdesk.api.editor."""
+"""Editor API: API Gateway (REST) → the Powertools resolver of newsdesk.http.editor_api.
+
+The composition root: settings (validated once, at cold start) → adapters → routes. Adapters make their
+AWS clients on first use, so a cold start pays for no boto3 until a request needs AWS.
+"""
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from newsdesk.api.editor import app
-from newsdesk.tracing import lazy_tracer
+from newsdesk.adapters.dynamodb.articles import ArticleStore
+from newsdesk.adapters.dynamodb.comments import CommentStore
+from newsdesk.adapters.kms import KmsCipher
+from newsdesk.http.editor_api import editor_api
+from newsdesk.wiring.settings import EditorApiSettings
+from newsdesk.wiring.tracing import lazy_tracer
 
 logger = Logger()
 tracer = lazy_tracer()
+
+settings = EditorApiSettings.from_env()
+articles = ArticleStore(settings.table_name)
+comments = CommentStore(settings.table_name)
+cipher = KmsCipher(settings.comments_data_key_id) if settings.comments_data_key_id else None
+app = editor_api(articles, comments, cipher=cipher, site_tz=settings.tz)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False)

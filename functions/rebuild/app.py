@@ -1,23 +1,48 @@
-"""Full rebuild: `start` plans and enqueues chunks; `worker` renders one chunk per SQS message."""
+"""Full rebuild: `start` plans and enqueues chunks; `worker` renders one chunk per SQS message.
+
+The composition root of two functions with different settings (RebuildStartFunction: the table and the
+queue; RebuildWorkerFunction: the renderer's), so each handler reads its own once, on its first call.
+"""
+
+from functools import cache
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from newsdesk.render.service import handle_rebuild_batch, start_full_rebuild
-from newsdesk.tracing import lazy_tracer
+from newsdesk.adapters.dynamodb.rebuilds import RebuildTracker
+from newsdesk.batch.rebuild import handle_rebuild_batch
+from newsdesk.wiring.settings import RebuildSettings, RendererSettings
+from newsdesk.wiring.site import Site, start_rebuild
+from newsdesk.wiring.tracing import lazy_tracer
 
 logger = Logger()
 tracer = lazy_tracer()
 
 
+@cache
+def start_settings() -> RebuildSettings:
+    return RebuildSettings.from_env()
+
+
+@cache
+def worker_site() -> tuple[Site, RebuildTracker]:
+    settings = RendererSettings.from_env()
+    return Site.from_settings(settings), RebuildTracker(settings.table_name)
+
+
 @logger.inject_lambda_context(log_event=True)
 @tracer.capture_lambda_handler
 def start(event: dict, context: LambdaContext) -> dict:
-    status = start_full_rebuild()
+    settings = start_settings()
+    status = start_rebuild(
+        None, None, table_name=settings.table_name, queue_url=settings.rebuild_queue_url, tz=settings.tz
+    )
+    logger.info("rebuild started", rebuild_id=status.rebuild_id, chunks=status.total)
     return {"rebuild_id": status.rebuild_id, "chunks": status.total}
 
 
 @logger.inject_lambda_context(log_event=False)
 @tracer.capture_lambda_handler(capture_response=False)
 def worker(event: dict, context: LambdaContext) -> dict:
-    return handle_rebuild_batch(event, context)
+    site, tracker = worker_site()
+    return handle_rebuild_batch(event, context, site.publisher, tracker, site.cdn)

@@ -1,25 +1,35 @@
 """Renderer: the table's stream → static pages in S3 → one CloudFront invalidation per batch.
 
 `refresh` runs on a schedule for the pages that change with time alone (the news sitemap's 48 hours).
+The composition root: settings (validated once, at cold start) → the site's adapters
+(newsdesk.wiring.site) → a publisher per batch.
 """
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from newsdesk.render.service import build_publisher, handle_stream_batch, refresh_time_windows
-from newsdesk.tracing import lazy_tracer
+from newsdesk.adapters.dynamodb.stream import TableStream
+from newsdesk.batch.stream import handle_stream_batch
+from newsdesk.site.changes import refresh_time_windows
+from newsdesk.wiring.settings import RendererSettings
+from newsdesk.wiring.site import Site
+from newsdesk.wiring.tracing import lazy_tracer
 
 logger = Logger()
 tracer = lazy_tracer()
+
+settings = RendererSettings.from_env()
+site = Site.from_settings(settings)
+stream = TableStream()
 
 
 @logger.inject_lambda_context(log_event=False)
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
-    return handle_stream_batch(event, context, build_publisher())
+    return handle_stream_batch(event, context, site.publisher(), stream)
 
 
 @logger.inject_lambda_context(log_event=False)
 @tracer.capture_lambda_handler(capture_response=False)
 def refresh(event: dict, context: LambdaContext) -> dict:
-    return {"changed": refresh_time_windows(build_publisher())}
+    return {"changed": refresh_time_windows(site.publisher())}

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
-from newsdesk.render.rebuild import RebuildStatus, RebuildTracker, start_rebuild
+from newsdesk.adapters.dynamodb.rebuilds import RebuildTracker
+from newsdesk.site.models import RebuildStatus
+from newsdesk.wiring.site import start_rebuild
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from newsdesk.render import pages
-from newsdesk.render.pages import SiteObject
+from newsdesk.site import pages
+from newsdesk.site.models import SiteObject
 from tests.render.conftest import HOSTILE, SITE, hostile_article
 
 if TYPE_CHECKING:

@@ -15,16 +15,22 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from newsdesk.adapters.dynamodb.articles import ArticleStore
+from newsdesk.adapters.dynamodb.comments import CommentStore
+from newsdesk.adapters.dynamodb.senders import PublicationTable, SenderHistoryTable
+from newsdesk.adapters.kms import KmsCipher, KmsMac
+from newsdesk.adapters.sqs import CommentQueue
+from newsdesk.articles.models import Article, ArticleStatus
+from newsdesk.batch.comments import handle_comment_batch
 from newsdesk.clock import epoch_seconds, utc_now
-from newsdesk.comments.crypto import KmsCipher
-from newsdesk.comments.intake import CommentIntake, IntakeSettings
+from newsdesk.comments.intake import CommentIntake
 from newsdesk.comments.models import Comment
 from newsdesk.comments.rules import RuleSettings
-from newsdesk.comments.tokens import KmsMac, make_token
+from newsdesk.comments.tokens import make_token
 from newsdesk.comments.worker import Worker
-from newsdesk.domain.models import Article, ArticleStatus
-from newsdesk.store.articles import ArticleStore
-from newsdesk.store.comments import CommentStore
+from newsdesk.http.intake import intake_api
+from newsdesk.http.resolver import NewsdeskResolver
+from newsdesk.wiring.intake_settings import IntakeSettings
 from newsdesk_local.event_sources import sqs_record
 from tests.conftest import REGION, FakeLambdaContext
 from tests.events import load_event
@@ -53,6 +59,17 @@ def comment_fields(**overrides: Any) -> dict[str, Any]:
         "body": f"Good to see the schools on the list. ({uuid.uuid4().hex[:8]})",
         **overrides,
     }
+
+
+@dataclass
+class IntakeFunction:
+    """The intake function as its app.py assembles it: event in, API Gateway proxy response out."""
+
+    service: CommentIntake
+    app: NewsdeskResolver
+
+    def __call__(self, event: dict[str, Any]) -> dict[str, Any]:
+        return self.app.resolve(event, FakeLambdaContext())
 
 
 @dataclass
@@ -89,14 +106,39 @@ class CommentWorld:
             table_name=self.table, queue_url=self.queue_url, mac_key_id=self.mac_key, open_days=self.open_days
         )
 
-    def intake(self, clock: Callable[[], float] = epoch_seconds, **overrides: Any) -> CommentIntake:
+    def intake(
+        self,
+        clock: Callable[[], float] = epoch_seconds,
+        *,
+        dynamodb: DynamoDBClient | None = None,
+        sqs: SQSClient | None = None,
+        mac: KmsMac | None = None,
+        **overrides: Any,
+    ) -> IntakeFunction:
+        """The intake function on this world's clients (or the given ones), as its app.py builds it."""
         settings = self.settings
         if overrides:
             settings = IntakeSettings(**{**settings.__dict__, **overrides})
-        return CommentIntake(settings, dynamodb=self.ddb, sqs=self.sqs, mac=self.mac, clock=clock)
+        ddb = dynamodb or self.ddb
+        service = CommentIntake(
+            PublicationTable(settings.table_name, ddb),
+            SenderHistoryTable(settings.table_name, ddb),
+            CommentQueue(settings.queue_url, sqs or self.sqs),
+            mac or self.mac,
+            settings.policy,
+            clock=clock,
+        )
+        return IntakeFunction(service, intake_api(service))
 
     def worker(self, *, store: CommentStore | None = None, **rules: Any) -> Worker:
-        return Worker(store=store or self.store, cipher=self.cipher, rules=RuleSettings(**rules))
+        """The worker, on the client of `store` for the table (this world's by default)."""
+        store = store or self.store
+        return Worker(
+            store=store,
+            history=SenderHistoryTable(store.table_name, store.client),
+            cipher=self.cipher,
+            rules=RuleSettings(**rules),
+        )
 
     # ----- articles ------------------------------------------------------------------------------------
 
@@ -162,7 +204,7 @@ class CommentWorld:
         article_id: str,
         fields: dict[str, Any] | str | None = None,
         *,
-        intake: CommentIntake | None = None,
+        intake: IntakeFunction | None = None,
         **kw: Any,
     ) -> ApiResponse:
         fields = comment_fields() if fields is None else fields
@@ -203,7 +245,7 @@ class CommentWorld:
         if not messages:
             return None
         event = self.sqs_event(messages)
-        response = (worker or self.worker()).handle_batch(event, FakeLambdaContext())
+        response = handle_comment_batch(event, FakeLambdaContext(), worker or self.worker())
         failed = {f["itemIdentifier"] for f in response.get("batchItemFailures", [])}
         done = [m for m in messages if m["MessageId"] not in failed]
         if done:

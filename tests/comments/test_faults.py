@@ -19,10 +19,11 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
+from newsdesk.adapters.dynamodb.comments import CommentStore
+from newsdesk.batch.comments import handle_comment_batch
 from newsdesk.clock import epoch_seconds
 from newsdesk.comments.ids import new_ulid
-from newsdesk.comments.messages import CommentMessage
-from newsdesk.store.comments import CommentStore
+from newsdesk.comments.values import CommentMessage
 from tests.comments.conftest import CommentWorld
 from tests.conftest import REGION, FakeLambdaContext
 
@@ -110,7 +111,7 @@ def test_throttled_writes_lose_and_duplicate_nothing(world: CommentWorld) -> Non
             break
         invocations += 1
         try:
-            response = worker.handle_batch(world.sqs_event(received), FakeLambdaContext())
+            response = handle_comment_batch(world.sqs_event(received), FakeLambdaContext(), worker)
             failed = {f["itemIdentifier"] for f in response["batchItemFailures"]}
         except BatchProcessingError:  # every record failed: Lambda retries the whole batch
             failed = {m["MessageId"] for m in received}

@@ -8,12 +8,13 @@ from typing import Any
 
 import pytest
 
-from newsdesk.api.problems import Problem
+from newsdesk.articles.models import ArticleStatus
 from newsdesk.clock import epoch_seconds, utc_now
-from newsdesk.comments.intake import IntakeSettings, IntakeSettingsError
-from newsdesk.comments.messages import CommentMessage
-from newsdesk.domain.models import ArticleStatus
+from newsdesk.comments.values import CommentMessage
+from newsdesk.http.schemas import Problem
+from newsdesk.wiring.intake_settings import IntakeSettings, IntakeSettingsError
 from tests.comments.conftest import EDGE_IP, READER_IP, CommentWorld, comment_fields
+from tests.handlers.client import ApiResponse
 from tests.handlers.conftest import CallRecorder
 
 UNKNOWN = "01JDQ7ZK3M8N4P5R6S7T8V9W0X"
@@ -85,7 +86,7 @@ def test_the_comment_token_route_issues_a_fresh_token_for_the_article(world: Com
 
     # Then it gets one issued now, which the form may send after the minimum fill time
     assert response["statusCode"] == 200
-    assert response["headers"]["Cache-Control"] == "no-store"
+    assert ApiResponse.from_proxy(response).headers["cache-control"] == "no-store"
     body = json.loads(response["body"])
     assert body["issued_at"] == int(now)
     assert body["min_fill_seconds"] == 3

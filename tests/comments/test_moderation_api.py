@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
@@ -18,29 +19,24 @@ from tests.handlers.conftest import CallRecorder
 UNKNOWN = "01JDQ7ZK3M8N4P5R6S7T8V9W0X"
 
 
-def _clear() -> None:
-    import newsdesk.api.comments
+@pytest.fixture
+def editor_function(
+    editor_env: str, world: CommentWorld, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[ModuleType]:
+    """The editor function (functions/editor_api/app.py) on the world's table, with the email key."""
+    from tests.conftest import EDITOR_API_APP, load_function
 
-    newsdesk.api.comments.get_comment_store.cache_clear()
-    newsdesk.api.comments.get_cipher.cache_clear()
+    monkeypatch.setenv("COMMENTS_DATA_KEY_ID", world.data_key)
+    module: ModuleType = load_function(EDITOR_API_APP)
+    try:
+        yield module
+    finally:
+        sys.modules.pop(module.__name__, None)
 
 
 @pytest.fixture
-def api(
-    editor_env: str, world: CommentWorld, monkeypatch: pytest.MonkeyPatch, lambda_context: Any
-) -> Iterator[EditorApi]:
-    """The editor function (functions/editor_api/app.py) on the world's table, with the email key."""
-    from tests.conftest import EDITOR_API_APP, _clear_editor_caches, load_function
-
-    monkeypatch.setenv("COMMENTS_DATA_KEY_ID", world.data_key)
-    _clear_editor_caches()
-    _clear()
-    module: ModuleType = load_function(EDITOR_API_APP)
-    try:
-        yield EditorApi(module.lambda_handler, lambda_context)
-    finally:
-        _clear_editor_caches()
-        _clear()
+def api(editor_function: ModuleType, lambda_context: Any) -> EditorApi:
+    return EditorApi(editor_function.lambda_handler, lambda_context)
 
 
 def queue(
@@ -234,19 +230,20 @@ def test_only_editors_moderate_and_others_see_no_email_or_ip(
     assert stored is not None and stored.status is CommentStatus.PENDING
 
 
-def test_the_editor_function_needs_only_what_the_template_grants(world: CommentWorld, api: EditorApi) -> None:
+def test_the_editor_function_needs_only_what_the_template_grants(
+    world: CommentWorld, api: EditorApi, editor_function: ModuleType
+) -> None:
     # Given every moderation route exercised, DynamoDB and KMS calls recorded on the function's clients
-    import newsdesk.api.comments
     from newsdesk_local.template import load_template
 
     ids = queue(world, world.article().id, 3)
-    get(api, "/api/comments")  # builds the store and the cipher
-    store = newsdesk.api.comments.get_comment_store()
-    cipher = newsdesk.api.comments.get_cipher()
+    get(api, "/api/comments")  # makes the store's and the cipher's clients
+    store = editor_function.comments
+    cipher = editor_function.cipher
     assert cipher is not None
     ddb_calls = CallRecorder().attach(store.client)
     kms_calls: list[str] = []
-    cipher.client.meta.events.register(  # type: ignore[attr-defined]
+    cipher.client.meta.events.register(
         "provide-client-params.kms", lambda model, **_: kms_calls.append(model.name)
     )
     get(api, "/api/comments", article_id=world.article().id)

@@ -14,16 +14,17 @@ from typing import Any
 
 import pytest
 
+from newsdesk.adapters.dynamodb.comments import CommentStore
+from newsdesk.adapters.dynamodb.stream import TableStream
+from newsdesk.articles.models import Article
+from newsdesk.batch.stream import handle_stream_batch
 from newsdesk.clock import epoch_seconds, utc_now
-from newsdesk.comments import service
+from newsdesk.comments import moderation as service
 from newsdesk.comments.models import CommentStatus
-from newsdesk.comments.public import PublicComments
 from newsdesk.comments.tokens import check_token
-from newsdesk.domain.models import Article
-from newsdesk.render import pages
-from newsdesk.render.pages import page_key
-from newsdesk.render.service import handle_stream_batch
-from newsdesk.store.comments import CommentStore
+from newsdesk.site import pages
+from newsdesk.site.comments import PublicComments
+from newsdesk.site.models import page_key
 from newsdesk_local.filters import compile_filters
 from newsdesk_local.template import load_template
 from tests.comments.conftest import READER_IP, CommentWorld, comment_fields
@@ -81,7 +82,7 @@ class Site:
 
     def render(self) -> dict[str, Any]:
         publisher = self.pipeline.publisher(comments=self.comments())
-        return handle_stream_batch({"Records": self.records()}, FakeLambdaContext(), publisher)
+        return handle_stream_batch({"Records": self.records()}, FakeLambdaContext(), publisher, TableStream())
 
     def page(self, article: Article) -> Document:
         assert article.url is not None

@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
+from newsdesk.adapters.dynamodb.comments import CommentStore
+from newsdesk.batch.comments import handle_comment_batch
 from newsdesk.clock import epoch_seconds
 from newsdesk.comments.models import CommentStatus
 from newsdesk.comments.worker import Worker
-from newsdesk.store.comments import CommentStore
 from tests.comments.conftest import READER_IP, CommentWorld, comment_fields
 from tests.conftest import FakeLambdaContext
 
@@ -73,12 +74,12 @@ def test_a_message_delivered_twice_stores_one_comment(world: CommentWorld) -> No
     # When the worker gets the same event twice (SQS delivers at least once), and then a third time
     # after a moderator approved the comment
     worker = world.worker()
-    first = worker.handle_batch(event, FakeLambdaContext())
-    second = worker.handle_batch(event, FakeLambdaContext())
+    first = handle_comment_batch(event, FakeLambdaContext(), worker)
+    second = handle_comment_batch(event, FakeLambdaContext(), worker)
     stored = world.stored(comment_id)
     assert stored is not None
     world.store.save(stored.model_copy(update={"status": CommentStatus.APPROVED, "version": 2}), 1)
-    third = worker.handle_batch(event, FakeLambdaContext())
+    third = handle_comment_batch(event, FakeLambdaContext(), worker)
 
     # Then each succeeds, there is one comment, and the redelivery did not undo the moderator's decision
     assert first == second == third == {"batchItemFailures": []}
@@ -105,8 +106,10 @@ def test_a_batch_where_some_records_fail_reports_only_those(world: CommentWorld)
             return super().put_new(comment)
 
     # When the worker handles it
-    response = world.worker(store=FailingStore(world.table, world.ddb)).handle_batch(
-        world.sqs_event(messages), FakeLambdaContext()
+    response = handle_comment_batch(
+        world.sqs_event(messages),
+        FakeLambdaContext(),
+        world.worker(store=FailingStore(world.table, world.ddb)),
     )
 
     # Then the two failures are reported by message id, and the others are stored
@@ -119,7 +122,7 @@ def test_a_batch_where_some_records_fail_reports_only_those(world: CommentWorld)
 def test_a_batch_where_every_record_fails_raises_so_all_are_retried(world: CommentWorld) -> None:
     world.sqs.send_message(QueueUrl=world.queue_url, MessageBody="garbage")
     with pytest.raises(BatchProcessingError):
-        world.worker().handle_batch(world.sqs_event(world.receive()), FakeLambdaContext())
+        handle_comment_batch(world.sqs_event(world.receive()), FakeLambdaContext(), world.worker())
 
 
 def test_a_message_that_always_fails_ends_in_the_dead_letter_queue(world: CommentWorld) -> None:
@@ -202,16 +205,22 @@ def test_a_returning_commenter_through_the_form_is_approved_when_the_site_allows
 
 
 def test_the_worker_settings_come_from_the_template_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    from newsdesk.config import CommentWorkerSettings
+    # Given the worker function's environment, as template.yaml sets it
+    from tests.conftest import ROOT, load_function
 
-    settings = CommentWorkerSettings.from_env(
-        {
-            "TABLE_NAME": "newsdesk-articles",
-            "COMMENTS_DATA_KEY_ID": "arn:aws:kms:ap-south-1:123456789012:key/abc",
-            "COMMENTS_AUTO_APPROVE_RETURNING": "true",
-            "COMMENTS_BLOCKLIST": "casino, cheap pills",
-        }
-    )
-    worker = Worker.from_settings(settings)
+    for name, value in {
+        "TABLE_NAME": "newsdesk-articles",
+        "COMMENTS_DATA_KEY_ID": "arn:aws:kms:ap-south-1:123456789012:key/abc",
+        "COMMENTS_AUTO_APPROVE_RETURNING": "true",
+        "COMMENTS_BLOCKLIST": "casino, cheap pills",
+        "POWERTOOLS_TRACE_DISABLED": "1",
+    }.items():
+        monkeypatch.setenv(name, value)
+
+    # When its app.py assembles the worker
+    app = load_function(ROOT / "functions" / "comment_worker" / "app.py")
+    worker: Worker = app.worker
+
+    # Then the rules are the ones the environment sets
     assert worker.rules.auto_approve_returning is True
     assert worker.rules.blocklist == ("casino", "cheap pills")

@@ -46,6 +46,4 @@ class CallRecorder:
 @pytest.fixture
 def dynamodb_calls(editor_api: ModuleType) -> CallRecorder:
     """Every DynamoDB call the editor function's store makes during the test."""
-    import newsdesk.api.editor
-
-    return CallRecorder().attach(newsdesk.api.editor.get_store().client)
+    return CallRecorder().attach(editor_api.articles.client)

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from newsdesk.domain.errors import ArticleNotFound, SlugTaken, VersionConflict
-from newsdesk.domain.models import Article, ArticleStatus
-from newsdesk.services import articles as service
-from newsdesk.store.articles import ArticleStore
+from newsdesk.adapters.dynamodb.articles import ArticleStore
+from newsdesk.articles import service
+from newsdesk.articles.errors import ArticleNotFound, SlugTaken, VersionConflict
+from newsdesk.articles.models import Article, ArticleStatus
 from tests.handlers.conftest import CallRecorder
 
 if TYPE_CHECKING:

@@ -1079,7 +1079,7 @@ def run_between_read_and_write(client: Any, rival: Callable[[], ApiResponse]) ->
 def test_two_edits_of_the_same_version_exactly_one_wins(api: EditorApi, editor_api: ModuleType) -> None:
     # Given an article, and two editors who both loaded version 1
     article = api.create_ok()
-    store_client = editor_api_store_client()
+    store_client = editor_api_store_client(editor_api)
 
     # When both save their change based on version 1, the second landing between the first's read and write
     rival = run_between_read_and_write(
@@ -1101,7 +1101,9 @@ def test_two_edits_of_the_same_version_exactly_one_wins(api: EditorApi, editor_a
 def test_two_publishes_at_once_publish_once(api: EditorApi, editor_api: ModuleType) -> None:
     # Given a draft, and two editors pressing publish at the same moment (no If-Match)
     article = api.create_ok()
-    rival = run_between_read_and_write(editor_api_store_client(), lambda: api.publish(article["id"]))
+    rival = run_between_read_and_write(
+        editor_api_store_client(editor_api), lambda: api.publish(article["id"])
+    )
 
     # When both publishes run, the second landing between the first's read and write
     first = api.publish(article["id"])
@@ -1113,10 +1115,8 @@ def test_two_publishes_at_once_publish_once(api: EditorApi, editor_api: ModuleTy
     assert api.get(article["id"]).json()["version"] == 2
 
 
-def editor_api_store_client() -> Any:
-    import newsdesk.api.editor
-
-    return newsdesk.api.editor.get_store().client
+def editor_api_store_client(editor_api: ModuleType) -> Any:
+    return editor_api.articles.client
 
 
 # ----- access to the table -----------------------------------------------------------------------

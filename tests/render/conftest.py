@@ -19,21 +19,32 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from newsdesk.config import RendererSettings
-from newsdesk.domain.models import Article, ArticleStatus, Image, RenderReceipt, Tag, public_path
-from newsdesk.domain.slugs import slugify
-from newsdesk.render.pages import SiteConfig, SiteObject, key_to_path
-from newsdesk.render.plan import ARCHIVE_INDEX, FEED, HOME, NEWS_SITEMAP, SITEMAP_INDEX, Page
-from newsdesk.render.publisher import SitePublisher
-from newsdesk.render.service import build_publisher, handle_stream_batch
-from newsdesk.services import articles as service
-from newsdesk.services.articles import new_article_id
-from newsdesk.store.articles import ArticleStore
-from newsdesk.store.cdn import Cdn
-from newsdesk.store.published import PublishedArticles
-from newsdesk.store.receipts import ReceiptStore
-from newsdesk.store.records import article_to_item, slug_claim_item, tag_to_item
-from newsdesk.store.site_bucket import SiteBucket
+from newsdesk.adapters.cloudfront import Cdn
+from newsdesk.adapters.dynamodb.articles import ArticleStore
+from newsdesk.adapters.dynamodb.published import PublishedArticles
+from newsdesk.adapters.dynamodb.receipts import ReceiptStore
+from newsdesk.adapters.dynamodb.records import article_to_item, slug_claim_item, tag_to_item
+from newsdesk.adapters.dynamodb.stream import TableStream
+from newsdesk.adapters.s3 import SiteBucket
+from newsdesk.articles import service
+from newsdesk.articles.models import Article, ArticleStatus, Image, RenderReceipt, Tag, public_path
+from newsdesk.articles.service import new_article_id
+from newsdesk.articles.slugs import slugify
+from newsdesk.batch.stream import handle_stream_batch
+from newsdesk.site.models import (
+    ARCHIVE_INDEX,
+    FEED,
+    HOME,
+    NEWS_SITEMAP,
+    SITEMAP_INDEX,
+    Page,
+    SiteObject,
+    key_to_path,
+)
+from newsdesk.site.pages import SiteConfig
+from newsdesk.site.publisher import SitePublisher
+from newsdesk.wiring.settings import RendererSettings
+from newsdesk.wiring.site import build_publisher
 from tests.conftest import REGION, FakeLambdaContext, create_articles_table, fake_aws
 
 if TYPE_CHECKING:
@@ -300,8 +311,8 @@ class Pipeline:
     def seed(self, articles: Iterable[Article]) -> None:
         """Write articles straight into the table (no API, no transactions), to have many live ones quickly.
 
-        The items are the store's own (newsdesk.store.records); moto copies the whole table for each
-        transaction, so ArticleStore.create would make seeding quadratic.
+        The items are the store's own (newsdesk.adapters.dynamodb.records); moto copies the whole table
+        for each transaction, so ArticleStore.create would make seeding quadratic.
         """
         seed_items(self.ddb, self.table, articles)
 
@@ -330,7 +341,7 @@ class Pipeline:
         """One renderer invocation: the given records (default: what is new on the stream)."""
         records = self.stream_records() if records is None else records
         publisher = publisher or self.publisher()
-        return handle_stream_batch({"Records": records}, FakeLambdaContext(), publisher)
+        return handle_stream_batch({"Records": records}, FakeLambdaContext(), publisher, TableStream())
 
     def render_site(self) -> None:
         """Render every live article and every listing, as a full rebuild would, without the queue."""

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from newsdesk.domain.models import Image
-from newsdesk.render import pages
+from newsdesk.articles.models import Image
+from newsdesk.site import pages
 from tests.render.conftest import PUBLISHED_AT, SITE, SITE_URL, make_article
 from tests.render.dom import Document, parse_html
 

@@ -12,9 +12,9 @@ import feedparser
 import pytest
 
 from newsdesk import clock as product_clock
+from newsdesk.articles.models import Article
 from newsdesk.clock import FrozenClock, utc_now
-from newsdesk.domain.models import Article
-from newsdesk.render import pages
+from newsdesk.site import pages
 from tests.conftest import TEST_NOW
 from tests.render.conftest import (
     KOLKATA,

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from newsdesk.domain.models import Article, Image
-from newsdesk.render import pages
-from newsdesk.render.pages import SiteObject
+from newsdesk.articles.models import Article, Image
+from newsdesk.site import pages
+from newsdesk.site.models import SiteObject
 from tests.render.conftest import (
     HOSTILE,
     HOSTILE_MARKDOWN,
@@ -35,7 +35,7 @@ RSS_ELEMENTS = {
     "rss", "channel", "title", "link", "description", "language", "lastBuildDate", "item", "guid", "pubDate",
     "category", "{http://www.w3.org/2005/Atom}link", "{http://purl.org/dc/elements/1.1/}creator",
 }  # fmt: skip
-# What the body's sanitiser lets through (newsdesk.render.markdown); anything else must have been escaped.
+# What the body's sanitiser lets through (newsdesk.site.markdown); anything else must have been escaped.
 BODY_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "s", "del", "code", "pre",
     "blockquote", "ul", "ol", "li", "a", "img", "table", "thead", "tbody", "tr", "th", "td", "sup", "sub",

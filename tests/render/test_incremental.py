@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from newsdesk.clock import FrozenClock
-from newsdesk.render.pages import page_key
+from newsdesk.site.models import page_key
 from tests.conftest import BOUNDARIES, TEST_NOW
 from tests.render.conftest import KOLKATA, Pipeline, make_article
 

@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from newsdesk.adapters.cloudfront import Cdn, InvalidationFailed
+from newsdesk.adapters.dynamodb.published import PublishedArticles
+from newsdesk.adapters.s3 import DIGEST_KEY
+from newsdesk.articles.models import ArticleStatus
 from newsdesk.clock import utc_now
-from newsdesk.domain.models import ArticleStatus
-from newsdesk.render import pages
-from newsdesk.render.pages import page_key
-from newsdesk.store.cdn import Cdn, InvalidationFailed
-from newsdesk.store.published import PublishedArticles
-from newsdesk.store.site_bucket import DIGEST_KEY
+from newsdesk.site import pages
+from newsdesk.site.models import page_key
 from tests.handlers.client import EditorApi
 from tests.render.conftest import KOLKATA, SITE_URL, Pipeline, make_article
 from tests.render.dom import parse_html
@@ -158,7 +158,6 @@ def test_renderer_function_entry_point_renders_stream_event(
     pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given the renderer function's environment, as template.yaml sets it
-    import newsdesk.config
     from tests.conftest import ROOT, FakeLambdaContext, load_function
 
     for name, value in {
@@ -173,16 +172,12 @@ def test_renderer_function_entry_point_renders_stream_event(
         "POWERTOOLS_LOG_LEVEL": "WARNING",
     }.items():
         monkeypatch.setenv(name, value)
-    newsdesk.config.renderer_settings.cache_clear()
     app = load_function(ROOT / "functions" / "renderer" / "app.py")
     article = pipeline.create_published(headline="Through the handler", tags=["Kerala"])
     assert article.url is not None
 
     # When lambda_handler gets the stream event
-    try:
-        response = app.lambda_handler({"Records": pipeline.stream_records()}, FakeLambdaContext())
-    finally:
-        newsdesk.config.renderer_settings.cache_clear()
+    response = app.lambda_handler({"Records": pipeline.stream_records()}, FakeLambdaContext())
 
     # Then the page is live and the distribution got one invalidation
     assert response == {"batchItemFailures": []}

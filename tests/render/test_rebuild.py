@@ -10,18 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from newsdesk.adapters.dynamodb.rebuilds import RebuildTracker
+from newsdesk.batch.rebuild import handle_rebuild_batch
 from newsdesk.clock import utc_now
-from newsdesk.render import pages
-from newsdesk.render.pages import page_key
-from newsdesk.render.rebuild import (
-    ARTICLES_PER_CHUNK,
-    Chunk,
-    RebuildStatus,
-    RebuildTracker,
-    run_chunk,
-    start_rebuild,
-)
-from newsdesk.render.service import handle_rebuild_batch
+from newsdesk.site import pages
+from newsdesk.site.models import Chunk, RebuildStatus, page_key
+from newsdesk.site.rebuild import ARTICLES_PER_CHUNK, run_chunk
+from newsdesk.wiring.site import Site, start_rebuild
 from tests.conftest import REGION, FakeLambdaContext
 from tests.render.conftest import KOLKATA, Pipeline, make_article
 from tests.render.dom import parse_html
@@ -205,8 +200,12 @@ def test_rebuild_worker_handler_reports_no_failures_for_sqs_batch(
         for m in rebuild.receive()
     ]
 
-    # When the worker's batch handler runs them
-    response = handle_rebuild_batch({"Records": records}, FakeLambdaContext(), settings=pipeline.settings)
+    # When the worker's batch handler runs them, with the site as the worker function assembles it
+    site = Site.from_settings(pipeline.settings)
+    tracker = RebuildTracker(pipeline.table)
+    response = handle_rebuild_batch(
+        {"Records": records}, FakeLambdaContext(), site.publisher, tracker, site.cdn
+    )
 
     # Then every chunk succeeded, the rebuild is complete and the site was invalidated once
     assert response == {"batchItemFailures": []}
@@ -218,7 +217,7 @@ def test_rebuild_worker_handler_reports_no_failures_for_sqs_batch(
 
 def test_chunk_message_round_trips() -> None:
     # Given
-    from newsdesk.render.plan import Page
+    from newsdesk.site.models import Page
 
     chunk = Chunk("01JDQ7ZK3M8N4P5R6S7T8V9W0X", 3, ("A", "B"), (Page("tag_month", "kerala", 2026, 11),))
 

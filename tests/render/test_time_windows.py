@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from newsdesk.render.service import refresh_time_windows
+from newsdesk.site.changes import refresh_time_windows
 from tests.render.conftest import Pipeline, make_article
 
 NEWS = "news-sitemap.xml"

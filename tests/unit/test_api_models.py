@@ -5,8 +5,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from newsdesk.api.models import ArticleCreate, ArticlePatch
-from newsdesk.domain.types import MAX_BODY_BYTES, MAX_TAGS
+from newsdesk.articles.types import MAX_BODY_BYTES, MAX_TAGS
+from newsdesk.http.models import ArticleCreate, ArticlePatch
 
 
 def valid_create(**overrides: Any) -> dict[str, Any]:

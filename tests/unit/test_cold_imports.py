@@ -46,6 +46,9 @@ LAMBDA_ENVIRONMENT = {
     "SITE_BUCKET": "newsdesk-site",
     "DISTRIBUTION_ID": "E2EXAMPLE",
     "REBUILD_QUEUE_URL": "https://sqs.ap-south-1.amazonaws.com/123456789012/newsdesk-rebuild",
+    "COMMENTS_QUEUE_URL": "https://sqs.ap-south-1.amazonaws.com/123456789012/newsdesk-comments",
+    "COMMENTS_MAC_KEY_ID": "arn:aws:kms:ap-south-1:123456789012:key/mac",
+    "COMMENTS_DATA_KEY_ID": "arn:aws:kms:ap-south-1:123456789012:key/data",
 }
 
 _CHILD = """

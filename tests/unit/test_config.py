@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from newsdesk.config import EditorApiSettings, SettingsError, editor_api_settings
+from newsdesk.wiring.settings import EditorApiSettings, SettingsError
 
 GOOD = {"TABLE_NAME": "newsdesk-articles", "SITE_TIMEZONE": "Asia/Kolkata"}
 
@@ -78,17 +78,20 @@ def test_unrelated_variables_are_ignored() -> None:
 
 def test_the_function_settings_are_read_once_per_cold_start(monkeypatch: pytest.MonkeyPatch) -> None:
     # Given the process environment of a cold start
+    from tests.conftest import EDITOR_API_APP, load_function
+
     monkeypatch.setenv("TABLE_NAME", "newsdesk-first")
     monkeypatch.setenv("SITE_TIMEZONE", "Asia/Kolkata")
-    editor_api_settings.cache_clear()
-    try:
-        # When the settings are read, the environment changes, and they are read again
-        first = editor_api_settings()
-        monkeypatch.setenv("TABLE_NAME", "newsdesk-second")
-        second = editor_api_settings()
+    monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "1")
+    app = load_function(EDITOR_API_APP)
 
-        # Then the same (cached) settings are returned
-        assert first.table_name == "newsdesk-first"
-        assert second is first
-    finally:
-        editor_api_settings.cache_clear()
+    # When the settings are read at the function's cold start, the environment changes, and they are read
+    # again by the function
+    first = app.settings
+    monkeypatch.setenv("TABLE_NAME", "newsdesk-second")
+    second = app.settings
+
+    # Then the same settings are used, and the store is the first table's
+    assert first.table_name == "newsdesk-first"
+    assert second is first
+    assert app.articles.table_name == "newsdesk-first"

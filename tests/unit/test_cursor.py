@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from newsdesk.store.cursor import InvalidCursor, decode_cursor, encode_cursor
+from newsdesk.adapters.dynamodb.cursor import InvalidCursor, decode_cursor, encode_cursor
 
 KEYS = frozenset({"PK", "SK", "GSI2PK", "GSI2SK"})
 LAST_KEY = {

@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import ValidationError
 
-from newsdesk.domain import models
-from newsdesk.domain.errors import InvalidArticle, InvalidTransition
-from newsdesk.domain.models import Article, ArticleStatus, Tag
+from newsdesk.articles import models
+from newsdesk.articles.errors import InvalidArticle, InvalidTransition
+from newsdesk.articles.models import Article, ArticleStatus, Tag
 
 KOLKATA = ZoneInfo("Asia/Kolkata")
 CREATED = dt.datetime(2024, 11, 25, 9, 0, tzinfo=dt.UTC)

@@ -1,4 +1,4 @@
-"""The editor API's request helpers that need no AWS: group claims and If-Match parsing."""
+"""The API's request helpers that need no AWS: group claims, If-Match parsing, route matching."""
 
 from __future__ import annotations
 
@@ -6,9 +6,14 @@ from typing import Any
 
 import pytest
 
-from newsdesk.api.editor import _expected_version, etag
-from newsdesk.api.http import EDITORS_GROUP, NewsdeskResolver, _field_name, _groups
-from newsdesk.domain.errors import PreconditionRequired, VersionConflict
+from newsdesk.articles.errors import PreconditionRequired, VersionConflict
+from newsdesk.comments.errors import CommentChanged
+from newsdesk.http.articles import expected_version as _expected_version
+from newsdesk.http.if_match import etag
+from newsdesk.http.moderation import expected_version as comment_version
+from newsdesk.http.problems import field_name as _field_name
+from newsdesk.http.resolver import EDITOR_SECURITY, EDITORS_GROUP, NewsdeskResolver
+from newsdesk.http.resolver import groups as _groups
 
 
 @pytest.mark.parametrize(
@@ -101,23 +106,42 @@ def test_validation_locations_become_field_names(loc: tuple[Any, ...], expected:
 
 
 def test_route_templates_are_matched_for_405_and_public_checks() -> None:
-    # Given a resolver with a public route and a private route sharing a path
+    # Given a resolver with a public route and an editor-only route sharing a path
     app = NewsdeskResolver()
 
     @app.get("/api/things/<thing_id>")
     def read(thing_id: str) -> dict[str, str]:
         return {"id": thing_id}
 
-    @app.delete("/api/things/<thing_id>")
+    @app.delete("/api/things/<thing_id>", security=EDITOR_SECURITY)
     def remove(thing_id: str) -> None:
         return None
 
-    app.public("GET", "/api/things/<thing_id>")
-
     # When paths are checked
-    # Then the methods of every matching template are allowed, and only the listed pair is public
+    # Then the methods of every matching template are allowed, and only the route without security is public
     assert app.allowed_methods("/api/things/42") == {"GET", "DELETE"}
     assert app.allowed_methods("/api/things/42/parts") == set()
     assert app.allowed_methods("/api/things") == set()
     assert app.is_public("GET", "/api/things/42")
     assert not app.is_public("DELETE", "/api/things/42")
+
+
+@pytest.mark.parametrize(
+    ("header", "version"),
+    [('"3"', 3), ('W/"3"', 3), (' "12" ', 12), ('"2", "5"', 5), ("*", None), (None, None), ("", None)],
+)
+def test_moderation_reads_if_match_with_the_same_parser(header: str | None, version: int | None) -> None:
+    # Given an If-Match header (or none) on a moderation route, where it is optional
+    # When it is parsed
+    # Then it names the same version as on an article route
+    assert comment_version(header, "01JDQ7ZK3M8N4P5R6S7T8V9W0X") == version
+    assert _expected_version(header, required=False) == version
+
+
+@pytest.mark.parametrize("header", ["3", '"abc"', "'3'", '"3', '"3", junk', '*, "3"'])
+def test_an_unreadable_if_match_is_a_failed_precondition_on_comments_too(header: str) -> None:
+    # Given an If-Match value this API never issued, on a comment
+    # When it is parsed
+    # Then the comment has "changed" (412), as an article would have
+    with pytest.raises(CommentChanged):
+        comment_version(header, "01JDQ7ZK3M8N4P5R6S7T8V9W0X")

@@ -5,24 +5,35 @@ from http import HTTPStatus
 
 import pytest
 
-from newsdesk.api.http import _domain_problem, problem_response
-from newsdesk.api.problems import (
-    PROBLEM_JSON,
-    FieldError,
-    problem,
-    problem_body,
-    problem_responses,
-    raw_problem_response,
-)
-from newsdesk.domain.errors import (
+from newsdesk.articles.errors import (
     ArticleNotFound,
-    DomainError,
     InvalidArticle,
     InvalidTransition,
     PreconditionRequired,
     SlugTaken,
     VersionConflict,
 )
+from newsdesk.comments import errors as comment_errors
+from newsdesk.errors import DomainError, InvalidCursor
+from newsdesk.http.problems import (
+    PROBLEM_JSON,
+    FieldError,
+    Problem,
+    problem,
+    problem_body,
+    problem_for,
+    problem_response,
+    raw_problem_response,
+)
+from newsdesk.http.schemas import Problem as ProblemSchema
+from newsdesk.http.schemas import problem_responses
+
+
+def _domain_problem(error: DomainError) -> Problem:
+    doc = problem_for(error)
+    assert doc is not None
+    return doc
+
 
 ARTICLE_ID = "01JDQ7ZK3M8N4P5R6S7T8V9W0X"
 
@@ -137,3 +148,65 @@ def test_version_conflict_detail_names_the_version_it_was_based_on() -> None:
     # Then the one with a version names it, the other tells the editor to fetch again
     assert "since version 3" in VersionConflict(ARTICLE_ID, 3).detail
     assert "fetch it and try again" in VersionConflict(ARTICLE_ID).detail
+
+
+COMMENT_ID = "01JDQ7ZK3M8N4P5R6S7T8V9W0Y"
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "type_", "fields", "headers"),
+    [
+        (comment_errors.CommentNotFound(COMMENT_ID), 404, "urn:newsdesk:problem:not-found", None, {}),
+        (comment_errors.CommentChanged(COMMENT_ID, 2), 412, "urn:newsdesk:problem:stale-version", None, {}),
+        (comment_errors.NoPublishedArticle(ARTICLE_ID), 404, "urn:newsdesk:problem:not-found", None, {}),
+        (
+            comment_errors.CommentsClosed(ARTICLE_ID, "/2026/11/20/x/"),
+            409,
+            "urn:newsdesk:problem:comments-closed",
+            None,
+            {},
+        ),
+        (comment_errors.DuplicateComment(), 409, "urn:newsdesk:problem:duplicate-comment", ["body"], {}),
+        (
+            comment_errors.CommentFlood(7),
+            429,
+            "urn:newsdesk:problem:comment-flood",
+            None,
+            {"Retry-After": "7"},
+        ),
+        (
+            comment_errors.InvalidSubmission([comment_errors.FieldError("email", "is required")]),
+            422,
+            "urn:newsdesk:problem:validation",
+            ["email"],
+            {},
+        ),
+        (
+            comment_errors.TokenRefused("early", retry_after=2),
+            429,
+            "urn:newsdesk:problem:too-fast",
+            ["token"],
+            {"Retry-After": "2"},
+        ),
+        (comment_errors.TokenRefused("forged"), 422, "urn:newsdesk:problem:validation", ["token"], {}),
+        (InvalidCursor("Not ours."), 400, "urn:newsdesk:problem:validation", ["cursor"], {}),
+    ],
+)
+def test_comment_and_listing_errors_map_in_the_same_place(
+    error: DomainError, status: int, type_: str, fields: list[str] | None, headers: dict[str, str]
+) -> None:
+    # Given an error of the intake, of moderation or of a listing
+    # When the HTTP layer maps it
+    doc = _domain_problem(error)
+
+    # Then it is the documented status, type and fields, with its headers, in the documented schema
+    assert (doc.status, doc.type, doc.headers) == (status, type_, headers)
+    assert (None if doc.errors is None else [e.field for e in doc.errors]) == fields
+    ProblemSchema.model_validate(json.loads(problem_body(doc)))
+
+
+def test_a_fault_of_ours_is_no_problem_document() -> None:
+    # Given an error no caller can act on
+    # When the HTTP layer maps it
+    # Then there is no problem for it (the resolver answers with its `unexpected` problem and logs it)
+    assert problem_for(RuntimeError("boom")) is None

@@ -8,16 +8,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from newsdesk.domain import models
-from newsdesk.domain.models import Article, ArticleStatus, Image, Tag
-from newsdesk.store.attributes import from_attr, sort_time, to_attr, to_item
-from newsdesk.store.records import (
-    INDEXES,
+from newsdesk.adapters.dynamodb.codec import from_attr, to_attr, to_item
+from newsdesk.adapters.dynamodb.keys import INDEXES, sort_time
+from newsdesk.adapters.dynamodb.records import (
     article_to_item,
     item_to_article,
     slug_claim_item,
     tag_to_item,
 )
+from newsdesk.articles import models
+from newsdesk.articles.models import Article, ArticleStatus, Image, Tag
 
 KOLKATA = ZoneInfo("Asia/Kolkata")
 CREATED = dt.datetime(2024, 11, 25, 9, 0, 0, 123456, tzinfo=dt.UTC)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsdesk.domain.slugs import MAX_SLUG_LENGTH, is_valid_slug, slugify
+from newsdesk.articles.slugs import MAX_SLUG_LENGTH, is_valid_slug, slugify
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from newsdesk.comments.errors import FieldError, InvalidSubmission
+
 NAME_MAX = 100
 EMAIL_MAX = 254
 EMAIL_LOCAL_MAX = 64
@@ -22,6 +24,8 @@ BODY_MAX = 5000
 TOKEN_MAX = 200
 # The form's honeypot: hidden from people, filled in by bots that fill in everything.
 HONEYPOT = "url_confirm"
+# Where a form post is sent back to on the article's page: a notice shown by CSS :target alone.
+PENDING_ANCHOR = "comment-pending"
 FIELDS = ("name", "email", "website", "body")
 
 # A practical address check (the WHATWG form rule, with a dot required in the domain).
@@ -31,21 +35,6 @@ _EMAIL = re.compile(
 )
 _NOT_IN_HOST = set("<>\"'`{}|\\^%")
 _NOT_IN_URL = set('<>"`{}|\\^')  # never valid unencoded in a URL (RFC 3986)
-
-
-@dataclass(frozen=True)
-class FieldError:
-    field: str
-    message: str
-    location: str = "body"
-
-
-class InvalidSubmission(ValueError):
-    """One or more fields break the rules; `errors` names each."""
-
-    def __init__(self, errors: list[FieldError]) -> None:
-        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
-        self.errors = errors
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,14 @@ no template or serializer given one can leak them. Mapping from the stored comme
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from newsdesk.articles.types import ArticleId, Timestamp
 from newsdesk.comments.fields import BODY_MAX, NAME_MAX, WEBSITE_MAX, is_web_url
-from newsdesk.domain.types import ArticleId, Timestamp
 
 CommentId = Annotated[str, StringConstraints(pattern=r"^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
 
@@ -75,6 +76,14 @@ class PublicComment(BaseModel):
     website: WebUrl = None
     body: str
     created_at: Timestamp
+
+
+@dataclass(frozen=True)
+class CommentPage:
+    """One page of a moderation queue, and the opaque cursor of the next page (None on the last)."""
+
+    items: list[Comment]
+    next_cursor: str | None
 
 
 def public_view(comment: Comment) -> PublicComment:

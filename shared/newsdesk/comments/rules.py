@@ -1,4 +1,8 @@
-"""The moderation rules a comment meets before any moderator sees it. Pure functions, no I/O.
+"""The rules a comment meets before any moderator sees it. Pure functions, no I/O, standard library only.
+
+Comments on an article are open for `open_days` after its first publication (`closes_at`).
+
+The moderation rules:
 
 In order, the first that applies decides (WordPress's model, applied in the worker instead of the request):
 
@@ -13,13 +17,14 @@ In order, the first that applies decides (WordPress's model, applied in the work
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
 LINK_HOLD = 3
-FLOOD_SECONDS = 15
+FLOOD_SECONDS = 15  # a sender (or, at the intake, an address) may comment once in this many seconds
 _LINK = re.compile(r"(?i)(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)[^\s<>\"']+")
 
 
@@ -49,6 +54,11 @@ class History:
     recent: bool = False
     duplicate: bool = False
     approved_before: bool = False
+
+
+def closes_at(published_at: dt.datetime, open_days: int) -> dt.datetime:
+    """When comments on an article published at `published_at` close."""
+    return published_at + dt.timedelta(days=open_days)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
-"""Keyed hashes and the comment form's token, both made with a KMS HMAC key. Standard library only
-(boto3 is imported when the first MAC is needed).
+"""Keyed hashes and the comment form's token, both made with a MAC key (a KMS HMAC key:
+newsdesk.adapters.kms). Standard library only.
 
 * A keyed hash of an email or IP address lets the intake and the worker find a sender's earlier comments
   (flood, duplicates, returning commenters) without storing the address in a form anyone could reverse
@@ -16,10 +16,9 @@ import binascii
 import ipaddress
 import math
 import re
-from typing import TYPE_CHECKING, Final, Protocol
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from mypy_boto3_kms import KMSClient
+from newsdesk.comments.errors import TokenRefused
 
 MIN_FILL_SECONDS = 3
 MAX_AGE_SECONDS = 30 * 86400
@@ -27,39 +26,10 @@ _TOKEN = re.compile(r"^(\d{1,12})\.([A-Za-z0-9_-]{16,128})$")
 
 
 class Mac(Protocol):
+    """HMAC-SHA-256 with a key that never leaves its keeper."""
+
     def generate(self, message: bytes) -> bytes: ...
     def verify(self, message: bytes, mac: bytes) -> bool: ...
-
-
-class KmsMac:
-    """HMAC-SHA-256 with a KMS key (KeySpec HMAC_256, KeyUsage GENERATE_VERIFY_MAC)."""
-
-    ALGORITHM: Final = "HMAC_SHA_256"
-
-    def __init__(self, key_id: str, client: KMSClient | None = None) -> None:
-        self.key_id = key_id
-        self._client = client
-
-    @property
-    def client(self) -> KMSClient:
-        if self._client is None:
-            import boto3
-
-            self._client = boto3.client("kms")
-        return self._client
-
-    def generate(self, message: bytes) -> bytes:
-        response = self.client.generate_mac(KeyId=self.key_id, Message=message, MacAlgorithm=self.ALGORITHM)
-        return bytes(response["Mac"])
-
-    def verify(self, message: bytes, mac: bytes) -> bool:
-        try:
-            response = self.client.verify_mac(
-                KeyId=self.key_id, Message=message, MacAlgorithm=self.ALGORITHM, Mac=mac
-            )
-        except self.client.exceptions.KMSInvalidMacException:
-            return False
-        return bool(response.get("MacValid"))
 
 
 def b64url(raw: bytes) -> str:
@@ -97,16 +67,6 @@ def _token_message(article_id: str, issued: int) -> bytes:
 
 def make_token(mac: Mac, article_id: str, issued: int) -> str:
     return f"{issued}.{b64url(mac.generate(_token_message(article_id, issued)))}"
-
-
-class TokenRefused(Exception):
-    """Why a token was refused: `malformed`, `forged` (not ours, or for another article), `early`
-    (sent before the minimum fill time; `retry_after` seconds to wait) or `expired`."""
-
-    def __init__(self, reason: str, retry_after: int = 0) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.retry_after = retry_after
 
 
 def check_token(

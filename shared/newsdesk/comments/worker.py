@@ -1,27 +1,20 @@
-"""The moderation worker: queued comments → the rules → the table, each comment stored once.
+"""The moderation worker: a queued comment → the rules → the table, each comment stored once.
 
-Each SQS record is one comment. The intake chose its id, and the write is conditional on no item having
-it, so a message delivered twice (SQS is at-least-once) or retried after a partial failure stores one
-comment. Records that fail are reported in `batchItemFailures`, so only they come back; after five
-receives the queue moves a message to its dead-letter queue.
+The intake chose the comment's id, and the write is conditional on no item having it, so a message
+delivered twice (SQS is at-least-once) or retried after a partial failure stores one comment. The SQS
+batches are handled by newsdesk.batch.comments.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from newsdesk.comments.crypto import Cipher, KmsCipher
-from newsdesk.comments.messages import CommentMessage
 from newsdesk.comments.models import Comment, CommentStatus
-from newsdesk.comments.rules import Candidate, Decision, History, RuleSettings, moderate, parse_blocklist
-from newsdesk.config import CommentWorkerSettings, comment_worker_settings
-from newsdesk.store.comments import CommentStore
+from newsdesk.comments.ports import Cipher, CommentStore, SenderHistories
+from newsdesk.comments.rules import Candidate, Decision, History, RuleSettings, moderate
+from newsdesk.comments.values import CommentMessage
 
 logger = Logger(child=True)
 
@@ -29,30 +22,17 @@ logger = Logger(child=True)
 @dataclass
 class Worker:
     store: CommentStore
+    history: SenderHistories
     cipher: Cipher
     rules: RuleSettings
 
-    @classmethod
-    def from_settings(cls, settings: CommentWorkerSettings | None = None, **overrides: Any) -> Worker:
-        settings = settings or comment_worker_settings()
-        return cls(
-            store=overrides.pop("store", None) or CommentStore(settings.table_name),
-            cipher=overrides.pop("cipher", None) or KmsCipher(settings.comments_data_key_id),
-            rules=overrides.pop("rules", None)
-            or RuleSettings(
-                blocklist=parse_blocklist(settings.comments_blocklist),
-                auto_approve_returning=settings.comments_auto_approve_returning,
-            ),
-        )
-
     def decide(self, message: CommentMessage) -> Decision:
-        found = self.store.sender_history(
+        created = message.created
+        found = self.history.sender_history(
             message.email_hash,
-            message.id,
-            message.created,
-            message.article_id,
-            message.body_hash,
-            self.rules.flood_seconds,
+            article_id=message.article_id,
+            body_hash=message.body_hash,
+            before=(created, message.id),
         )
         candidate = Candidate(
             name=message.name,
@@ -64,7 +44,9 @@ class Worker:
             via_form=message.token_valid,
         )
         history = History(
-            recent=found.recent, duplicate=found.duplicate, approved_before=found.approved_before
+            recent=found.recent(created, self.rules.flood_seconds),
+            duplicate=found.duplicate,
+            approved_before=found.approved_before,
         )
         return moderate(candidate, history, self.rules)
 
@@ -98,22 +80,3 @@ class Worker:
             reason=decision.reason,
         )
         return stored
-
-    def handle_batch(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
-        def handle(record: SQSRecord) -> None:
-            self.process(CommentMessage.from_json(record.body))
-
-        processor = BatchProcessor(event_type=EventType.SQS)
-        return dict(
-            process_partial_response(event=event, record_handler=handle, processor=processor, context=context)
-        )
-
-
-@cache
-def default_worker() -> Worker:
-    return Worker.from_settings()
-
-
-def handle_comment_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """The worker function's handler: a partial batch response for an SQS event of comment messages."""
-    return default_worker().handle_batch(event, context)

@@ -1,0 +1,241 @@
+"""DynamoDB adapter for reader comments: key lookups and Queries only, every write conditional.
+
+The layout (keys and index overloads) is in newsdesk.adapters.dynamodb.keys; a sender's history, which
+the intake reads too, in newsdesk.adapters.dynamodb.senders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from newsdesk.adapters.dynamodb import keys
+from newsdesk.adapters.dynamodb.codec import Item, from_item, to_item
+from newsdesk.adapters.dynamodb.cursor import encode_cursor
+from newsdesk.adapters.dynamodb.keys import BY_IP, BY_STATUS, BY_TAG, BY_UPDATED
+from newsdesk.adapters.dynamodb.table import TableAdapter
+from newsdesk.comments.errors import CommentChanged, CommentNotFound
+from newsdesk.comments.models import Comment, CommentPage, CommentStatus, PublicComment
+
+# What the public page needs of a comment: never the ciphertexts, hashes or user agent.
+PUBLIC_ATTRIBUTES = ("id", "article_id", "name", "website", "body", "status", "created_at")
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def comment_to_item(comment: Comment) -> Item:
+    created = comment.created_at
+    sort = keys.time_key(created, comment.id)
+    values: dict[str, Any] = {
+        "PK": keys.comment_pk(comment.id),
+        "SK": keys.COMMENT_SK,
+        "entity": keys.ENTITY_COMMENT,
+        "id": comment.id,
+        "article_id": comment.article_id,
+        "name": comment.name,
+        "website": comment.website,
+        "body": comment.body,
+        "status": comment.status.value,
+        "reason": comment.reason,
+        "created_at": _iso(created),
+        "version": comment.version,
+        "email_ciphertext": comment.email_ciphertext,
+        "ip_ciphertext": comment.ip_ciphertext,
+        "email_hash": comment.email_hash,
+        "ip_hash": comment.ip_hash,
+        "body_hash": comment.body_hash,
+        "user_agent": comment.user_agent,
+        "via_form": comment.via_form,
+        "moderated_by": comment.moderated_by,
+        "moderated_at": _iso(comment.moderated_at) if comment.moderated_at else None,
+        BY_STATUS.pk: keys.queue_partition(comment.status.value),
+        BY_STATUS.sk: sort,
+        BY_TAG.pk: keys.comments_on_partition(comment.article_id),
+        BY_TAG.sk: sort,
+        BY_UPDATED.pk: keys.sender_partition(comment.email_hash),
+        BY_UPDATED.sk: sort,
+        BY_IP.pk: keys.address_partition(comment.ip_hash),
+        BY_IP.sk: sort,
+    }
+    return to_item(values)
+
+
+def item_to_comment(item: Item) -> Comment:
+    data = from_item(item)
+    return Comment(
+        id=data["id"],
+        article_id=data["article_id"],
+        name=data["name"],
+        website=data.get("website"),
+        body=data["body"],
+        status=CommentStatus(data["status"]),
+        reason=data.get("reason"),
+        created_at=dt.datetime.fromisoformat(data["created_at"]),
+        version=data["version"],
+        email_ciphertext=bytes(data["email_ciphertext"]),
+        ip_ciphertext=bytes(data["ip_ciphertext"]),
+        email_hash=data["email_hash"],
+        ip_hash=data["ip_hash"],
+        body_hash=data["body_hash"],
+        user_agent=data.get("user_agent"),
+        via_form=bool(data.get("via_form", False)),
+        moderated_by=data.get("moderated_by"),
+        moderated_at=dt.datetime.fromisoformat(data["moderated_at"]) if data.get("moderated_at") else None,
+    )
+
+
+def item_to_public(item: Item) -> PublicComment:
+    data = from_item(item)
+    return PublicComment(
+        id=data["id"],
+        article_id=data["article_id"],
+        name=data["name"],
+        website=data.get("website"),
+        body=data["body"],
+        created_at=dt.datetime.fromisoformat(data["created_at"]),
+    )
+
+
+class CommentStore(TableAdapter):
+    """newsdesk.comments.ports.CommentStore, and the renderer's newsdesk.site.ports.CommentReader."""
+
+    # ----- reads -----------------------------------------------------------------------------------
+
+    def get(self, comment_id: str) -> Comment | None:
+        response = self.client.get_item(
+            TableName=self.table_name, Key=keys.comment_key(comment_id), ConsistentRead=True
+        )
+        item = response.get("Item")
+        return item_to_comment(item) if item else None
+
+    def get_many(self, ids: list[str], *, projection: tuple[str, ...] | None = None) -> list[Item]:
+        """Items by comment id, in the order given (missing ones left out), strongly consistent."""
+        found: dict[str, Item] = {}
+        for start in range(0, len(ids), 100):
+            request_keys = [keys.comment_key(i) for i in dict.fromkeys(ids[start : start + 100])]
+            spec: dict[str, Any] = {"Keys": request_keys, "ConsistentRead": True}
+            if projection:
+                spec["ProjectionExpression"] = ", ".join(f"#a{i}" for i in range(len(projection)))
+                spec["ExpressionAttributeNames"] = {f"#a{i}": name for i, name in enumerate(projection)}
+            request: dict[str, Any] = {self.table_name: spec}
+            while request:
+                response = self.client.batch_get_item(RequestItems=request)
+                for item in response.get("Responses", {}).get(self.table_name, []):
+                    found[item["id"]["S"]] = item
+                request = response.get("UnprocessedKeys") or {}
+        return [found[i] for i in ids if i in found]
+
+    def get_comments(self, ids: list[str]) -> list[Comment]:
+        return [item_to_comment(item) for item in self.get_many(ids)]
+
+    def list_by_status(self, status: CommentStatus, limit: int, cursor: str | None = None) -> CommentPage:
+        """The moderation queue of one status, newest first."""
+        response = self.query_index(BY_STATUS, keys.queue_partition(status.value), limit, cursor)
+        return CommentPage(
+            items=[item_to_comment(i) for i in response.get("Items", [])],
+            next_cursor=encode_cursor(response.get("LastEvaluatedKey")),
+        )
+
+    def list_for_article(
+        self, article_id: str, limit: int, cursor: str | None = None, status: CommentStatus | None = None
+    ) -> CommentPage:
+        """One article's comments (of one status, if given), newest first."""
+        extra: dict[str, Any] = {}
+        if status is not None:
+            extra = {
+                "FilterExpression": "#status = :status",
+                "ExpressionAttributeNames": {"#status": "status"},
+                "ExpressionAttributeValues": {":status": {"S": status.value}},
+            }
+        response = self.query_index(BY_TAG, keys.comments_on_partition(article_id), limit, cursor, **extra)
+        ids = [item["PK"]["S"].removeprefix(keys.COMMENT_PREFIX) for item in response.get("Items", [])]
+        comments = self.get_comments(ids)
+        if status is not None:  # the index may lag behind the items
+            comments = [c for c in comments if c.status is status]
+        return CommentPage(items=comments, next_cursor=encode_cursor(response.get("LastEvaluatedKey")))
+
+    def approved_for_article(self, article_id: str) -> list[PublicComment]:
+        """Every approved comment of an article, oldest first, read consistently (public fields only)."""
+        found = self.query_all(
+            IndexName=BY_TAG.name,
+            KeyConditionExpression="#pk = :pk",
+            FilterExpression="#status = :approved",
+            ExpressionAttributeNames={"#pk": BY_TAG.pk, "#status": "status"},
+            ExpressionAttributeValues={
+                ":pk": {"S": keys.comments_on_partition(article_id)},
+                ":approved": {"S": CommentStatus.APPROVED.value},
+            },
+            ScanIndexForward=True,
+        )
+        ids = [item["PK"]["S"].removeprefix(keys.COMMENT_PREFIX) for item in found]
+        items = self.get_many(ids, projection=PUBLIC_ATTRIBUTES)
+        return [
+            item_to_public(item)
+            for item in items
+            if item.get("status", {}).get("S") == CommentStatus.APPROVED.value
+            and item.get("article_id", {}).get("S") == article_id
+        ]
+
+    # ----- writes ----------------------------------------------------------------------------------
+
+    def put_new(self, comment: Comment) -> bool:
+        """Store a new comment; False if one with its id exists already (a redelivered message)."""
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.put_item(
+                TableName=self.table_name,
+                Item=comment_to_item(comment),
+                ConditionExpression="attribute_not_exists(PK)",
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def save(self, comment: Comment, expected_version: int) -> None:
+        """Store a new version of a comment, if `expected_version` is still the stored one."""
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.put_item(
+                TableName=self.table_name,
+                Item=comment_to_item(comment),
+                ConditionExpression="attribute_exists(PK) AND #v = :expected",
+                ExpressionAttributeNames={"#v": "version"},
+                ExpressionAttributeValues={":expected": {"N": str(expected_version)}},
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise
+            if self.get(comment.id) is None:
+                raise CommentNotFound(comment.id) from exc
+            raise CommentChanged(comment.id, expected_version) from exc
+
+    def delete(self, comment_id: str, expected_version: int | None = None) -> None:
+        from botocore.exceptions import ClientError
+
+        condition = "attribute_exists(PK)"
+        extra: dict[str, Any] = {}
+        if expected_version is not None:
+            condition += " AND #v = :expected"
+            extra = {
+                "ExpressionAttributeNames": {"#v": "version"},
+                "ExpressionAttributeValues": {":expected": {"N": str(expected_version)}},
+            }
+        try:
+            self.client.delete_item(
+                TableName=self.table_name,
+                Key=keys.comment_key(comment_id),
+                ConditionExpression=condition,
+                **extra,
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise
+            if expected_version is None or self.get(comment_id) is None:
+                raise CommentNotFound(comment_id) from exc
+            raise CommentChanged(comment_id, expected_version) from exc

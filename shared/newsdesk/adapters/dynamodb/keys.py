@@ -1,0 +1,172 @@
+"""The layout of the one Newsdesk table: every item's keys and the index keys it carries. Standard library
+only (the comment intake reads the table through it).
+
+| item           | PK           | SK         | index: partition attribute=value, sort attribute=value      |
+|----------------|--------------|------------|---------------------------------------------------------------|
+| article        | ARTICLE#{id} | A          | ByStatus   GSI1PK=STATUS#{status}       GSI1SK={updated}#{id} |
+|                |              |            | ByUpdated  GSI2PK=ARTICLES              GSI2SK={updated}#{id} |
+|                |              |            | Published  PUBPK=PUBLISHED (live only)  PUBSK={published}#{id}|
+| tag membership | ARTICLE#{id} | TAG#{slug} | ByTag      TAGPK=TAG#{slug}             TAGSK={updated}#{id}  |
+|                |              |            | PublishedByTag PTAGPK=TAG#{slug} (live) PUBSK={published}#{id}|
+| render receipt | ARTICLE#{id} | RENDER     | -                                                             |
+| slug claim     | SLUG#{slug}  | S          | -                                                             |
+| comment        | COMMENT#{id} | C          | ByStatus   GSI1PK=COMMENTS#{status}     GSI1SK={created}#{id} |
+|                |              |            | ByTag      TAGPK=COMMENTS_ON#{article}  TAGSK={created}#{id}  |
+|                |              |            | ByUpdated  GSI2PK=COMMENTER#{email h.}  GSI2SK={created}#{id} |
+|                |              |            | ByIp       IPPK=IP#{ip hash}            IPSK={created}#{id}   |
+| rebuild        | REBUILD#{id} | R          | -                                                             |
+
+The indexes are template.yaml's, named there for their first use (articles). Comments overload three of
+them with partitions of their own, which the partition functions below name: ByStatus holds the
+moderation queue of each status, ByTag each article's comments, ByUpdated each sender's comments; ByIp
+exists for comments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from newsdesk.adapters.dynamodb.codec import Item
+
+
+@dataclass(frozen=True)
+class Index:
+    """A global secondary index of the table: its name and key attributes, as template.yaml declares them."""
+
+    name: str
+    pk: str
+    sk: str
+
+
+BY_STATUS = Index("ByStatus", "GSI1PK", "GSI1SK")
+BY_UPDATED = Index("ByUpdated", "GSI2PK", "GSI2SK")
+PUBLISHED = Index("Published", "PUBPK", "PUBSK")
+BY_TAG = Index("ByTag", "TAGPK", "TAGSK")
+PUBLISHED_BY_TAG = Index("PublishedByTag", "PTAGPK", "PUBSK")
+BY_IP = Index("ByIp", "IPPK", "IPSK")
+# Index name -> (partition attribute, sort attribute), as template.yaml declares them.
+INDEXES: dict[str, tuple[str, str]] = {
+    index.name: (index.pk, index.sk)
+    for index in (BY_STATUS, BY_UPDATED, PUBLISHED, BY_TAG, PUBLISHED_BY_TAG, BY_IP)
+}
+
+
+def sort_time(value: dt.datetime) -> str:
+    """A fixed-width UTC timestamp that sorts lexicographically in time order."""
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_sort_time(value: str) -> dt.datetime:
+    """The moment at the start of a sort key (`{sort_time}#...`)."""
+    return dt.datetime.fromisoformat(value.split("#", 1)[0].replace("Z", "+00:00"))
+
+
+def _key(pk: str, sk: str) -> Item:
+    return {"PK": {"S": pk}, "SK": {"S": sk}}
+
+
+# ----- articles and their companions ---------------------------------------------------------------
+
+ARTICLE_PREFIX = "ARTICLE#"
+ARTICLE_SK = "A"
+SLUG_SK = "S"
+RENDER_SK = "RENDER"
+ENTITY_ARTICLE = "article"
+ENTITY_TAG = "article_tag"
+ENTITY_SLUG = "slug"
+ENTITY_RENDER = "render"
+ALL_ARTICLES = "ARTICLES"  # the ByUpdated partition of every article
+LIVE = "PUBLISHED"  # the Published partition of live articles
+
+
+def article_pk(article_id: str) -> str:
+    return f"{ARTICLE_PREFIX}{article_id}"
+
+
+def article_id_of(pk: str) -> str | None:
+    return pk.removeprefix(ARTICLE_PREFIX) if pk.startswith(ARTICLE_PREFIX) else None
+
+
+def status_partition(status: str) -> str:
+    """The ByStatus partition of the articles in one status."""
+    return f"STATUS#{status}"
+
+
+def slug_pk(slug: str) -> str:
+    return f"SLUG#{slug}"
+
+
+def tag_pk(tag_slug: str) -> str:
+    return f"TAG#{tag_slug}"
+
+
+def tag_sk(tag_slug: str) -> str:
+    return f"TAG#{tag_slug}"
+
+
+def article_key(article_id: str) -> Item:
+    return _key(article_pk(article_id), ARTICLE_SK)
+
+
+def slug_key(slug: str) -> Item:
+    return _key(slug_pk(slug), SLUG_SK)
+
+
+def tag_key(article_id: str, tag_slug: str) -> Item:
+    return _key(article_pk(article_id), tag_sk(tag_slug))
+
+
+def receipt_key(article_id: str) -> Item:
+    return _key(article_pk(article_id), RENDER_SK)
+
+
+# ----- reader comments -----------------------------------------------------------------------------
+
+COMMENT_PREFIX = "COMMENT#"
+COMMENT_SK = "C"
+ENTITY_COMMENT = "comment"
+
+
+def comment_pk(comment_id: str) -> str:
+    return f"{COMMENT_PREFIX}{comment_id}"
+
+
+def comment_key(comment_id: str) -> Item:
+    return _key(comment_pk(comment_id), COMMENT_SK)
+
+
+def comment_id_of(pk: str) -> str | None:
+    return pk.removeprefix(COMMENT_PREFIX) if pk.startswith(COMMENT_PREFIX) else None
+
+
+def queue_partition(status: str) -> str:
+    """The ByStatus partition of the comments in one status (a moderation queue)."""
+    return f"COMMENTS#{status}"
+
+
+def comments_on_partition(article_id: str) -> str:
+    """The ByTag partition of one article's comments."""
+    return f"COMMENTS_ON#{article_id}"
+
+
+def sender_partition(email_hash: str) -> str:
+    """The ByUpdated partition of one sender's comments (by the keyed hash of their email)."""
+    return f"COMMENTER#{email_hash}"
+
+
+def address_partition(ip_hash: str) -> str:
+    """The ByIp partition of the comments from one address (by the keyed hash of the IP)."""
+    return f"IP#{ip_hash}"
+
+
+def time_key(created_at: dt.datetime, comment_id: str = "") -> str:
+    """The sort key of a comment in every index: its creation time, then its id."""
+    return f"{sort_time(created_at)}#{comment_id}"
+
+
+# ----- full rebuilds -------------------------------------------------------------------------------
+
+
+def rebuild_key(rebuild_id: str) -> Item:
+    return _key(f"REBUILD#{rebuild_id}", "R")

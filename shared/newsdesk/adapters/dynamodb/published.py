@@ -1,0 +1,134 @@
+"""Read-only queries over what is live, for rendering. Key lookups and Queries only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from newsdesk.adapters.dynamodb.articles import ArticleStore
+from newsdesk.adapters.dynamodb.codec import from_item
+from newsdesk.adapters.dynamodb.keys import (
+    LIVE,
+    PUBLISHED,
+    PUBLISHED_BY_TAG,
+    parse_sort_time,
+    sort_time,
+    tag_pk,
+)
+from newsdesk.adapters.dynamodb.records import item_to_article
+from newsdesk.articles.models import Article
+from newsdesk.site.models import LiveArticle
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+
+class PublishedArticles:
+    """Published articles newest first, site-wide or by tag, whole or within a time range."""
+
+    def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
+        self.articles = ArticleStore(table_name, client)
+
+    @property
+    def table_name(self) -> str:
+        return self.articles.table_name
+
+    def get(self, article_id: str) -> Article | None:
+        return self.articles.get(article_id)
+
+    def latest(self, limit: int, tag: str | None = None) -> list[Article]:
+        return self._query(tag, limit=limit)
+
+    def between(
+        self, start: dt.datetime, end: dt.datetime, tag: str | None = None, limit: int | None = None
+    ) -> list[Article]:
+        """Published in [start, end), newest first."""
+        return self._query(tag, start=start, end=end, limit=limit)
+
+    def months(self, tz: dt.tzinfo, tag: str | None = None) -> list[tuple[int, int]]:
+        """(year, month) pairs in the site's time zone that have published articles, newest first.
+
+        One single-item Query per month that has content, stepping back from the newest article.
+        """
+        index = PUBLISHED_BY_TAG if tag else PUBLISHED
+        found: list[tuple[int, int]] = []
+        before: str | None = None
+        while True:
+            condition = "#pk = :pk" + (" AND #sk < :before" if before else "")
+            values: dict[str, Any] = {":pk": {"S": tag_pk(tag) if tag else LIVE}}
+            if before:
+                values[":before"] = {"S": before}
+            response = self.articles.client.query(
+                TableName=self.table_name,
+                IndexName=index.name,
+                KeyConditionExpression=condition,
+                ExpressionAttributeNames={"#pk": index.pk, "#sk": index.sk},
+                ExpressionAttributeValues=values,
+                ProjectionExpression="#sk",
+                ScanIndexForward=False,
+                Limit=1,
+            )
+            items = response.get("Items", [])
+            if not items:
+                return found
+            local = parse_sort_time(items[0][index.sk]["S"]).astimezone(tz)
+            found.append((local.year, local.month))
+            month_start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+            before = sort_time(month_start)
+
+    def live(self) -> Iterator[LiveArticle]:
+        """Every live article, newest first: its id, when it was published and its tags (for rebuilds)."""
+        pages = self.articles.query_pages(
+            IndexName=PUBLISHED.name,
+            KeyConditionExpression="#pk = :pk",
+            ExpressionAttributeNames={
+                "#pk": PUBLISHED.pk,
+                "#id": "id",
+                "#tags": "tags",
+                "#p": "published_at",
+            },
+            ExpressionAttributeValues={":pk": {"S": LIVE}},
+            ProjectionExpression="#id, #tags, #p",
+            ScanIndexForward=False,
+        )
+        for items in pages:
+            for item in items:
+                data = from_item(item)
+                yield LiveArticle(
+                    id=data["id"],
+                    published_at=dt.datetime.fromisoformat(data["published_at"]),
+                    tags=tuple(tag["slug"] for tag in data.get("tags", [])),
+                )
+
+    def _query(
+        self,
+        tag: str | None,
+        *,
+        limit: int | None = None,
+        start: dt.datetime | None = None,
+        end: dt.datetime | None = None,
+    ) -> list[Article]:
+        index = PUBLISHED_BY_TAG if tag else PUBLISHED
+        condition = "#pk = :pk"
+        values: dict[str, Any] = {":pk": {"S": tag_pk(tag) if tag else LIVE}}
+        names = {"#pk": index.pk}
+        if start is not None and end is not None:
+            condition += " AND #sk BETWEEN :start AND :end"
+            names["#sk"] = index.sk
+            values[":start"] = {"S": sort_time(start)}
+            values[":end"] = {"S": sort_time(end)}
+        kwargs: dict[str, Any] = {
+            "IndexName": index.name,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+            "ScanIndexForward": False,
+        }
+        if limit is not None:
+            kwargs["Limit"] = limit
+            kwargs["PaginationConfig"] = {"MaxItems": limit}
+        items = self.articles.query_all(**kwargs)
+        if tag:
+            return self.articles.get_many([i["article_id"]["S"] for i in items])
+        return [item_to_article(i) for i in items]

@@ -1,0 +1,148 @@
+"""Articles and their companions as DynamoDB items, and explicit mapping to and from the domain model.
+
+The layout (keys, index keys) is newsdesk.adapters.dynamodb.keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from newsdesk.adapters.dynamodb.codec import Item, from_item, to_item
+from newsdesk.adapters.dynamodb.keys import (
+    ALL_ARTICLES,
+    ARTICLE_SK,
+    BY_STATUS,
+    BY_TAG,
+    BY_UPDATED,
+    ENTITY_ARTICLE,
+    ENTITY_RENDER,
+    ENTITY_SLUG,
+    ENTITY_TAG,
+    LIVE,
+    PUBLISHED,
+    PUBLISHED_BY_TAG,
+    RENDER_SK,
+    SLUG_SK,
+    article_pk,
+    slug_pk,
+    sort_time,
+    status_partition,
+    tag_pk,
+    tag_sk,
+)
+from newsdesk.articles.models import Article, ArticleStatus, Image, RenderReceipt, RenderState, Tag
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return None if value is None else value.astimezone(dt.UTC).isoformat()
+
+
+def article_to_item(article: Article) -> Item:
+    updated_sort = f"{sort_time(article.updated_at)}#{article.id}"
+    values: dict[str, Any] = {
+        "PK": article_pk(article.id),
+        "SK": ARTICLE_SK,
+        "entity": ENTITY_ARTICLE,
+        "id": article.id,
+        "slug": article.slug,
+        "headline": article.headline,
+        "summary": article.summary,
+        "body": article.body,
+        "authors": list(article.authors),
+        "source": article.source,
+        "dateline": article.dateline,
+        "section": article.section,
+        "tags": [{"name": t.name, "slug": t.slug} for t in article.tags],
+        "image": article.image.model_dump() if article.image else None,
+        "status": article.status.value,
+        "created_at": _iso(article.created_at),
+        "updated_at": _iso(article.updated_at),
+        "published_at": _iso(article.published_at),
+        "version": article.version,
+        "url": article.url,
+        BY_STATUS.pk: status_partition(article.status.value),
+        BY_STATUS.sk: updated_sort,
+        BY_UPDATED.pk: ALL_ARTICLES,
+        BY_UPDATED.sk: updated_sort,
+    }
+    if article.is_live and article.published_at is not None:
+        values[PUBLISHED.pk] = LIVE
+        values[PUBLISHED.sk] = f"{sort_time(article.published_at)}#{article.id}"
+    item = to_item(values)
+    if article.image is not None and article.image.caption is None:
+        item["image"]["M"].pop("caption", None)
+    return item
+
+
+def item_to_article(item: Item) -> Article:
+    data = from_item(item)
+    return Article(
+        id=data["id"],
+        slug=data["slug"],
+        headline=data["headline"],
+        summary=data.get("summary", ""),
+        body=data["body"],
+        authors=data.get("authors", []),
+        source=data.get("source"),
+        dateline=data.get("dateline"),
+        section=data.get("section"),
+        tags=[Tag(**t) for t in data.get("tags", [])],
+        image=Image(**{k: v for k, v in data["image"].items() if v is not None})
+        if data.get("image")
+        else None,
+        status=ArticleStatus(data["status"]),
+        created_at=dt.datetime.fromisoformat(data["created_at"]),
+        updated_at=dt.datetime.fromisoformat(data["updated_at"]),
+        published_at=dt.datetime.fromisoformat(data["published_at"]) if data.get("published_at") else None,
+        version=data["version"],
+        url=data.get("url"),
+    )
+
+
+def tag_to_item(article: Article, tag: Tag) -> Item:
+    values: dict[str, Any] = {
+        "PK": article_pk(article.id),
+        "SK": tag_sk(tag.slug),
+        "entity": ENTITY_TAG,
+        "article_id": article.id,
+        "status": article.status.value,
+        BY_TAG.pk: tag_pk(tag.slug),
+        BY_TAG.sk: f"{sort_time(article.updated_at)}#{article.id}",
+    }
+    if article.is_live and article.published_at is not None:
+        values[PUBLISHED_BY_TAG.pk] = tag_pk(tag.slug)
+        values[PUBLISHED_BY_TAG.sk] = f"{sort_time(article.published_at)}#{article.id}"
+    return to_item(values)
+
+
+def slug_claim_item(slug: str, article_id: str) -> Item:
+    return to_item({"PK": slug_pk(slug), "SK": SLUG_SK, "entity": ENTITY_SLUG, "article_id": article_id})
+
+
+def receipt_to_item(receipt: RenderReceipt) -> Item:
+    return to_item(
+        {
+            "PK": article_pk(receipt.article_id),
+            "SK": RENDER_SK,
+            "entity": ENTITY_RENDER,
+            "article_id": receipt.article_id,
+            "version": receipt.version,
+            "state": receipt.state.value,
+            "rendered_at": receipt.rendered_at.astimezone(dt.UTC).isoformat(),
+            "paths": receipt.paths,
+            "error": receipt.error,
+        }
+    )
+
+
+def item_to_receipt(item: Item) -> RenderReceipt:
+    data = from_item(item)
+    return RenderReceipt(
+        article_id=data["article_id"],
+        version=data["version"],
+        state=RenderState(data["state"]),
+        rendered_at=dt.datetime.fromisoformat(data["rendered_at"]),
+        paths=data.get("paths", []),
+        error=data.get("error"),
+    )

@@ -1,1 +1,0 @@
-"""HTTP mapping: API models, problem documents, routes."""

@@ -1,0 +1,48 @@
+"""What can go wrong with an article, as errors a caller can act on. The HTTP layer maps each to a problem
+document (newsdesk.http.problems)."""
+
+from __future__ import annotations
+
+from newsdesk.errors import DomainError
+
+
+class ArticleNotFound(DomainError):
+    def __init__(self, article_id: str) -> None:
+        super().__init__(f"No article has the id {article_id!r}.")
+        self.article_id = article_id
+
+
+class VersionConflict(DomainError):
+    """The caller's version is not the stored one (a concurrent edit won)."""
+
+    def __init__(self, article_id: str, expected: int | None = None) -> None:
+        detail = (
+            f"Article {article_id!r} has changed since version {expected}."
+            if expected
+            else (f"Article {article_id!r} was changed by someone else; fetch it and try again.")
+        )
+        super().__init__(detail)
+        self.article_id = article_id
+        self.expected = expected
+
+
+class PreconditionRequired(DomainError):
+    """An update was attempted without naming the version it is based on."""
+
+
+class SlugTaken(DomainError):
+    def __init__(self, slug: str) -> None:
+        super().__init__(f"The slug {slug!r} is already used by another article.")
+        self.slug = slug
+
+
+class InvalidTransition(DomainError):
+    """The article's status does not allow this action (e.g. deleting a published article)."""
+
+
+class InvalidArticle(DomainError):
+    """A value is acceptable on its own but breaks a rule of the article (e.g. slug frozen)."""
+
+    def __init__(self, field: str, detail: str) -> None:
+        super().__init__(detail)
+        self.field = field

@@ -1,0 +1,173 @@
+"""The article as the newsroom thinks of it, the rules that change it, and what the renderer last did for
+it (its render receipt). No I/O here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from newsdesk.articles.errors import InvalidArticle, InvalidTransition
+from newsdesk.articles.slugs import slugify
+from newsdesk.articles.types import (
+    AltText,
+    ArticleId,
+    Body,
+    Caption,
+    Headline,
+    HttpUrlText,
+    PersonName,
+    ShortText,
+    Slug,
+    Summary,
+    TagName,
+    Timestamp,
+    Version,
+)
+
+
+class ArticleStatus(StrEnum):
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    PUBLISHED = "published"
+    UNPUBLISHED = "unpublished"
+
+
+class Tag(BaseModel):
+    """A tag as shown to readers, with the stable slug its page lives under."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: TagName
+    slug: Slug
+
+    @classmethod
+    def from_name(cls, name: str) -> Tag:
+        slug = slugify(name, max_length=60)
+        if not slug:
+            raise InvalidArticle("tags", f"The tag {name!r} has no letters or digits to build a URL from.")
+        return cls(name=name.strip(), slug=slug)
+
+
+class Image(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    url: HttpUrlText
+    alt: AltText
+    caption: Caption | None = None
+
+
+class Article(BaseModel):
+    """An article in any state. `url` is fixed by the first publish and never changes afterwards."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: ArticleId
+    slug: Slug
+    headline: Headline
+    summary: Summary = ""
+    body: Body
+    authors: list[PersonName] = Field(default_factory=list)
+    source: ShortText | None = None
+    dateline: ShortText | None = None
+    section: ShortText | None = None
+    tags: list[Tag] = Field(default_factory=list)
+    image: Image | None = None
+    status: ArticleStatus
+    created_at: Timestamp
+    updated_at: Timestamp
+    published_at: Timestamp | None = None
+    version: Version
+    url: str | None = None
+
+    @property
+    def is_live(self) -> bool:
+        return self.status is ArticleStatus.PUBLISHED
+
+    @property
+    def slug_frozen(self) -> bool:
+        return self.url is not None
+
+
+@dataclass(frozen=True)
+class ArticlePage:
+    """One page of a listing, and the opaque cursor of the next page (None on the last)."""
+
+    items: list[Article]
+    next_cursor: str | None
+
+
+def dedupe_tags(names: list[str]) -> list[Tag]:
+    """Tags in the order given, one per slug ("Climate" and "climate" are the same tag)."""
+    seen: dict[str, Tag] = {}
+    for name in names:
+        tag = Tag.from_name(name)
+        seen.setdefault(tag.slug, tag)
+    return list(seen.values())
+
+
+def headline_slug(headline: str) -> str:
+    slug = slugify(headline)
+    if not slug:
+        raise InvalidArticle(
+            "slug",
+            "The headline has no Latin letters or digits to build a slug from; give a slug explicitly.",
+        )
+    return slug
+
+
+def public_path(slug: str, first_published: dt.datetime, site_tz: ZoneInfo) -> str:
+    """The permanent URL path of a published article: /{yyyy}/{mm}/{dd}/{slug}/ in the site's time zone."""
+    local = first_published.astimezone(site_tz)
+    return f"/{local:%Y}/{local:%m}/{local:%d}/{slug}/"
+
+
+def publish(article: Article, now: dt.datetime, site_tz: ZoneInfo) -> Article:
+    if article.status is ArticleStatus.PUBLISHED:
+        raise InvalidTransition(f"Article {article.id!r} is already published.")
+    published_at = article.published_at or now
+    url = article.url or public_path(article.slug, published_at, site_tz)
+    return article.model_copy(
+        update={
+            "status": ArticleStatus.PUBLISHED,
+            "published_at": published_at,
+            "url": url,
+            "updated_at": now,
+            "version": article.version + 1,
+        }
+    )
+
+
+def unpublish(article: Article, now: dt.datetime) -> Article:
+    if article.status is not ArticleStatus.PUBLISHED:
+        raise InvalidTransition(f"Article {article.id!r} is not published (it is {article.status.value}).")
+    return article.model_copy(
+        update={"status": ArticleStatus.UNPUBLISHED, "updated_at": now, "version": article.version + 1}
+    )
+
+
+def ensure_deletable(article: Article) -> None:
+    if article.status is ArticleStatus.PUBLISHED:
+        raise InvalidTransition(f"Article {article.id!r} is published; unpublish it before deleting it.")
+
+
+class RenderState(StrEnum):
+    LIVE = "live"
+    REMOVED = "removed"
+    FAILED = "failed"
+
+
+class RenderReceipt(BaseModel):
+    """What the renderer last did for an article: which version it rendered and which paths changed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    article_id: ArticleId
+    version: Version
+    state: RenderState
+    rendered_at: Timestamp
+    paths: list[str] = Field(default_factory=list)
+    error: str | None = None

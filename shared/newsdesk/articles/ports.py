@@ -1,0 +1,26 @@
+"""What the editorial use cases need from storage. newsdesk.adapters.dynamodb.articles implements it."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from newsdesk.articles.models import Article, ArticlePage, ArticleStatus, RenderReceipt
+
+
+class ArticleRepository(Protocol):
+    """Articles by id and in listings; every write conditional on the version it replaces.
+
+    `create` raises SlugTaken; `save` raises SlugTaken, VersionConflict or ArticleNotFound; a cursor that
+    this repository did not issue raises InvalidCursor.
+    """
+
+    def get(self, article_id: str) -> Article | None: ...
+    def get_with_receipt(self, article_id: str) -> tuple[Article | None, RenderReceipt | None]: ...
+    def create(self, article: Article) -> None: ...
+    def save(self, article: Article, previous: Article) -> None: ...
+    def delete(self, article: Article) -> None: ...
+    def list_all(self, limit: int, cursor: str | None = None) -> ArticlePage: ...
+    def list_by_status(self, status: ArticleStatus, limit: int, cursor: str | None = None) -> ArticlePage: ...
+    def list_by_tag(
+        self, tag_slug: str, limit: int, cursor: str | None = None, status: ArticleStatus | None = None
+    ) -> ArticlePage: ...

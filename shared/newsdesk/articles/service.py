@@ -1,0 +1,182 @@
+"""Editorial use cases: create, revise, publish, unpublish, delete, list. Each takes its repository."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ulid import ULID
+
+from newsdesk.articles import models
+from newsdesk.articles.errors import ArticleNotFound, InvalidArticle, VersionConflict
+from newsdesk.articles.models import Article, ArticlePage, ArticleStatus, Image, RenderReceipt
+from newsdesk.articles.ports import ArticleRepository
+from newsdesk.clock import Clock, utc_now
+
+# Publishing without If-Match re-reads and retries this many times when a concurrent edit lands first.
+_PUBLISH_ATTEMPTS = 3
+
+
+def new_article_id(at: dt.datetime | None = None) -> str:
+    """A ULID: it sorts by the moment of creation (the product's clock), then at random."""
+    return str(ULID.from_datetime(at or utc_now()))
+
+
+def _load(repo: ArticleRepository, article_id: str) -> Article:
+    article = repo.get(article_id)
+    if article is None:
+        raise ArticleNotFound(article_id)
+    return article
+
+
+def _check_version(article: Article, expected: int | None) -> None:
+    if expected is not None and expected != article.version:
+        raise VersionConflict(article.id, expected)
+
+
+def create_article(
+    repo: ArticleRepository, fields: dict[str, Any], *, clock: Clock = utc_now, new_id: str | None = None
+) -> Article:
+    now = clock()
+    slug = fields.get("slug") or models.headline_slug(fields["headline"])
+    article = Article(
+        id=new_id or new_article_id(now),
+        slug=slug,
+        headline=fields["headline"],
+        summary=fields.get("summary") or "",
+        body=fields["body"],
+        authors=fields.get("authors") or [],
+        source=fields.get("source"),
+        dateline=fields.get("dateline"),
+        section=fields.get("section"),
+        tags=models.dedupe_tags(fields.get("tags") or []),
+        image=Image(**fields["image"]) if fields.get("image") else None,
+        status=ArticleStatus.DRAFT,
+        created_at=now,
+        updated_at=now,
+        version=1,
+    )
+    repo.create(article)
+    return article
+
+
+def get_article(repo: ArticleRepository, article_id: str) -> Article:
+    return _load(repo, article_id)
+
+
+def get_article_with_receipt(
+    repo: ArticleRepository, article_id: str
+) -> tuple[Article, RenderReceipt | None]:
+    article, receipt = repo.get_with_receipt(article_id)
+    if article is None:
+        raise ArticleNotFound(article_id)
+    return article, receipt
+
+
+_REQUIRED = {"headline", "body"}
+
+
+def revise_article(
+    repo: ArticleRepository,
+    article_id: str,
+    changes: dict[str, Any],
+    *,
+    expected_version: int,
+    clock: Clock = utc_now,
+) -> Article:
+    """Apply a partial update to the version the editor has seen."""
+    current = _load(repo, article_id)
+    _check_version(current, expected_version)
+    for name in _REQUIRED & changes.keys():
+        if changes[name] is None:
+            raise InvalidArticle(name, f"{name} cannot be removed; it is required.")
+    update: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name == "slug":
+            if value is None or value == current.slug:
+                continue
+            if current.slug_frozen:
+                raise InvalidArticle(
+                    "slug", "The slug is frozen: the article has been published and its URL must not change."
+                )
+            update["slug"] = value
+        elif name == "tags":
+            update["tags"] = models.dedupe_tags(value or [])
+        elif name == "authors":
+            update["authors"] = value or []
+        elif name == "summary":
+            update["summary"] = value or ""
+        elif name == "image":
+            update["image"] = Image(**value) if value else None
+        else:
+            update[name] = value
+    if not update:
+        return current
+    revised = Article.model_validate(
+        {**current.model_dump(), **update, "updated_at": clock(), "version": current.version + 1}
+    )
+    repo.save(revised, current)
+    return revised
+
+
+def delete_article(repo: ArticleRepository, article_id: str, *, expected_version: int | None) -> None:
+    current = _load(repo, article_id)
+    _check_version(current, expected_version)
+    models.ensure_deletable(current)
+    repo.delete(current)
+
+
+def publish_article(
+    repo: ArticleRepository,
+    article_id: str,
+    *,
+    site_tz: ZoneInfo,
+    expected_version: int | None,
+    clock: Clock = utc_now,
+) -> Article:
+    return _transition(repo, article_id, expected_version, lambda a: models.publish(a, clock(), site_tz))
+
+
+def unpublish_article(
+    repo: ArticleRepository, article_id: str, *, expected_version: int | None, clock: Clock = utc_now
+) -> Article:
+    return _transition(repo, article_id, expected_version, lambda a: models.unpublish(a, clock()))
+
+
+def _transition(
+    repo: ArticleRepository,
+    article_id: str,
+    expected_version: int | None,
+    change: Callable[[Article], Article],
+) -> Article:
+    """A status change. With a version it is strict; without one it applies to the latest version."""
+    attempts = 1 if expected_version is not None else _PUBLISH_ATTEMPTS
+    for attempt in range(1, attempts + 1):
+        current = _load(repo, article_id)
+        _check_version(current, expected_version)
+        changed = change(current)
+        try:
+            repo.save(changed, current)
+        except VersionConflict:
+            if attempt == attempts:
+                raise
+            continue
+        return changed
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def list_articles(
+    repo: ArticleRepository,
+    *,
+    status: ArticleStatus | None,
+    tag: str | None,
+    limit: int,
+    cursor: str | None,
+) -> ArticlePage:
+    if tag:
+        return repo.list_by_tag(tag, limit, cursor, status)
+    if status:
+        return repo.list_by_status(status, limit, cursor)
+    return repo.list_all(limit, cursor)

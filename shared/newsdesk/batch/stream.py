@@ -1,0 +1,57 @@
+"""The renderer's batches: the table's stream, one record per changed item, rendered together.
+
+Every article of the batch is read before anything is rendered (so each page shows all of them as they
+are now); then each record is applied on its own, and a record that fails is reported in
+`batchItemFailures` so that Lambda retries it (bisecting the batch) while the others stand. One
+invalidation and the render receipts go out when the batch is done.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+
+from newsdesk.site import changes
+from newsdesk.site.models import ArticleChange, CommentChange
+from newsdesk.site.publisher import SitePublisher
+
+logger = Logger(child=True)
+
+
+class ChangeReader(Protocol):
+    """Reads a stream record (newsdesk.adapters.dynamodb.stream.TableStream)."""
+
+    def article_id(self, record: dict[str, Any]) -> str | None: ...
+    def article_change(self, record: dict[str, Any]) -> ArticleChange | None: ...
+    def comment_change(self, record: dict[str, Any]) -> CommentChange | None: ...
+
+
+def handle_stream_batch(
+    event: dict[str, Any], context: Any, publisher: SitePublisher, reader: ChangeReader
+) -> dict[str, Any]:
+    """Render what the batch's changes touch; report records that failed so they are retried."""
+    records = event.get("Records", [])
+    changes.preload_articles(publisher, [i for r in records if (i := reader.article_id(r))])
+    changes.preload_comments(publisher, [c for r in records if (c := reader.comment_change(r))])
+
+    def handle(record: DynamoDBRecord) -> None:
+        article = reader.article_change(record.raw_event)
+        if article is None:
+            comment = reader.comment_change(record.raw_event)
+            if comment is not None:
+                changes.apply_comment_change(publisher, comment)
+            return
+        changed = changes.apply_article_change(publisher, article)
+        logger.info(
+            "article rendered", article_id=article.article_id, event=record.event_name, changed=changed
+        )
+
+    processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+    response = process_partial_response(
+        event=event, record_handler=handle, processor=processor, context=context
+    )
+    publisher.finish()
+    return dict(response)

@@ -1,0 +1,92 @@
+"""Plain values the intake and the worker exchange with the table and the queue. Standard library only
+(the intake imports them; pydantic would be most of its cold start).
+
+`CommentMessage` is what the intake puts on the comment queue for the worker. It carries everything the
+worker needs to moderate and store the comment, including the sender's email and IP address in the clear:
+the queue is encrypted at rest (SSE), only the intake may send to it and only the worker may read it, and
+the worker stores them encrypted with KMS. The comment id is chosen by the intake, so a message delivered
+twice stores one comment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict, dataclass, fields
+
+VERSION = 1
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What the intake needs to know of an article: whether it is published, since when, and where."""
+
+    article_id: str
+    status: str | None
+    published_at: dt.datetime | None
+    url: str | None
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == "published" and self.published_at is not None and bool(self.url)
+
+
+@dataclass(frozen=True)
+class SenderHistory:
+    """What a sender's earlier comments say about a new one (found by the keyed hash of their email)."""
+
+    latest: dt.datetime | None = None  # when their newest earlier comment was made
+    duplicate: bool = False  # the same words on the same article before
+    approved_before: bool = False  # an earlier comment of theirs was approved
+
+    def recent(self, at: dt.datetime, window: float) -> bool:
+        """Whether they commented less than `window` seconds before `at`."""
+        return self.latest is not None and (at - self.latest).total_seconds() < window
+
+
+class MalformedMessage(ValueError):
+    """The body is not a comment message this code understands."""
+
+
+@dataclass(frozen=True)
+class CommentMessage:
+    id: str
+    article_id: str
+    name: str
+    email: str
+    website: str | None
+    body: str
+    ip: str
+    user_agent: str | None
+    email_hash: str
+    ip_hash: str
+    body_hash: str
+    created_at: str  # ISO 8601, UTC, microseconds
+    token_valid: bool  # sent through the site's form with a valid token (else: an API client, held)
+
+    @property
+    def created(self) -> dt.datetime:
+        return dt.datetime.fromisoformat(self.created_at)
+
+    def to_json(self) -> str:
+        return json.dumps({"v": VERSION, **asdict(self)}, ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, body: str) -> CommentMessage:
+        try:
+            data = json.loads(body)
+        except ValueError as exc:
+            raise MalformedMessage("the message body is not JSON") from exc
+        if not isinstance(data, dict) or data.get("v") != VERSION:
+            raise MalformedMessage(f"not a version {VERSION} comment message")
+        names = [f.name for f in fields(cls)]
+        missing = [n for n in names if n not in data]
+        if missing:
+            raise MalformedMessage(f"the message lacks {', '.join(missing)}")
+        message = cls(**{n: data[n] for n in names})
+        try:
+            if message.created.tzinfo is None:
+                raise ValueError("naive time")
+        except (TypeError, ValueError) as exc:
+            raise MalformedMessage("created_at is not an ISO 8601 time with a zone") from exc
+        return message

@@ -1,1 +1,0 @@
-"""Domain model and rules, free of I/O."""

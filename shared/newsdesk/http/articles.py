@@ -1,0 +1,197 @@
+"""The editor API's article routes (editors only). Each route parses typed input, calls one use case of
+newsdesk.articles.service, and returns a typed model; errors become problems in newsdesk.http.problems."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from pydantic import Field
+
+from newsdesk.articles import service
+from newsdesk.articles.errors import PreconditionRequired, VersionConflict
+from newsdesk.articles.models import ArticleStatus
+from newsdesk.articles.ports import ArticleRepository
+from newsdesk.articles.slugs import slugify
+from newsdesk.articles.types import ArticleId
+from newsdesk.http.if_match import IF_MATCH_PATTERN, etag, parse_if_match
+from newsdesk.http.models import (
+    ArticleCreate,
+    ArticleList,
+    ArticleOut,
+    ArticlePatch,
+    article_out,
+    render_out,
+)
+from newsdesk.http.resolver import EditorRouter
+from newsdesk.http.schemas import problem_responses
+
+logger = Logger(child=True)
+
+_AUTH = problem_responses(401, 403)
+ArticleIdParam = Annotated[ArticleId, Path(description="The article's id (a ULID).")]
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        description='The ETag of the version being changed, e.g. "3" (or *, whatever version is stored).',
+        pattern=IF_MATCH_PATTERN,
+        max_length=200,
+    ),
+]
+
+
+def expected_version(if_match: str | None, *, required: bool) -> int | None:
+    """The version an article's If-Match names; None for `*` or, where it is optional, no header."""
+    found = parse_if_match(if_match)
+    if not found.sent:
+        if required:
+            raise PreconditionRequired("Send If-Match with the ETag of the version you edited.")
+        return None
+    if not found.readable:
+        raise VersionConflict("(unknown)")
+    return found.version
+
+
+def _article_response(status: int, out: ArticleOut) -> Response[ArticleOut]:
+    # The body stays a model: the resolver validates it against the route's `Response[Model]` return
+    # type and serializes it. A pre-serialized JSON string fails that validation (422 on every route).
+    return Response(
+        status_code=status, content_type="application/json", body=out, headers={"ETag": etag(out.version)}
+    )
+
+
+def articles_router(store: ArticleRepository, *, site_tz: ZoneInfo) -> EditorRouter:
+    """The article routes over `store`; published URLs are dated in the site's zone."""
+    router = EditorRouter()
+
+    @router.post(
+        "/api/articles",
+        summary="Create a draft",
+        tags=["articles"],
+        responses={
+            201: {"description": "Created", "content": {"application/json": {"model": ArticleOut}}},
+            **problem_responses(400, 409, 413, 422),
+            **_AUTH,
+        },
+    )
+    def create_article(draft: Annotated[ArticleCreate, Body()]) -> Response[ArticleOut]:
+        article = service.create_article(store, draft.model_dump())
+        logger.info("article created", article_id=article.id, slug=article.slug)
+        response = _article_response(HTTPStatus.CREATED, article_out(article))
+        response.headers["Location"] = f"/api/articles/{article.id}"
+        return response
+
+    @router.get(
+        "/api/articles",
+        summary="List articles for editors",
+        tags=["articles"],
+        responses={
+            200: {
+                "description": "A page of articles",
+                "content": {"application/json": {"model": ArticleList}},
+            },
+            **problem_responses(400, 422),
+            **_AUTH,
+        },
+    )
+    def list_articles(
+        status: Annotated[ArticleStatus | None, Query(description="Only articles in this state.")] = None,
+        tag: Annotated[str | None, Query(max_length=60, description="Only articles with this tag.")] = None,
+        cursor: Annotated[str | None, Query(max_length=2048, description="From the previous page.")] = None,
+        limit: Annotated[int, Query(), Field(ge=1, le=100)] = 20,
+    ) -> ArticleList:
+        page = service.list_articles(
+            store, status=status, tag=slugify(tag) if tag else None, limit=limit, cursor=cursor
+        )
+        return ArticleList(items=[article_out(a) for a in page.items], next_cursor=page.next_cursor)
+
+    @router.get(
+        "/api/articles/<article_id>",
+        summary="Get one article",
+        tags=["articles"],
+        responses={
+            200: {"description": "The article", "content": {"application/json": {"model": ArticleOut}}},
+            **problem_responses(404, 422),
+            **_AUTH,
+        },
+    )
+    def get_article(article_id: ArticleIdParam) -> Response[ArticleOut]:
+        article, receipt = service.get_article_with_receipt(store, article_id)
+        return _article_response(HTTPStatus.OK, article_out(article, render_out(article, receipt)))
+
+    @router.patch(
+        "/api/articles/<article_id>",
+        summary="Change an article (If-Match required)",
+        tags=["articles"],
+        responses={
+            200: {"description": "The new version", "content": {"application/json": {"model": ArticleOut}}},
+            **problem_responses(400, 404, 409, 412, 413, 422, 428),
+            **_AUTH,
+        },
+    )
+    def patch_article(
+        article_id: ArticleIdParam, changes: Annotated[ArticlePatch, Body()], if_match: IfMatch = None
+    ) -> Response[ArticleOut]:
+        expected = expected_version(if_match, required=True)
+        if expected is None:  # "*": whatever is stored now
+            expected = service.get_article(store, article_id).version
+        article = service.revise_article(
+            store, article_id, changes.model_dump(exclude_unset=True), expected_version=expected
+        )
+        logger.info("article revised", article_id=article.id, version=article.version)
+        return _article_response(HTTPStatus.OK, article_out(article))
+
+    @router.delete(
+        "/api/articles/<article_id>",
+        summary="Delete an article that is not published",
+        tags=["articles"],
+        responses={204: {"description": "Deleted"}, **problem_responses(404, 409, 412, 422), **_AUTH},
+    )
+    def delete_article(article_id: ArticleIdParam, if_match: IfMatch = None) -> Response[None]:
+        service.delete_article(store, article_id, expected_version=expected_version(if_match, required=False))
+        logger.info("article deleted", article_id=article_id)
+        return Response(status_code=HTTPStatus.NO_CONTENT, body=None)
+
+    @router.post(
+        "/api/articles/<article_id>/publish",
+        summary="Publish now",
+        tags=["articles"],
+        responses={
+            200: {"description": "Published", "content": {"application/json": {"model": ArticleOut}}},
+            **problem_responses(404, 409, 412, 422),
+            **_AUTH,
+        },
+    )
+    def publish_article(article_id: ArticleIdParam, if_match: IfMatch = None) -> Response[ArticleOut]:
+        article = service.publish_article(
+            store,
+            article_id,
+            site_tz=site_tz,
+            expected_version=expected_version(if_match, required=False),
+        )
+        logger.info("article published", article_id=article.id, url=article.url, version=article.version)
+        return _article_response(HTTPStatus.OK, article_out(article))
+
+    @router.post(
+        "/api/articles/<article_id>/unpublish",
+        summary="Take a published article down",
+        tags=["articles"],
+        responses={
+            200: {"description": "Unpublished", "content": {"application/json": {"model": ArticleOut}}},
+            **problem_responses(404, 409, 412, 422),
+            **_AUTH,
+        },
+    )
+    def unpublish_article(article_id: ArticleIdParam, if_match: IfMatch = None) -> Response[ArticleOut]:
+        article = service.unpublish_article(
+            store, article_id, expected_version=expected_version(if_match, required=False)
+        )
+        logger.info("article unpublished", article_id=article.id, version=article.version)
+        return _article_response(HTTPStatus.OK, article_out(article))
+
+    return router

@@ -1,0 +1,89 @@
+"""The editor API: public meta routes (health, OpenAPI document, Swagger UI), the article routes and the
+moderation routes (editors only, newsdesk.http.articles and newsdesk.http.moderation) on one resolver."""
+
+from __future__ import annotations
+
+from functools import cache
+from http import HTTPStatus
+from zoneinfo import ZoneInfo
+
+from aws_lambda_powertools.event_handler import Response
+
+from newsdesk.articles.ports import ArticleRepository
+from newsdesk.comments.ports import Cipher, CommentStore
+from newsdesk.http.articles import articles_router
+from newsdesk.http.models import Health
+from newsdesk.http.moderation import moderation_router
+from newsdesk.http.resolver import NewsdeskResolver
+
+MAX_REQUEST_BYTES = 262_144
+
+
+def editor_api(
+    articles: ArticleRepository, comments: CommentStore, *, cipher: Cipher | None, site_tz: ZoneInfo
+) -> NewsdeskResolver:
+    app = NewsdeskResolver(max_request_bytes=MAX_REQUEST_BYTES)
+
+    @app.get(
+        "/api/health",
+        summary="Health check",
+        tags=["meta"],
+        responses={
+            200: {"description": "The API is up.", "content": {"application/json": {"model": Health}}}
+        },
+    )
+    def health() -> Health:
+        return Health(status="ok")
+
+    app.include_router(articles_router(articles, site_tz=site_tz))
+    app.include_router(moderation_router(comments, cipher))
+
+    # Powertools' OpenAPI models (pydantic, ~90 ms to import) load when a document is first asked for, not
+    # at every cold start: hence the import inside, and /api/docs served by swagger_html() rather than
+    # app.enable_swagger(), which imports them as soon as it is called.
+    @cache
+    def openapi_json() -> str:
+        from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
+
+        return app.get_openapi_json_schema(
+            title="Newsdesk editor API",
+            version="1.0.0",
+            description="Write, publish and moderate a news site. Editor routes need a Cognito bearer token "
+            "of a member of the `editors` group.",
+            servers=[Server(url="/")],
+            security_schemes={
+                "editorToken": HTTPBearer(
+                    bearerFormat="JWT", description="A Cognito ID token of a member of the `editors` group."
+                )
+            },
+        )
+
+    @cache
+    def swagger_html() -> str:
+        """Powertools' Swagger UI page (assets inlined) for the document /api/openapi.json serves."""
+        from pathlib import Path as FilePath
+
+        from aws_lambda_powertools.event_handler.openapi import swagger_ui as ui
+
+        assets = FilePath(ui.__file__).parent
+        return ui.generate_swagger_html(
+            openapi_json().replace("</", "<\\/"),  # the document goes in a <script>: no "</script>" in it
+            (assets / "swagger-ui-bundle.min.js").read_text(encoding="utf-8"),
+            (assets / "swagger-ui.min.css").read_text(encoding="utf-8"),
+            "",  # no swagger_base_url: the assets are inlined
+            None,  # no OAuth2 config
+        )
+
+    @app.get(
+        "/api/openapi.json", summary="This API's OpenAPI document", tags=["meta"], include_in_schema=False
+    )
+    def openapi_document() -> Response[str]:
+        return Response(status_code=HTTPStatus.OK, content_type="application/json", body=openapi_json())
+
+    @app.get(
+        "/api/docs", summary="This API's documentation (Swagger UI)", tags=["meta"], include_in_schema=False
+    )
+    def swagger_ui() -> Response[str]:
+        return Response(status_code=HTTPStatus.OK, content_type="text/html", body=swagger_html())
+
+    return app

@@ -1,0 +1,171 @@
+"""Request and response models of the editor API, and their mapping from the domain."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from newsdesk.articles.models import Article, ArticleStatus, RenderReceipt, RenderState
+from newsdesk.articles.types import (
+    MAX_AUTHORS,
+    MAX_TAGS,
+    AltText,
+    Body,
+    Caption,
+    Headline,
+    HttpUrlText,
+    PersonName,
+    ShortText,
+    Slug,
+    Summary,
+    TagName,
+)
+
+RenderStateName = Literal["not_public", "pending", "live", "removed", "failed"]
+
+
+class ImageIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: HttpUrlText = Field(description="Absolute http(s) URL of the image.")
+    alt: AltText = Field(description="Text alternative, required for accessibility.")
+    caption: Caption | None = None
+
+
+class ArticleCreate(BaseModel):
+    """A new draft. The slug is derived from the headline unless given."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    headline: Headline
+    body: Body = Field(description="Markdown, at most 100 KB.")
+    slug: Slug | None = None
+    summary: Summary = ""
+    authors: list[PersonName] = Field(default_factory=list, max_length=MAX_AUTHORS)
+    source: ShortText | None = Field(default=None, description="Wire agency credit, e.g. a news agency.")
+    dateline: ShortText | None = Field(default=None, description="Where the story was filed from.")
+    section: ShortText | None = None
+    tags: list[TagName] = Field(default_factory=list, max_length=MAX_TAGS, description="Display names.")
+    image: ImageIn | None = None
+
+
+class ArticlePatch(BaseModel):
+    """A partial update: only the fields sent change; `null` clears an optional field."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    headline: Headline | None = None
+    body: Body | None = None
+    slug: Slug | None = Field(
+        default=None, description="Editable while the article has never been published."
+    )
+    summary: Summary | None = None
+    authors: list[PersonName] | None = Field(default=None, max_length=MAX_AUTHORS)
+    source: ShortText | None = None
+    dateline: ShortText | None = None
+    section: ShortText | None = None
+    tags: list[TagName] | None = Field(default=None, max_length=MAX_TAGS)
+    image: ImageIn | None = None
+
+
+class TagOut(BaseModel):
+    name: str
+    slug: str
+
+
+class ImageOut(BaseModel):
+    url: str
+    alt: str
+    caption: str | None = None
+
+
+class RenderOut(BaseModel):
+    """What publishing did: whether the public pages show the current version yet."""
+
+    state: RenderStateName = Field(
+        description="not_public: never published; pending: the pages do not show this version yet; "
+        "live / removed: the pages show it / no longer show it; "
+        "failed: the last render failed and is being retried."
+    )
+    version: int | None = Field(default=None, description="Article version the pages were rendered from.")
+    rendered_at: dt.datetime | None = None
+    paths: list[str] = Field(default_factory=list, description="Public paths written or removed.")
+    error: str | None = None
+
+
+class ArticleOut(BaseModel):
+    id: str
+    slug: str
+    headline: str
+    summary: str
+    body: str
+    authors: list[str]
+    source: str | None
+    dateline: str | None
+    section: str | None
+    tags: list[TagOut]
+    image: ImageOut | None
+    status: ArticleStatus
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    published_at: dt.datetime | None
+    version: int
+    url: str | None = Field(description="Public path of the page; null until first published, then fixed.")
+    render: RenderOut | None = Field(
+        default=None, description="Render receipt of the public pages (single-article reads only)."
+    )
+
+
+class ArticleList(BaseModel):
+    items: list[ArticleOut]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` to get the next page; null on the last page."
+    )
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+
+
+def article_out(article: Article, render: RenderOut | None = None) -> ArticleOut:
+    return ArticleOut(
+        id=article.id,
+        slug=article.slug,
+        headline=article.headline,
+        summary=article.summary,
+        body=article.body,
+        authors=list(article.authors),
+        source=article.source,
+        dateline=article.dateline,
+        section=article.section,
+        tags=[TagOut(name=t.name, slug=t.slug) for t in article.tags],
+        image=ImageOut(**article.image.model_dump()) if article.image else None,
+        status=article.status,
+        created_at=article.created_at,
+        updated_at=article.updated_at,
+        published_at=article.published_at,
+        version=article.version,
+        url=article.url,
+        render=render,
+    )
+
+
+def render_out(article: Article, receipt: RenderReceipt | None) -> RenderOut:
+    """The render state of the article's current version, from its last receipt."""
+    state: RenderStateName
+    if receipt is None:
+        state = "pending" if article.url is not None else "not_public"
+        return RenderOut(state=state)
+    if receipt.version >= article.version or receipt.state is RenderState.FAILED:
+        state = receipt.state.value
+    else:
+        state = "pending"
+    return RenderOut(
+        state=state,
+        version=receipt.version,
+        rendered_at=receipt.rendered_at,
+        paths=receipt.paths,
+        error=receipt.error,
+    )

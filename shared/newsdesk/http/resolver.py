@@ -1,0 +1,212 @@
+"""The resolver every Newsdesk API function uses: Powertools' REST resolver, with errors mapped to problem
+documents in one place (newsdesk.http.problems) and editor-only access declared per router.
+
+A router made with `security=EDITOR_SECURITY` (EditorRouter) declares every route of it editor-only; the
+resolver refuses anonymous callers (401) and callers outside the editors group (403) before routing, for
+exactly the routes whose OpenAPI entry carries that security requirement, so the document says what is
+enforced. Standard library and Powertools only: the comment intake uses it without request validation,
+so pydantic stays out of its cold start.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Mapping
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.api_gateway import Route, Router
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
+
+from newsdesk.http.problems import (
+    Problem,
+    problem,
+    problem_for,
+    problem_page,
+    problem_response,
+    raw_problem_response,
+)
+
+logger = Logger()
+
+EDITORS_GROUP = "editors"
+# The OpenAPI security requirement of editor-only routes (the scheme is declared in the OpenAPI document).
+EDITOR_SECURITY: list[dict[str, list[str]]] = [{"editorToken": []}]
+
+
+def editor_name(claims: Mapping[str, Any]) -> str:
+    """Who the signed-in caller is, for audit fields such as `moderated_by`."""
+    return str(claims.get("cognito:username") or claims.get("username") or claims.get("sub") or "editor")
+
+
+def caller_claims(event: APIGatewayProxyEvent) -> dict[str, Any]:
+    return event.request_context.authorizer.claims or {}
+
+
+def groups(claims: Mapping[str, Any]) -> set[str]:
+    raw = claims.get("cognito:groups")
+    if isinstance(raw, list):
+        return {str(g) for g in raw}
+    if isinstance(raw, str):
+        # API Gateway REST APIs flatten the list, e.g. "editors" or "[editors, admins]" or "editors,admins".
+        return {g for g in re.split(r"[\s,]+", raw.strip("[]")) if g}
+    return set()
+
+
+_ROUTE_PARAMETERS = inspect.signature(Router.route).parameters
+
+
+def _with_security(
+    route: Callable[..., Any],
+    security: list[dict[str, list[str]]] | None,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> Any:
+    """Call Powertools' `route(...)` with `security` filled in where the route gives none."""
+    bound = inspect.Signature(list(_ROUTE_PARAMETERS.values())[1:]).bind(*args, **kwargs)
+    if bound.arguments.get("security") is None:
+        bound.arguments["security"] = security
+    return route(*bound.args, **bound.kwargs)
+
+
+class EditorRouter(Router):
+    """A router whose every route is editor-only (declared once, here, for all of them)."""
+
+    def __init__(self, security: list[dict[str, list[str]]] = EDITOR_SECURITY) -> None:
+        super().__init__()
+        self.security = security
+
+    def route(self, *args: Any, **kwargs: Any) -> Any:
+        return _with_security(super().route, self.security, args, kwargs)
+
+
+class NewsdeskResolver(APIGatewayRestResolver):
+    """A REST resolver that refuses oversize bodies and unauthenticated calls before routing, and answers
+    every error with a problem document.
+
+    `unexpected` is the problem of a fault of ours (logged with its trace). `html_problems(event)` says
+    whether a request wants problems as a small HTML page (a browser's form post) rather than JSON; the
+    page links back to `context["back"]` (a route sets it) or `/`. `headers` go on every response.
+    """
+
+    def __init__(
+        self,
+        *,
+        enable_validation: bool = True,
+        max_request_bytes: int | None = None,
+        unexpected: Problem | None = None,
+        html_problems: Callable[[APIGatewayProxyEvent], bool] | None = None,
+        headers: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(enable_validation=enable_validation, **kwargs)
+        self.max_request_bytes = max_request_bytes
+        self.unexpected = unexpected or problem(
+            HTTPStatus.INTERNAL_SERVER_ERROR, "Something went wrong on our side; it has been logged."
+        )
+        self.html_problems = html_problems
+        self.headers = dict(headers or {})
+        self.not_found(self._not_found)
+        self.exception_handler(Exception)(self._error)
+
+    # ----- routes (for 405, and for who may call what) ---------------------------------------------
+
+    def _routes(self) -> list[Route]:
+        return [*self._static_routes, *self._dynamic_routes]
+
+    def allowed_methods(self, path: str) -> set[str]:
+        return {route.method for route in self._routes() if route.rule.match(path)}
+
+    def matching_route(self, method: str, path: str) -> Route | None:
+        return next((r for r in self._routes() if r.method == method and r.rule.match(path)), None)
+
+    def is_public(self, method: str, path: str) -> bool:
+        route = self.matching_route(method, path)
+        return route is not None and not route.security
+
+    def needs_editor(self, method: str, path: str) -> bool:
+        """Whether a request must come from an editor: to an editor-only route, or with another method
+        to a path of an API that has editor-only routes (anonymous callers learn no Allow list there).
+        Unknown paths are a 404 for anyone."""
+        route = self.matching_route(method, path)
+        if route is not None:
+            return bool(route.security)
+        return bool(self.allowed_methods(path)) and any(r.security for r in self._routes())
+
+    # ----- entry ----------------------------------------------------------------------------------
+
+    def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
+        response = self._refusal(event) or super().resolve(event, context)
+        if self.headers:
+            present = {name.lower() for name in (response.get("multiValueHeaders") or {})}
+            present |= {name.lower() for name in (response.get("headers") or {})}
+            extra = {name: [value] for name, value in self.headers.items() if name.lower() not in present}
+            response["multiValueHeaders"] = {**(response.get("multiValueHeaders") or {}), **extra}
+        return response
+
+    def _refusal(self, event: Mapping[str, Any]) -> dict[str, Any] | None:
+        body = event.get("body") or ""
+        # A text body arrives decoded: count its UTF-8 bytes, not its characters.
+        size = len(body) * 3 / 4 if event.get("isBase64Encoded") else len(body.encode("utf-8"))
+        if self.max_request_bytes is not None and size > self.max_request_bytes:
+            return raw_problem_response(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                f"The request body is larger than {self.max_request_bytes} bytes.",
+            )
+        method = str(event.get("httpMethod", "")).upper()
+        path = str(event.get("path", ""))
+        if self.needs_editor(method, path):
+            return self._authorize(event)
+        return None
+
+    def _authorize(self, event: Mapping[str, Any]) -> dict[str, Any] | None:
+        claims = ((event.get("requestContext") or {}).get("authorizer") or {}).get("claims") or {}
+        if not claims.get("sub"):
+            return raw_problem_response(
+                HTTPStatus.UNAUTHORIZED,
+                "Sign in: this route needs an editor's bearer token.",
+                headers={"WWW-Authenticate": 'Bearer realm="newsdesk"'},
+            )
+        if EDITORS_GROUP not in groups(claims):
+            return raw_problem_response(
+                HTTPStatus.FORBIDDEN, "Only members of the editors group may do this."
+            )
+        return None
+
+    # ----- errors ---------------------------------------------------------------------------------
+
+    def problem_response(self, doc: Problem) -> Response:
+        """The problem as the request wants it: problem+json, or a small HTML page for a browser's form."""
+        if self.html_problems is not None and self.html_problems(self.current_event):
+            back = str(self.context.get("back") or "/")
+            return Response(
+                status_code=doc.status,
+                content_type="text/html; charset=utf-8",
+                body=problem_page(doc, back),
+                headers=doc.headers or None,
+            )
+        return problem_response(doc)
+
+    def _not_found(self, _exc: NotFoundError) -> Response:
+        path = self.current_event.path
+        allowed = self.allowed_methods(path)
+        if allowed:
+            return self.problem_response(
+                problem(
+                    HTTPStatus.METHOD_NOT_ALLOWED,
+                    f"{self.current_event.http_method} is not allowed here.",
+                    headers={"Allow": ", ".join(sorted(allowed))},
+                )
+            )
+        return self.problem_response(problem(HTTPStatus.NOT_FOUND, f"There is nothing at {path}."))
+
+    def _error(self, exc: Exception) -> Response:
+        doc = problem_for(exc)
+        if doc is None:
+            logger.exception("unhandled error", error_type=type(exc).__name__)
+            doc = self.unexpected
+        return self.problem_response(doc)

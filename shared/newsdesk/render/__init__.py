@@ -1,1 +1,0 @@
-"""Static site rendering: Markdown, templates, and the pages a change touches."""

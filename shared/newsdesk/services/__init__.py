@@ -1,1 +1,0 @@
-"""Use cases. Each takes its repository explicitly."""

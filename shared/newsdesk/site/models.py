@@ -1,0 +1,139 @@
+"""What the site is made of and what changes it: objects of the site bucket, pages to render, the chunks
+of a full rebuild and their progress, and the changes the table's stream reports. No I/O here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from newsdesk.articles.models import Article
+
+
+@dataclass(frozen=True)
+class SiteObject:
+    """One object of the site bucket, as bytes plus the headers it is served with."""
+
+    key: str
+    body: bytes
+    content_type: str
+    cache_control: str
+    digest: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        h = hashlib.sha256(self.body)
+        h.update(b"\0" + self.content_type.encode() + b"\0" + self.cache_control.encode())
+        object.__setattr__(self, "digest", h.hexdigest())
+
+    @property
+    def path(self) -> str:
+        return key_to_path(self.key)
+
+
+def key_to_path(key: str) -> str:
+    """The URL readers use for an object key (``a/b/index.html`` → ``/a/b/``)."""
+    if key == "index.html":
+        return "/"
+    if key.endswith("/index.html"):
+        return "/" + key[: -len("index.html")]
+    return "/" + key
+
+
+def page_key(path: str) -> str:
+    """The object key for a public path (``/a/b/`` → ``a/b/index.html``)."""
+    clean = path.lstrip("/")
+    return clean + "index.html" if clean.endswith("/") or not clean else clean
+
+
+@dataclass(frozen=True, order=True)
+class Page:
+    """A listing page to (re)render: `kind` plus its parameters."""
+
+    kind: str
+    tag: str = ""
+    year: int = 0
+    month: int = 0
+
+
+HOME = Page("home")
+ARCHIVE_INDEX = Page("archive_index")
+FEED = Page("feed")
+SITEMAP_INDEX = Page("sitemap_index")
+NEWS_SITEMAP = Page("news_sitemap")
+
+
+# ----- changes, as the table's stream reports them ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArticleChange:
+    """An article item changed; `before` is the article as it was (None if it is new)."""
+
+    article_id: str
+    before: Article | None
+
+
+@dataclass(frozen=True)
+class CommentChange:
+    """A comment item changed; its article and whether readers saw it, as the old image says."""
+
+    comment_id: str
+    article_id: str | None
+    was_public: bool
+
+
+# ----- full rebuilds ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LiveArticle:
+    """What planning a rebuild needs of a live article."""
+
+    id: str
+    published_at: dt.datetime
+    tags: tuple[str, ...]  # slugs
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One message of a full rebuild: some article pages or some listing pages to render."""
+
+    rebuild_id: str
+    number: int
+    articles: tuple[str, ...] = ()
+    pages: tuple[Page, ...] = ()
+
+    def to_message(self) -> str:
+        return json.dumps(
+            {
+                "rebuild_id": self.rebuild_id,
+                "chunk": self.number,
+                "articles": list(self.articles),
+                "pages": [[p.kind, p.tag, p.year, p.month] for p in self.pages],
+            },
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def from_message(cls, body: str) -> Chunk:
+        data = json.loads(body)
+        return cls(
+            rebuild_id=str(data["rebuild_id"]),
+            number=int(data["chunk"]),
+            articles=tuple(str(i) for i in data.get("articles", [])),
+            pages=tuple(Page(str(k), str(t), int(y), int(m)) for k, t, y, m in data.get("pages", [])),
+        )
+
+
+@dataclass(frozen=True)
+class RebuildStatus:
+    rebuild_id: str
+    total: int
+    done: int
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+
+    @property
+    def complete(self) -> bool:
+        return self.finished_at is not None

@@ -1,0 +1,388 @@
+"""Every public object of the site, rendered from articles. Pure functions: no I/O but reading templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from email.utils import format_datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from markupsafe import Markup, escape
+
+from newsdesk.articles.models import Article
+from newsdesk.site.markdown import render_markdown
+from newsdesk.site.models import SiteObject, page_key
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+HOME_SIZE = 20
+TAG_PAGE_SIZE = 20
+FEED_SIZE = 50
+TAG_FEED_SIZE = 20
+NEWS_SITEMAP_HOURS = 48
+
+# Browsers revalidate soon; CloudFront keeps objects until the renderer invalidates them.
+CACHE_ARTICLE = "public, max-age=300, s-maxage=31536000"
+CACHE_LISTING = "public, max-age=60, s-maxage=31536000"
+CACHE_FEED = "public, max-age=300, s-maxage=31536000"
+CACHE_STATIC = "public, max-age=31536000, immutable"
+CACHE_ERROR = "public, max-age=60, s-maxage=300"
+
+HTML = "text/html; charset=utf-8"
+XML = "application/xml; charset=utf-8"
+RSS = "application/rss+xml; charset=utf-8"
+TEXT = "text/plain; charset=utf-8"
+CSS = "text/css; charset=utf-8"
+JS = "text/javascript; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    name: str
+    url: str  # absolute, no trailing slash
+    tz: ZoneInfo
+    language: str = "en"
+
+    @property
+    def css_path(self) -> str:
+        return "/" + stylesheet_key()
+
+
+# ----- paths -----------------------------------------------------------------------------------------
+
+
+def month_path(year: int, month: int, tag: str | None = None) -> str:
+    return f"/tags/{tag}/{year:04d}/{month:02d}/" if tag else f"/archive/{year:04d}/{month:02d}/"
+
+
+def tag_path(tag: str) -> str:
+    return f"/tags/{tag}/"
+
+
+def tag_feed_path(tag: str) -> str:
+    return f"/tags/{tag}/feed.xml"
+
+
+def shard_path(year: int, month: int) -> str:
+    return f"/sitemaps/{year:04d}-{month:02d}.xml"
+
+
+def month_bounds(year: int, month: int, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime(year, month, 1, tzinfo=tz)
+    end = dt.datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)
+    return start, end
+
+
+def month_of(moment: dt.datetime, tz: ZoneInfo) -> tuple[int, int]:
+    local = moment.astimezone(tz)
+    return local.year, local.month
+
+
+# ----- templates ---------------------------------------------------------------------------------------
+
+
+@cache
+def _env() -> Any:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    return Environment(
+        loader=FileSystemLoader(PACKAGE_DIR / "templates"),
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True, default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+
+
+def _render(template: str, **context: Any) -> bytes:
+    return _env().get_template(template).render(**context).encode("utf-8")
+
+
+@cache
+def _stylesheet() -> tuple[str, bytes]:
+    body = (PACKAGE_DIR / "static" / "site.css").read_bytes()
+    return f"assets/site.{hashlib.sha256(body).hexdigest()[:12]}.css", body
+
+
+def stylesheet_key() -> str:
+    return _stylesheet()[0]
+
+
+def stylesheet() -> SiteObject:
+    key, body = _stylesheet()
+    return SiteObject(key, body, CSS, CACHE_STATIC)
+
+
+@cache
+def _comments_script() -> tuple[str, bytes]:
+    body = (PACKAGE_DIR / "static" / "comments.js").read_bytes()
+    return f"assets/comments.{hashlib.sha256(body).hexdigest()[:12]}.js", body
+
+
+def comments_script_key() -> str:
+    """The comment form's small script: refreshes the form's token, so the minimum fill time counts from
+    when the reader opened the page. The form works without it."""
+    return _comments_script()[0]
+
+
+def comments_script() -> SiteObject:
+    key, body = _comments_script()
+    return SiteObject(key, body, JS, CACHE_STATIC)
+
+
+# ----- views ---------------------------------------------------------------------------------------
+
+
+def _when(moment: dt.datetime, tz: ZoneInfo) -> str:
+    local = moment.astimezone(tz)
+    return f"{local.day} {local:%B %Y, %H:%M %Z}"
+
+
+def _iso(moment: dt.datetime, tz: ZoneInfo) -> str:
+    return moment.astimezone(tz).isoformat(timespec="seconds")
+
+
+def _json_ld(data: dict[str, Any]) -> Markup:
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # Keep the JSON inert inside <script>: no "</script>", no HTML comment openers.
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
+
+
+def _teaser(article: Article, site: SiteConfig) -> dict[str, Any]:
+    published = article.published_at or article.updated_at
+    return {
+        "headline": article.headline,
+        "summary": article.summary,
+        "section": article.section,
+        "authors": article.authors,
+        "path": article.url,
+        "published_iso": _iso(published, site.tz),
+        "published_text": _when(published, site.tz),
+    }
+
+
+def _article_view(article: Article, site: SiteConfig) -> dict[str, Any]:
+    assert article.url is not None and article.published_at is not None
+    canonical = site.url + article.url
+    published, updated = article.published_at, article.updated_at
+    json_ld: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.headline[:110],
+        "description": article.summary or None,
+        "datePublished": _iso(published, site.tz),
+        "dateModified": _iso(max(updated, published), site.tz),
+        "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
+        "url": canonical,
+        "author": [{"@type": "Person", "name": name} for name in article.authors]
+        or [{"@type": "Organization", "name": site.name}],
+        "publisher": {"@type": "Organization", "name": site.name, "url": site.url + "/"},
+        "isAccessibleForFree": True,
+        "inLanguage": site.language,
+    }
+    if article.image:
+        json_ld["image"] = [article.image.url]
+    if article.section:
+        json_ld["articleSection"] = article.section
+    if article.tags:
+        json_ld["keywords"] = [t.name for t in article.tags]
+    if article.dateline:
+        json_ld["dateline"] = article.dateline
+    if article.source:
+        json_ld["sourceOrganization"] = {"@type": "Organization", "name": article.source}
+    json_ld = {k: v for k, v in json_ld.items() if v is not None}
+    return {
+        "headline": article.headline,
+        "summary": article.summary,
+        "section": article.section,
+        "authors": article.authors,
+        "source": article.source,
+        "dateline": article.dateline,
+        "image": article.image,
+        "tags": [{"name": t.name, "path": tag_path(t.slug)} for t in article.tags],
+        "canonical": canonical,
+        "published_iso": _iso(published, site.tz),
+        "published_text": _when(published, site.tz),
+        "updated_iso": _iso(max(updated, published), site.tz),
+        "updated_text": _when(updated, site.tz),
+        "show_updated": updated - published > dt.timedelta(minutes=1),
+        "body_html": render_markdown(article.body),
+        "jsonld": _json_ld(json_ld),
+    }
+
+
+def _months_view(months: list[tuple[int, int]], tag: str | None = None) -> list[dict[str, str]]:
+    return [{"path": month_path(y, m, tag), "label": dt.date(y, m, 1).strftime("%B %Y")} for y, m in months]
+
+
+# ----- pages ---------------------------------------------------------------------------------------
+
+
+def article_page(site: SiteConfig, article: Article, **extra: Any) -> SiteObject:
+    assert article.url is not None
+    body = _render("article.html", site=site, a=_article_view(article, site), **extra)
+    return SiteObject(page_key(article.url), body, HTML, CACHE_ARTICLE)
+
+
+def _listing(site: SiteConfig, path: str, **page: Any) -> SiteObject:
+    page.setdefault("title", page["heading"])
+    page.setdefault("feed_path", None)
+    page.setdefault("more_path", None)
+    page.setdefault("more_label", "")
+    page.setdefault("months", [])
+    page.setdefault("back_path", None)
+    page.setdefault("back_label", "")
+    page["canonical"] = site.url + path
+    return SiteObject(page_key(path), _render("listing.html", site=site, page=page), HTML, CACHE_LISTING)
+
+
+def home_page(site: SiteConfig, latest: list[Article], months: list[tuple[int, int]]) -> SiteObject:
+    more = month_path(*months[0]) if months else None
+    return _listing(
+        site,
+        "/",
+        title=site.name,
+        heading="Latest news",
+        teasers=[_teaser(a, site) for a in latest[:HOME_SIZE]],
+        empty="Nothing has been published yet.",
+        more_path=more,
+        more_label="More in the archive",
+    )
+
+
+def archive_index(site: SiteConfig, months: list[tuple[int, int]]) -> SiteObject:
+    return _listing(site, "/archive/", heading="Archive", teasers=[], empty="", months=_months_view(months))
+
+
+def month_page(site: SiteConfig, year: int, month: int, items: list[Article]) -> SiteObject:
+    label = dt.date(year, month, 1).strftime("%B %Y")
+    return _listing(
+        site,
+        month_path(year, month),
+        heading=f"Archive: {label}",
+        teasers=[_teaser(a, site) for a in items],
+        empty=f"Nothing was published in {label}.",
+        back_path="/archive/",
+        back_label="All months",
+    )
+
+
+def tag_page(
+    site: SiteConfig, tag: str, name: str, latest: list[Article], months: list[tuple[int, int]]
+) -> SiteObject:
+    return _listing(
+        site,
+        tag_path(tag),
+        heading=name,
+        title=f"{name}",
+        teasers=[_teaser(a, site) for a in latest[:TAG_PAGE_SIZE]],
+        empty=f"Nothing tagged {name} is published at the moment.",
+        feed_path=tag_feed_path(tag),
+        months=_months_view(months, tag),
+    )
+
+
+def tag_month_page(
+    site: SiteConfig, tag: str, name: str, year: int, month: int, items: list[Article]
+) -> SiteObject:
+    label = dt.date(year, month, 1).strftime("%B %Y")
+    return _listing(
+        site,
+        month_path(year, month, tag),
+        heading=f"{name}: {label}",
+        teasers=[_teaser(a, site) for a in items],
+        empty=f"Nothing tagged {name} was published in {label}.",
+        feed_path=tag_feed_path(tag),
+        back_path=tag_path(tag),
+        back_label=f"Latest on {name}",
+    )
+
+
+# XML 1.0 has no way to write most C0 controls, U+FFFE/U+FFFF or lone surrogates; text pasted from a
+# wire feed may carry them, and one such character would make the whole feed unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def feed(site: SiteConfig, items: list[Article], *, title: str, link_path: str, self_path: str) -> SiteObject:
+    entries = []
+    for a in items:
+        assert a.url is not None and a.published_at is not None
+        entries.append(
+            {
+                "headline": _xml_text(a.headline),
+                "url": site.url + a.url,
+                "guid": f"{site.url}{a.url}#{a.id}",
+                "pub_date": format_datetime(a.published_at.astimezone(dt.UTC), usegmt=True),
+                "authors": [_xml_text(name) for name in a.authors],
+                "tags": [{"name": _xml_text(t.name)} for t in a.tags],
+                # RSS readers treat <description> as HTML: escape the plain-text summary as HTML here, so
+                # that after the template's XML escaping readers show "<b>" as text instead of running it.
+                "summary": str(escape(_xml_text(a.summary))),
+            }
+        )
+    last = max((a.updated_at for a in items), default=None)
+    context = {
+        "title": _xml_text(title),
+        "link": site.url + link_path,
+        "description": str(escape(_xml_text(f"Latest from {title}"))),
+        "self_url": site.url + self_path,
+        "last_build": format_datetime(last.astimezone(dt.UTC), usegmt=True) if last else None,
+        "entries": entries,
+    }
+    return SiteObject(self_path.lstrip("/"), _render("feed.xml", site=site, feed=context), RSS, CACHE_FEED)
+
+
+def site_feed(site: SiteConfig, latest: list[Article]) -> SiteObject:
+    return feed(site, latest[:FEED_SIZE], title=site.name, link_path="/", self_path="/feed.xml")
+
+
+def tag_feed(site: SiteConfig, tag: str, name: str, latest: list[Article]) -> SiteObject:
+    return feed(
+        site,
+        latest[:TAG_FEED_SIZE],
+        title=f"{site.name}: {name}",
+        link_path=tag_path(tag),
+        self_path=tag_feed_path(tag),
+    )
+
+
+def _w3c(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def sitemap_shard(site: SiteConfig, year: int, month: int, items: list[Article]) -> SiteObject:
+    urls = [{"loc": site.url + a.url, "lastmod": _w3c(a.updated_at)} for a in items if a.url]
+    return SiteObject(shard_path(year, month).lstrip("/"), _render("sitemap.xml", urls=urls), XML, CACHE_FEED)
+
+
+def sitemap_index(site: SiteConfig, months: list[tuple[int, int]]) -> SiteObject:
+    shards = [{"loc": site.url + shard_path(y, m)} for y, m in months]
+    return SiteObject("sitemap.xml", _render("sitemap_index.xml", shards=shards), XML, CACHE_FEED)
+
+
+def news_sitemap(site: SiteConfig, recent: list[Article]) -> SiteObject:
+    urls = [
+        {"loc": site.url + a.url, "published": _w3c(a.published_at), "title": _xml_text(a.headline)}
+        for a in recent
+        if a.url and a.published_at
+    ]
+    return SiteObject("news-sitemap.xml", _render("news_sitemap.xml", site=site, urls=urls), XML, CACHE_FEED)
+
+
+def robots(site: SiteConfig) -> SiteObject:
+    return SiteObject("robots.txt", _render("robots.txt", site=site), TEXT, CACHE_FEED)
+
+
+def not_found_page(site: SiteConfig) -> SiteObject:
+    return SiteObject("404.html", _render("404.html", site=site), HTML, CACHE_ERROR)

@@ -1,0 +1,27 @@
+"""Which public objects a change to one article touches. A fixed handful, whatever the site's size."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from newsdesk.articles.models import Article
+from newsdesk.site.models import ARCHIVE_INDEX, FEED, HOME, NEWS_SITEMAP, SITEMAP_INDEX, Page
+from newsdesk.site.pages import month_of
+
+
+def pages_for(before: Article | None, after: Article | None, tz: ZoneInfo) -> set[Page]:
+    """Listing pages that may show `before` or `after`; empty when neither is or was live."""
+    live = [a for a in (before, after) if a is not None and a.is_live and a.published_at is not None]
+    if not live:
+        return set()
+    pages = {HOME, ARCHIVE_INDEX, FEED, SITEMAP_INDEX, NEWS_SITEMAP}
+    for article in live:
+        assert article.published_at is not None
+        year, month = month_of(article.published_at, tz)
+        pages.add(Page("month", year=year, month=month))
+        pages.add(Page("sitemap_shard", year=year, month=month))
+        for tag in article.tags:
+            pages.add(Page("tag", tag=tag.slug))
+            pages.add(Page("tag_feed", tag=tag.slug))
+            pages.add(Page("tag_month", tag=tag.slug, year=year, month=month))
+    return pages

@@ -1,0 +1,66 @@
+"""What rendering and publishing need from the world: the live articles, the bucket, the CDN, render
+receipts, approved comments, and for full rebuilds a ledger and a queue. newsdesk.adapters implements
+each; tests substitute their own."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Protocol
+
+from newsdesk.articles.models import Article, RenderReceipt
+from newsdesk.site.models import Chunk, LiveArticle, RebuildStatus, SiteObject
+
+if TYPE_CHECKING:
+    from newsdesk.comments.models import Comment, PublicComment
+
+
+class PublishedReader(Protocol):
+    def get(self, article_id: str) -> Article | None: ...
+    def latest(self, limit: int, tag: str | None = None) -> list[Article]: ...
+    def between(
+        self, start: dt.datetime, end: dt.datetime, tag: str | None = None, limit: int | None = None
+    ) -> list[Article]: ...
+    def months(self, tz: dt.tzinfo, tag: str | None = None) -> list[tuple[int, int]]: ...
+
+
+class LiveArticles(Protocol):
+    def live(self) -> Iterator[LiveArticle]: ...
+
+
+class ObjectWriter(Protocol):
+    def put_if_changed(self, obj: SiteObject) -> bool: ...
+    def delete(self, key: str) -> bool: ...
+
+
+class Invalidator(Protocol):
+    def invalidate(self, paths: Iterable[str]) -> str | None: ...
+
+
+class ReceiptWriter(Protocol):
+    def get(self, article_id: str) -> RenderReceipt | None: ...
+    def record(self, receipt: RenderReceipt) -> bool: ...
+
+
+class CommentSource(Protocol):
+    """What an article page shows besides the article (its comments and their form)."""
+
+    def extra_for(self, article: Article) -> dict[str, object]: ...
+
+
+class CommentReader(Protocol):
+    def get(self, comment_id: str) -> Comment | None: ...
+    def approved_for_article(self, article_id: str) -> list[PublicComment]: ...
+
+
+class RebuildLedger(Protocol):
+    """How many chunks a rebuild has and which are done (a redelivered chunk counts once)."""
+
+    def create(self, rebuild_id: str, total: int, now: dt.datetime) -> None: ...
+    def complete_chunk(self, rebuild_id: str, number: int) -> RebuildStatus: ...
+    def mark_finished(self, rebuild_id: str, now: dt.datetime) -> bool: ...
+    def status(self, rebuild_id: str) -> RebuildStatus | None: ...
+
+
+class ChunkQueue(Protocol):
+    def send_chunks(self, chunks: list[Chunk]) -> None: ...

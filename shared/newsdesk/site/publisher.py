@@ -1,0 +1,299 @@
+"""Turn article changes into site changes: render what they touch, upload what differs, invalidate once.
+
+Every page is rendered from the current state of the table: the changed articles are read with strongly
+consistent reads, and listings (read from eventually consistent indexes) are corrected with them, so a
+late, duplicated or reordered event can never put older content live.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from newsdesk.articles.models import Article, RenderReceipt, RenderState
+from newsdesk.clock import utc_now
+from newsdesk.site import pages
+from newsdesk.site.models import Page, SiteObject, key_to_path, page_key
+from newsdesk.site.pages import SiteConfig, month_bounds
+from newsdesk.site.plan import pages_for
+from newsdesk.site.ports import CommentSource, Invalidator, ObjectWriter, PublishedReader, ReceiptWriter
+
+logger = Logger(child=True)
+
+# Each upload is a HEAD (is the stored hash the same?) and maybe a PUT: I/O bound, so done in parallel.
+UPLOAD_THREADS = 8
+
+
+@dataclass
+class Overlay:
+    """The current state of the articles being changed, laid over (possibly lagging) index reads."""
+
+    current: dict[str, Article | None] = field(default_factory=dict)
+
+    def apply(
+        self,
+        items: list[Article],
+        *,
+        tag: str | None = None,
+        start: dt.datetime | None = None,
+        end: dt.datetime | None = None,
+        limit: int | None = None,
+    ) -> list[Article]:
+        merged = {a.id: a for a in items if a.id not in self.current}
+        for article_id, article in self.current.items():
+            if article is None or not article.is_live or article.published_at is None:
+                continue
+            if tag and tag not in {t.slug for t in article.tags}:
+                continue
+            if start and end and not (start <= article.published_at < end):
+                continue
+            merged[article_id] = article
+        ordered = sorted(merged.values(), key=lambda a: (a.published_at or a.updated_at, a.id), reverse=True)
+        return ordered[:limit] if limit is not None else ordered
+
+    def months(
+        self, months: list[tuple[int, int]], site: SiteConfig, tag: str | None
+    ) -> list[tuple[int, int]]:
+        found = set(months)
+        for article in self.current.values():
+            if (
+                article is not None
+                and article.is_live
+                and article.published_at is not None
+                and (tag is None or tag in {t.slug for t in article.tags})
+            ):
+                found.add(pages.month_of(article.published_at, site.tz))
+        return sorted(found, reverse=True)
+
+
+@dataclass
+class BatchResult:
+    written: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    invalidation_id: str | None = None
+
+    @property
+    def changed_paths(self) -> list[str]:
+        return self.written + self.deleted
+
+
+class SitePublisher:
+    """Renders one batch of article changes."""
+
+    def __init__(
+        self,
+        site: SiteConfig,
+        reader: PublishedReader,
+        writer: ObjectWriter,
+        cdn: Invalidator,
+        receipts: ReceiptWriter,
+        *,
+        comments: CommentSource | None = None,
+        clock: Callable[[], dt.datetime] = utc_now,
+    ) -> None:
+        self.site = site
+        self.reader = reader
+        self.writer = writer
+        self.cdn = cdn
+        self.receipts = receipts
+        self.comments = comments
+        self.clock = clock
+        self.overlay = Overlay()
+        self.result = BatchResult()
+        self._done: dict[str, bool] = {}  # object key -> uploaded
+        self._pending_receipts: list[RenderReceipt] = []
+        self._retry_paths: set[str] = set()
+        self._reads: dict[tuple[object, ...], Any] = {}
+
+    # ----- one batch ------------------------------------------------------------------------------
+
+    def load(self, article_ids: Iterable[str]) -> None:
+        """Read the current state of every article in the batch before rendering anything."""
+        for article_id in article_ids:
+            if article_id not in self.overlay.current:
+                self.overlay.current[article_id] = self.reader.get(article_id)
+
+    def apply(self, article_id: str, before: Article | None) -> list[str]:
+        """Render what one article's change touches. Returns the paths this change altered."""
+        self.load([article_id])
+        after = self.overlay.current[article_id]
+        changed: list[str] = []
+        live = after is not None and after.is_live
+        url = (after.url if after else None) or (before.url if before else None)
+        objects: list[SiteObject] = []
+        if live and after is not None:
+            objects.append(self._article_page(after))
+        elif url:
+            changed += self._delete(page_key(url))
+        objects += [self._render(page) for page in sorted(pages_for(before, after, self.site.tz))]
+        changed += self._write_all(objects)
+        if after is not None and after.url is not None:
+            previous = self.receipts.get(article_id)
+            if previous is not None and previous.state is RenderState.FAILED:
+                self._retry_paths.update(previous.paths)
+            self._pending_receipts.append(
+                RenderReceipt(
+                    article_id=article_id,
+                    version=after.version,
+                    state=RenderState.LIVE if live else RenderState.REMOVED,
+                    rendered_at=self.clock(),
+                    paths=changed,
+                )
+            )
+        return changed
+
+    def rerender_article(self, article_id: str) -> list[str]:
+        """Re-render one live article page only (e.g. after a comment was approved)."""
+        self.load([article_id])
+        article = self.overlay.current[article_id]
+        if article is None or not article.is_live:
+            return []
+        return self._write(self._article_page(article))
+
+    def finish(self, *, ensure_static: bool = True, invalidate: bool = True) -> BatchResult:
+        """Write shared static objects, invalidate everything that changed in one request, record receipts."""
+        if ensure_static:
+            static = (pages.stylesheet(), pages.comments_script(), pages.robots(self.site))
+            for obj in (*static, pages.not_found_page(self.site)):
+                self._write(obj)
+        paths = set(self.result.changed_paths) | self._retry_paths
+        try:
+            if invalidate:
+                self.result.invalidation_id = self.cdn.invalidate(paths)
+        except Exception as exc:
+            for receipt in self._pending_receipts:
+                self.receipts.record(
+                    receipt.model_copy(
+                        update={"state": RenderState.FAILED, "error": str(exc), "paths": sorted(paths)}
+                    )
+                )
+            raise
+        for receipt in self._pending_receipts:
+            self.receipts.record(receipt)
+        logger.info(
+            "site updated",
+            written=len(self.result.written),
+            deleted=len(self.result.deleted),
+            unchanged=self.result.unchanged,
+            invalidation_id=self.result.invalidation_id,
+        )
+        return self.result
+
+    # ----- objects --------------------------------------------------------------------------------
+
+    def _write(self, obj: SiteObject) -> list[str]:
+        return self._write_all([obj])
+
+    def _write_all(self, objects: list[SiteObject]) -> list[str]:
+        """Upload the objects whose bytes changed, several at a time. Returns the paths that changed."""
+        fresh = list({obj.key: obj for obj in objects if obj.key not in self._done}.values())
+        if len(fresh) > 1:
+            with ThreadPoolExecutor(max_workers=min(UPLOAD_THREADS, len(fresh))) as pool:
+                uploaded = list(pool.map(self.writer.put_if_changed, fresh))
+        else:
+            uploaded = [self.writer.put_if_changed(obj) for obj in fresh]
+        for obj, was_uploaded in zip(fresh, uploaded, strict=True):
+            self._done[obj.key] = was_uploaded
+            if was_uploaded:
+                self.result.written.append(obj.path)
+            else:
+                self.result.unchanged += 1
+        changed: list[str] = []
+        for obj in objects:
+            if self._done[obj.key] and obj.path not in changed:
+                changed.append(obj.path)
+        return changed
+
+    def _delete(self, key: str) -> list[str]:
+        if key in self._done:
+            return []
+        removed = self.writer.delete(key)
+        self._done[key] = removed
+        if removed:
+            path = key_to_path(key)
+            self.result.deleted.append(path)
+            return [path]
+        return []
+
+    def _article_page(self, article: Article) -> SiteObject:
+        extra = self.comments.extra_for(article) if self.comments else {}
+        return pages.article_page(self.site, article, **extra)
+
+    # Index reads are memoised for the batch: the home page and the site feed, a tag's page and its feed,
+    # a month page and its sitemap shard share one Query each.
+
+    def _latest(self, limit: int, tag: str | None = None) -> list[Article]:
+        widest = max(limit, pages.TAG_PAGE_SIZE if tag else pages.FEED_SIZE)
+        key = ("latest", tag, widest)
+        if key not in self._reads:
+            self._reads[key] = self.reader.latest(widest, tag)
+        return self.overlay.apply(self._reads[key], tag=tag, limit=limit)
+
+    def _between(self, start: dt.datetime, end: dt.datetime, tag: str | None = None) -> list[Article]:
+        key = ("between", tag, start, end)
+        if key not in self._reads:
+            self._reads[key] = self.reader.between(start, end, tag)
+        return self.overlay.apply(self._reads[key], tag=tag, start=start, end=end)
+
+    def _months(self, tag: str | None = None) -> list[tuple[int, int]]:
+        key = ("months", tag)
+        if key not in self._reads:
+            self._reads[key] = self.reader.months(self.site.tz, tag)
+        return self.overlay.months(self._reads[key], self.site, tag)
+
+    def _tag_name(self, tag: str, articles: list[Article]) -> str:
+        for article in articles:
+            for t in article.tags:
+                if t.slug == tag:
+                    return t.name
+        for current in self.overlay.current.values():
+            for t in current.tags if current else []:
+                if t.slug == tag:
+                    return t.name
+        return tag.replace("-", " ").title()
+
+    def _render(self, page: Page) -> SiteObject:
+        site = self.site
+        if page.kind == "home":
+            return pages.home_page(site, self._latest(pages.HOME_SIZE), self._months())
+        if page.kind == "archive_index":
+            return pages.archive_index(site, self._months())
+        if page.kind == "feed":
+            return pages.site_feed(site, self._latest(pages.FEED_SIZE))
+        if page.kind == "sitemap_index":
+            return pages.sitemap_index(site, self._months())
+        if page.kind == "news_sitemap":
+            now = self.clock()
+            recent = self._between(
+                now - dt.timedelta(hours=pages.NEWS_SITEMAP_HOURS), now + dt.timedelta(minutes=5)
+            )
+            return pages.news_sitemap(site, recent)
+        if page.kind in {"month", "sitemap_shard"}:
+            start, end = month_bounds(page.year, page.month, site.tz)
+            items = self._between(start, end)
+            if page.kind == "month":
+                return pages.month_page(site, page.year, page.month, items)
+            return pages.sitemap_shard(site, page.year, page.month, items)
+        if page.kind in {"tag", "tag_feed"}:
+            latest = self._latest(pages.TAG_PAGE_SIZE, page.tag)
+            name = self._tag_name(page.tag, latest)
+            if page.kind == "tag":
+                return pages.tag_page(site, page.tag, name, latest, self._months(page.tag))
+            return pages.tag_feed(site, page.tag, name, latest)
+        if page.kind == "tag_month":
+            start, end = month_bounds(page.year, page.month, site.tz)
+            items = self._between(start, end, page.tag)
+            return pages.tag_month_page(
+                site, page.tag, self._tag_name(page.tag, items), page.year, page.month, items
+            )
+        raise ValueError(f"unknown page kind {page.kind!r}")
+
+    def render_page(self, page: Page) -> list[str]:
+        """Render one listing page (used by full rebuilds)."""
+        return self._write(self._render(page))

@@ -1,0 +1,108 @@
+"""Settings per function: one model each, read from the environment once by the function's app.py, and
+validated there. Missing or malformed settings fail at cold start with a message naming the variable.
+
+The comment intake's settings are not here: they are a dataclass (newsdesk.wiring.comment_intake), since
+pydantic would be most of that function's cold start.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+
+class SettingsError(RuntimeError):
+    """The function's environment is missing or has a malformed setting."""
+
+
+class _Settings(BaseModel):
+    """Settings read from environment variables named like the fields, upper-cased.
+
+    (pydantic-settings does the same, at several times the import cost on a cold start.)
+    """
+
+    # defer_build: each function reads one settings class; the others never pay for their validators.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Self:
+        env = os.environ if environ is None else environ
+        values = {name: env[name.upper()] for name in cls.model_fields if name.upper() in env}
+        try:
+            return cls.model_validate(values)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{str(err['loc'][0]).upper()}: {err['msg']}" for err in exc.errors(include_url=False)
+            )
+            raise SettingsError(f"{cls.__name__} is not configured: {problems}") from None
+
+
+def _known_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {value!r}") from exc
+    return value
+
+
+TimeZoneName = Annotated[str, Field(min_length=1), AfterValidator(_known_zone)]
+
+
+class EditorApiSettings(_Settings):
+    table_name: str = Field(min_length=3, max_length=255)
+    site_timezone: TimeZoneName = Field(description="IANA zone for dates in URLs and pages.")
+    comments_data_key_id: str | None = Field(
+        default=None, min_length=1, description="KMS key of commenters' emails and IPs (moderators see them)."
+    )
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.site_timezone)
+
+
+class SiteSettings(_Settings):
+    """How the public site looks from outside: name, absolute URL, time zone, language."""
+
+    site_name: str = Field(min_length=1, max_length=100)
+    site_url: str = Field(pattern=r"^https?://[^/\s]+(/[^\s]*)?$", description="Absolute, no trailing slash.")
+    site_timezone: TimeZoneName
+    site_language: str = Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+    @field_validator("site_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.site_timezone)
+
+
+class RendererSettings(SiteSettings):
+    table_name: str = Field(min_length=3, max_length=255)
+    site_bucket: str = Field(min_length=3, max_length=63)
+    distribution_id: str = Field(min_length=1)
+    comments_mac_key_id: str | None = Field(
+        default=None, min_length=1, description="KMS HMAC key that signs the comment form's token."
+    )
+    comments_open_days: int = Field(default=14, ge=0, le=3650, description="0 closes comments everywhere.")
+
+
+class RebuildSettings(_Settings):
+    table_name: str = Field(min_length=3, max_length=255)
+    rebuild_queue_url: str = Field(pattern=r"^https?://")
+    site_timezone: TimeZoneName
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.site_timezone)
+
+
+class CommentWorkerSettings(_Settings):
+    table_name: str = Field(min_length=3, max_length=255)
+    comments_data_key_id: str = Field(min_length=1, description="KMS key that encrypts emails and IPs.")
+    comments_auto_approve_returning: bool = False
+    comments_blocklist: str = Field(default="", max_length=65_536)
