@@ -30,10 +30,11 @@ test: $(STAMP) ## Run every test (unit, moto, local-stack end to end, browser)
 test-fast: $(STAMP) ## Unit and moto tests only (no local stack, no browser)
 	$(BIN)/pytest -m "not e2e and not browser"
 
-lint: $(STAMP) ## ruff, mypy, cfn-lint (AWS Serverless Rules), sam validate --lint, and the deploy rehearsal
+lint: $(STAMP) ## ruff, mypy, import contracts, cfn-lint (Serverless Rules), sam validate --lint, deploy rehearsal
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy shared local functions bench tests
+	$(BIN)/lint-imports
 	$(BIN)/cfn-lint template.yaml -a cfn_lint_serverless.rules
 	SAM_CLI_TELEMETRY=0 $(BIN)/sam validate --lint --template template.yaml --region us-east-1
 	$(BIN)/python -m newsdesk_local.rehearsal template.yaml
