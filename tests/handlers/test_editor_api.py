@@ -1166,3 +1166,51 @@ def test_the_function_needs_only_what_the_template_grants_and_never_scans(
     assert "dynamodb:Scan" not in needed
     assert needed <= granted, needed - granted
     assert {"dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem"} <= needed
+
+
+def test_the_openapi_document_says_which_routes_need_an_editor(api: EditorApi) -> None:
+    # Given the document served over HTTP
+    document = json.loads(api.send("health", path="/api/openapi.json").body or "")
+    operations = {
+        (method.upper(), path): operation
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+    }
+
+    # When each operation's security requirement is read
+    security = {key: operation.get("security") for key, operation in operations.items()}
+
+    # Then every article and moderation route needs an editor's token, and the health check nothing
+    editor_only = [{"editorToken": []}]
+    assert security == {
+        ("GET", "/api/health"): None,
+        ("POST", "/api/articles"): editor_only,
+        ("GET", "/api/articles"): editor_only,
+        ("GET", "/api/articles/{article_id}"): editor_only,
+        ("PATCH", "/api/articles/{article_id}"): editor_only,
+        ("DELETE", "/api/articles/{article_id}"): editor_only,
+        ("POST", "/api/articles/{article_id}/publish"): editor_only,
+        ("POST", "/api/articles/{article_id}/unpublish"): editor_only,
+        ("GET", "/api/comments"): editor_only,
+        ("POST", "/api/comments/bulk"): editor_only,
+        ("GET", "/api/comments/{comment_id}"): editor_only,
+        ("PATCH", "/api/comments/{comment_id}"): editor_only,
+        ("DELETE", "/api/comments/{comment_id}"): editor_only,
+    }
+    assert "editorToken" in document["components"]["securitySchemes"]
+
+
+def test_what_the_document_says_is_what_is_enforced(api: EditorApi) -> None:
+    # Given every operation of the OpenAPI document, called without a token
+    document = json.loads(api.send("health", path="/api/openapi.json").body or "")
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            concrete = path.replace("{article_id}", SAMPLE_ID).replace("{comment_id}", SAMPLE_ID)
+            response = api.send("health", path=concrete, method=method.upper(), claims=None)
+
+            # Then exactly the operations with a security requirement refuse an anonymous caller
+            assert (response.status == 401) == bool(operation.get("security")), (
+                method,
+                path,
+                response.status,
+            )
