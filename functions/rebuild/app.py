@@ -7,6 +7,10 @@ queue; RebuildWorkerFunction: the renderer's), so each handler reads its own onc
 from functools import cache
 
 from aws_lambda_powertools import Logger
+
+# Powertools' batch utility loads its pydantic models of every event source if pydantic is imported before
+# it (utilities.batch.types): importing it here, first, keeps ~30 ms of them out of the cold start.
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from newsdesk.adapters.dynamodb.rebuilds import RebuildTracker
@@ -43,6 +47,6 @@ def start(event: dict, context: LambdaContext) -> dict:
 
 @logger.inject_lambda_context(log_event=False)
 @tracer.capture_lambda_handler(capture_response=False)
-def worker(event: dict, context: LambdaContext) -> dict:
+def worker(event: dict, context: LambdaContext) -> PartialItemFailureResponse:
     site, tracker = worker_site()
     return handle_rebuild_batch(event, context, site.publisher, tracker, site.cdn)

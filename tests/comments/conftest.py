@@ -245,7 +245,9 @@ class CommentWorld:
         if not messages:
             return None
         event = self.sqs_event(messages)
-        response = handle_comment_batch(event, FakeLambdaContext(), worker or self.worker())
+        response: dict[str, Any] = dict(
+            handle_comment_batch(event, FakeLambdaContext(), worker or self.worker())
+        )
         failed = {f["itemIdentifier"] for f in response.get("batchItemFailures", [])}
         done = [m for m in messages if m["MessageId"] not in failed]
         if done:

@@ -82,7 +82,9 @@ class Site:
 
     def render(self) -> dict[str, Any]:
         publisher = self.pipeline.publisher(comments=self.comments())
-        return handle_stream_batch({"Records": self.records()}, FakeLambdaContext(), publisher, TableStream())
+        return dict(
+            handle_stream_batch({"Records": self.records()}, FakeLambdaContext(), publisher, TableStream())
+        )
 
     def page(self, article: Article) -> Document:
         assert article.url is not None

@@ -1181,7 +1181,7 @@ def test_the_openapi_document_says_which_routes_need_an_editor(api: EditorApi) -
     security = {key: operation.get("security") for key, operation in operations.items()}
 
     # Then every article and moderation route needs an editor's token, and the health check nothing
-    editor_only = [{"editorToken": []}]
+    editor_only: list[dict[str, list[str]]] = [{"editorToken": []}]
     assert security == {
         ("GET", "/api/health"): None,
         ("POST", "/api/articles"): editor_only,

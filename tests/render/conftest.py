@@ -341,7 +341,7 @@ class Pipeline:
         """One renderer invocation: the given records (default: what is new on the stream)."""
         records = self.stream_records() if records is None else records
         publisher = publisher or self.publisher()
-        return handle_stream_batch({"Records": records}, FakeLambdaContext(), publisher, TableStream())
+        return dict(handle_stream_batch({"Records": records}, FakeLambdaContext(), publisher, TableStream()))
 
     def render_site(self) -> None:
         """Render every live article and every listing, as a full rebuild would, without the queue."""

@@ -103,3 +103,14 @@ def test_importing_a_handler_loads_no_openapi_models(app_py: Path) -> None:
 
     # Then Powertools' OpenAPI models are not among the modules loaded (they load with the first document)
     assert OPENAPI_MODELS not in loaded
+
+
+@pytest.mark.parametrize("app_py", HANDLER_MODULES, ids=lambda p: p.parent.name)
+def test_importing_a_handler_loads_no_parser_models(app_py: Path) -> None:
+    # Given a handler module, and the environment Lambda gives it
+    # When it is imported in a fresh interpreter, as a cold start does
+    loaded = modules_after_import(app_py)
+
+    # Then Powertools' parser models (pydantic models of every event source, which its batch utility loads
+    # when pydantic was imported first) are not among the modules loaded: no handler parses with them
+    assert [name for name in loaded if name.startswith("aws_lambda_powertools.utilities.parser")] == []

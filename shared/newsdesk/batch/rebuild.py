@@ -7,6 +7,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from newsdesk.site.models import Chunk
@@ -23,7 +24,7 @@ def handle_rebuild_batch(
     publisher: Callable[[], SitePublisher],
     ledger: RebuildLedger,
     cdn: Invalidator,
-) -> dict[str, Any]:
+) -> PartialItemFailureResponse:
     """Render each message's chunk with a publisher of its own; report the chunks that failed."""
 
     def handle(record: SQSRecord) -> None:
@@ -38,6 +39,4 @@ def handle_rebuild_batch(
         )
 
     processor = BatchProcessor(event_type=EventType.SQS)
-    return dict(
-        process_partial_response(event=event, record_handler=handle, processor=processor, context=context)
-    )
+    return process_partial_response(event=event, record_handler=handle, processor=processor, context=context)

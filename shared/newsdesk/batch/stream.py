@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 from newsdesk.site import changes
@@ -31,7 +32,7 @@ class ChangeReader(Protocol):
 
 def handle_stream_batch(
     event: dict[str, Any], context: Any, publisher: SitePublisher, reader: ChangeReader
-) -> dict[str, Any]:
+) -> PartialItemFailureResponse:
     """Render what the batch's changes touch; report records that failed so they are retried."""
     records = event.get("Records", [])
     changes.preload_articles(publisher, [i for r in records if (i := reader.article_id(r))])
@@ -54,4 +55,4 @@ def handle_stream_batch(
         event=event, record_handler=handle, processor=processor, context=context
     )
     publisher.finish()
-    return dict(response)
+    return response

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from html import escape
 from http import HTTPStatus
 from typing import Any
 
@@ -299,6 +298,8 @@ def problem_response(doc: Problem, headers: dict[str, str] | None = None) -> Res
 
 def problem_page(doc: Problem, back: str = "/") -> str:
     """The problem as a small HTML page linking back (to the article, for a refused comment form)."""
+    from html import escape  # (html.entities is a large table: only refusals shown as a page need it)
+
     items = "".join(
         f"<li><strong>{escape(e.field)}</strong> {escape(e.message)}</li>" for e in doc.errors or []
     )

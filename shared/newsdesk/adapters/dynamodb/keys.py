@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from newsdesk.adapters.dynamodb.codec import Item
+if TYPE_CHECKING:  # (the codec imports decimal: the comment intake reads the table without it)
+    from newsdesk.adapters.dynamodb.codec import Item
 
 
 @dataclass(frozen=True)

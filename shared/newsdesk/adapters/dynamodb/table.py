@@ -7,13 +7,14 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from newsdesk.adapters.aws import AwsAdapter
-from newsdesk.adapters.dynamodb.codec import Item
 from newsdesk.adapters.dynamodb.cursor import decode_cursor
 from newsdesk.adapters.dynamodb.keys import Index
 from newsdesk.errors import InvalidCursor
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+
+    from newsdesk.adapters.dynamodb.codec import Item
 
 
 class TableAdapter(AwsAdapter["DynamoDBClient"]):
