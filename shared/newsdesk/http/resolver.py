@@ -57,7 +57,8 @@ def groups(claims: Mapping[str, Any]) -> set[str]:
     return set()
 
 
-_ROUTE_PARAMETERS = inspect.signature(Router.route).parameters
+# Router.route's parameters without `self`: the decorators (get, post ...) pass them all by position.
+_ROUTE_SIGNATURE = inspect.Signature(list(inspect.signature(Router.route).parameters.values())[1:])
 
 
 def _with_security(
@@ -67,7 +68,7 @@ def _with_security(
     kwargs: dict[str, Any],
 ) -> Any:
     """Call Powertools' `route(...)` with `security` filled in where the route gives none."""
-    bound = inspect.Signature(list(_ROUTE_PARAMETERS.values())[1:]).bind(*args, **kwargs)
+    bound = _ROUTE_SIGNATURE.bind(*args, **kwargs)
     if bound.arguments.get("security") is None:
         bound.arguments["security"] = security
     return route(*bound.args, **bound.kwargs)
