@@ -116,6 +116,9 @@ class LocalStack:
     def _start_emulator(self) -> None:
         from moto.server import ThreadedMotoServer
 
+        from newsdesk_local import emulator
+
+        emulator.install()  # before the first request: see newsdesk_local.emulator
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         self._moto = ThreadedMotoServer(
             ip_address=self.settings.host, port=self.settings.aws_port, verbose=False
@@ -222,6 +225,7 @@ class LocalStack:
             return StreamPoller(
                 mapping,
                 streams=self._clients("dynamodbstreams"),
+                dynamodb=self._clients("dynamodb"),
                 invoke=invoke,
                 send_failure=send_failure,
                 function_arn=self.deployed.arns[mapping.function],
