@@ -194,7 +194,11 @@ class StreamPoller:
         """Read what is new in every readable shard and deliver it; the number of records read."""
         now = self.clock()
         if self._discovered_at is None or now - self._discovered_at >= self.rediscover_every:
-            self.discover()
+            try:
+                self.discover()
+            except Exception:
+                self._discovered_at = None  # no reading until the stream can be seen again
+                raise
         read = 0
         for cursor in self._readable():
             read += self._read(cursor)

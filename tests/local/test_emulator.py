@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import boto3
@@ -16,19 +16,9 @@ from botocore.exceptions import ClientError
 
 from newsdesk_local import emulator
 from tests.conftest import REGION
+from tests.local.conftest import FakeClock
 
 TABLE = "emulated"
-
-
-@pytest.fixture
-def corrected() -> Iterator[None]:
-    """moto with the emulator's corrections, as the local stack runs it."""
-    applied = emulator.install()
-    try:
-        yield
-    finally:
-        if applied:
-            emulator.uninstall()
 
 
 @pytest.fixture
@@ -45,14 +35,6 @@ def table(corrected: None, aws: None) -> str:
         StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
     )
     return str(created["TableDescription"]["LatestStreamArn"])
-
-
-@pytest.fixture
-def limits(monkeypatch: pytest.MonkeyPatch) -> emulator.Limits:
-    """The emulator's limits, put back after the test."""
-    for name in ("stream_retention", "stream_records", "iterator_lifetime", "clock"):
-        monkeypatch.setattr(emulator.LIMITS, name, getattr(emulator.LIMITS, name))
-    return emulator.LIMITS
 
 
 def ddb() -> Any:
@@ -359,14 +341,6 @@ def test_records_older_than_the_retention_are_trimmed(table: str, limits: emulat
     assert read(iterator(table))[0] == []
     put("new")
     assert keys_of(read(iterator(table))[0]) == [("INSERT", "new")]
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def test_shard_iterators_expire_after_fifteen_minutes(table: str, limits: emulator.Limits) -> None:
