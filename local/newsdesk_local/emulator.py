@@ -29,6 +29,12 @@ starts (the stack does) or before an in-process `mock_aws` test touches DynamoDB
    every iterator it hands out, and GetRecords hands out one per call. Using an expired or unknown
    iterator is an ExpiredIteratorException; a stream or shard that does not exist is a
    ResourceNotFoundException (moto fails an assertion: HTTP 500).
+
+5. **moto forgets the objects nobody uses.** Every moto model object (a DynamoDB item and every copy
+   of one a Query returns, an S3 object version, a stream record, a shard iterator, an SQS message ...)
+   is appended, when it is made, to its class's `instances_tracked` list, for moto server's dashboard,
+   and stays there for ever: the emulator's memory grows with every request. Here the lists hold weak
+   references: the dashboard (and S3's reset) still see every object that is alive, and the rest is freed.
 """
 
 from __future__ import annotations
@@ -39,8 +45,9 @@ import functools
 import logging
 import threading
 import time
+import weakref
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,6 +81,7 @@ def install() -> bool:
     with _install_lock:
         if _undo:
             return False
+        from moto.core.common_models import BaseModel
         from moto.dynamodb import models as dynamodb_models
         from moto.dynamodb.models import DynamoDBBackend
         from moto.dynamodb.models.table import StreamShard, Table
@@ -108,6 +116,7 @@ def install() -> bool:
             _checked_get_shard_iterator(DynamoDBStreamsBackend.get_shard_iterator),
         )
         _replace(DynamoDBStreamsBackend, "get_records", _checked_get_records)
+        _replace(BaseModel, "__new__", staticmethod(_tracked_weakly(BaseModel)))
         logger.debug("moto's DynamoDB transactions, locking and stream retention corrected")
         return True
 
@@ -409,3 +418,50 @@ def _trimmed(shard: Any) -> Exception:
         "The requested records are beyond the stream's trim horizon "
         f"(its oldest record is {shard.starting_sequence_number}).",
     )
+
+
+# ----- 5. instance tracking ---------------------------------------------------------------------
+
+
+class _LiveInstances:
+    """Stands for a moto model class's `instances_tracked` list, holding weak references: iterating it
+    gives the instances still alive. Dead references are dropped whenever the list has doubled."""
+
+    def __init__(self, instances: Iterable[Any] = ()) -> None:
+        self._refs: list[Callable[[], Any]] = []
+        self._prune_at = 1024
+        for instance in instances:
+            self.append(instance)
+
+    def append(self, instance: Any) -> None:
+        try:
+            ref: Callable[[], Any] = weakref.ref(instance)
+        except TypeError:  # a class without weak reference support: kept, as moto keeps it
+            ref = functools.partial(_same, instance)
+        self._refs.append(ref)
+        if len(self._refs) >= self._prune_at:
+            self._refs = [r for r in self._refs if r() is not None]
+            self._prune_at = max(1024, 2 * len(self._refs))
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter([instance for ref in list(self._refs) if (instance := ref()) is not None])
+
+    def __len__(self) -> int:
+        return sum(1 for ref in list(self._refs) if ref() is not None)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _tracked_weakly(base_model: type) -> Callable[..., Any]:
+    def __new__(cls: type, *args: Any, **kwargs: Any) -> Any:
+        instance = super(base_model, cls).__new__(cls)  # type: ignore[arg-type]
+        tracked = cls.__dict__.get("instances_tracked")
+        if not isinstance(tracked, _LiveInstances):  # made at class creation, or by moto's reset
+            tracked = _LiveInstances(tracked or [])
+            cls.instances_tracked = tracked  # type: ignore[attr-defined]
+        tracked.append(instance)
+        return instance
+
+    return __new__

@@ -415,3 +415,26 @@ def test_install_is_idempotent_and_uninstall_restores_moto(corrected: None) -> N
     assert again is False
     assert DynamoDBBackend.transact_write_items is patched
     assert emulator.installed()
+
+
+# ----- moto's instance tracking ----------------------------------------------------------------------
+
+
+def test_objects_moto_no_longer_uses_are_freed(table: str) -> None:
+    # Given 20 items in the table
+    import gc
+
+    from moto.dynamodb.models.dynamo_type import Item
+
+    for n in range(20):
+        put(f"item-{n}")
+
+    # When the table is scanned 50 times (moto copies every item it returns)
+    for _ in range(50):
+        assert len(ddb().scan(TableName=TABLE)["Items"]) == 20
+    gc.collect()
+
+    # Then only the table's own items are alive, and moto's record of its objects lists just those
+    alive = [o for o in gc.get_objects() if isinstance(o, Item)]
+    assert len(alive) == 20
+    assert len(list(Item.instances_tracked)) == 20  # type: ignore[attr-defined]
