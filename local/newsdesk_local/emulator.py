@@ -61,7 +61,7 @@ class Limits:
     """What the emulator keeps. Module-wide: tests may lower them (and must put them back)."""
 
     stream_retention: float = DAY  # seconds a stream record is kept (DynamoDB: 24 h)
-    stream_records: int = 20_000  # records kept per shard, newest first (DynamoDB: no such limit)
+    stream_records: int = 10_000  # records kept per shard, the newest (DynamoDB: no such limit)
     iterator_lifetime: float = 15 * 60.0  # seconds a shard iterator can be used (DynamoDB: 15 min)
     clock: Callable[[], float] = time.monotonic  # what iterator lifetimes are measured with
 
@@ -117,7 +117,7 @@ def install() -> bool:
         )
         _replace(DynamoDBStreamsBackend, "get_records", _checked_get_records)
         _replace(BaseModel, "__new__", staticmethod(_tracked_weakly(BaseModel)))
-        logger.debug("moto's DynamoDB transactions, locking and stream retention corrected")
+        logger.debug("moto corrected: DynamoDB transactions and locking, stream retention, instance tracking")
         return True
 
 
@@ -395,6 +395,10 @@ def _checked_get_shard_iterator(get_shard_iterator: Callable[..., Any]) -> Calla
                     "ResourceNotFoundException", f"Requested resource not found: Shard: {shard_id} in {arn}"
                 )
             if shard_iterator_type in ("AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER"):
+                if sequence_number is None or not str(sequence_number).isdigit():
+                    raise _streams_error(
+                        "ValidationException", f"{shard_iterator_type} needs a SequenceNumber, a whole number"
+                    )
                 first = int(sequence_number) + (shard_iterator_type == "AFTER_SEQUENCE_NUMBER")
                 if first < shard.starting_sequence_number:
                     raise _trimmed(shard)
