@@ -62,10 +62,19 @@ def run() -> list[Result]:
 
 def _measure(stack: Stack) -> list[Result]:
     pid = stack.process.pid
-    samples: list[dict[str, Any]] = [{"after": "start", "rss_mib": tree_mib(pid, "VmRSS")}]
+    begun = time.perf_counter()
+    samples: list[dict[str, Any]] = []
 
     def sample(label: str) -> None:
-        samples.append({"after": label, "rss_mib": round(tree_mib(pid, "VmRSS"), 1)})
+        samples.append(
+            {
+                "after": label,
+                "rss_mib": round(tree_mib(pid, "VmRSS"), 1),
+                "seconds": round(time.perf_counter() - begun, 1),
+            }
+        )
+
+    sample("start")
 
     editor = requests.Session()
     editor.headers["Authorization"] = f"Bearer {stack.token()}"
