@@ -6,6 +6,9 @@ the first failed record (ReportBatchItemFailures), split the batch in two on a f
 queue and move on. SQS: receive, deliver, delete what succeeded; failed messages come back after the
 queue's visibility timeout and the queue's redrive policy moves them to its dead-letter queue.
 MaximumBatchingWindowInSeconds and MaximumRecordAgeInSeconds are not played.
+
+A stream poller recovers from whatever happens to the stream (see StreamPoller), and a poller that
+cannot read its source says so on the console until it can again (see PollerThread).
 """
 
 from __future__ import annotations
