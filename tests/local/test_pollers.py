@@ -4,6 +4,7 @@ the on-failure destination and SQS redrive."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import logging
 import threading
@@ -316,6 +317,26 @@ def test_records_trimmed_before_delivery_are_reported_and_reading_goes_on_from_t
     assert delivered(invoke) == [["a"], ["c", "d"]]
     errors = [r for r in caplog.records if r.levelno == logging.ERROR]
     assert any("TrimmedDataAccessException" in r.getMessage() for r in errors)
+
+
+def test_starting_at_latest_delivers_only_what_is_written_after_the_poller_starts(
+    stack: tuple[Deployed, dict[str, EventSourceMapping]],
+) -> None:
+    # Given a record written before the poller starts, and a poller starting at LATEST
+    deployed, mappings = stack
+    put(deployed, ("before", "A"))
+    invoke = Recorder(ok)
+    poller = stream_poller(stack, invoke, rediscover_every=0)
+    poller.mapping = dataclasses.replace(mappings["Changes"], starting_position="LATEST")
+    poller.poll_once()
+
+    # When another record is written, and the poller polls (renewing its iterators each time)
+    put(deployed, ("after", "A"))
+    poller.poll_once()
+    poller.poll_once()
+
+    # Then only the later record is delivered, once
+    assert delivered(invoke) == [["after"]]
 
 
 def wait_for(check: Callable[[], bool], timeout: float = 20) -> bool:
