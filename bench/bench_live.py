@@ -7,29 +7,16 @@ is sent, so the figure includes the API call, the stream poller, rendering and u
 
 from __future__ import annotations
 
-import contextlib
-import os
-import socket
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
 import requests
 
-from bench import ROOT, Result
+from bench import Result
+from bench.local_stack import Stack, running_stack
 
 ARTICLES = 30
 POLL = 0.01
-START_TIMEOUT = 60.0
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _percentile(samples: list[float], share: float) -> float:
@@ -38,27 +25,8 @@ def _percentile(samples: list[float], share: float) -> float:
 
 
 def run() -> list[Result]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSDESK_", "AWS_"))}
-    env.update(NEWSDESK_PORT=str(_free_port()), NEWSDESK_AWS_PORT=str(_free_port()))
-    site = f"http://127.0.0.1:{env['NEWSDESK_PORT']}"
-    with tempfile.TemporaryDirectory() as scratch:
-        log = Path(scratch) / "dev.log"
-        with log.open("wb") as sink:
-            stack = subprocess.Popen(
-                [sys.executable, "-m", "newsdesk_local.cli", "dev", "--no-samples"],
-                env=env,
-                cwd=ROOT,
-                stdout=sink,
-                stderr=subprocess.STDOUT,
-            )
-        try:
-            samples = _measure(site, env, stack, log)
-        finally:
-            stack.terminate()
-            try:
-                stack.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                stack.kill()
+    with running_stack("--no-samples") as stack:
+        samples = _measure(stack)
     ms = [s * 1000 for s in samples]
     return [
         Result(
@@ -72,30 +40,9 @@ def run() -> list[Result]:
     ]
 
 
-def _measure(site: str, env: dict[str, str], stack: subprocess.Popen[bytes], log: Path) -> list[float]:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if stack.poll() is not None:
-            raise RuntimeError(f"the local stack exited:\n{log.read_text(errors='replace')}")
-        with contextlib.suppress(requests.ConnectionError):
-            if requests.get(f"{site}/api/health", timeout=2).status_code == 200:
-                break
-        time.sleep(0.1)
-    else:
-        raise RuntimeError("the local stack did not start in time")
-    token = (
-        subprocess.run(
-            [sys.executable, "-m", "newsdesk_local.cli", "token"],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=True,
-        )
-        .stdout.strip()
-        .splitlines()[-1]
-    )
+def _measure(stack: Stack) -> list[float]:
+    site = stack.site_url
+    token = stack.token()
     http = requests.Session()
     http.headers["Authorization"] = f"Bearer {token}"
     body = "\n\n".join(

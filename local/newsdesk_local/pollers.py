@@ -6,6 +6,9 @@ the first failed record (ReportBatchItemFailures), split the batch in two on a f
 queue and move on. SQS: receive, deliver, delete what succeeded; failed messages come back after the
 queue's visibility timeout and the queue's redrive policy moves them to its dead-letter queue.
 MaximumBatchingWindowInSeconds and MaximumRecordAgeInSeconds are not played.
+
+A stream poller recovers from whatever happens to the stream (see StreamPoller), and a poller that
+cannot read its source says so on the console until it can again (see PollerThread).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import datetime as dt
 import json
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -134,8 +138,30 @@ class StreamDelivery:
         )
 
 
+@dataclass
+class ShardCursor:
+    """Where the poller is in one shard: the last sequence number read (delivered, or dropped by the
+    filters) and the iterator that reads on from there."""
+
+    shard_id: str
+    parent_id: str | None = None
+    checkpoint: str | None = None  # None: nothing read yet, so the shard's trim horizon
+    iterator: str | None = None
+    closed: bool = False  # GetRecords gave no next iterator: the shard has been read to its end
+
+
 class StreamPoller:
-    """Reads a table's stream shard by shard and hands filtered batches to a StreamDelivery."""
+    """Reads a table's stream shard by shard and hands filtered batches to a StreamDelivery.
+
+    It keeps, per shard, the sequence number of the last record it read, so it can always get a new
+    iterator that reads on from exactly there: when an iterator expires (DynamoDB: after 15 minutes),
+    when the shard is not found, and every `rediscover_every` seconds, when it also asks DescribeTable
+    for the table's current stream (LatestStreamArn, followed if the stream was replaced) and
+    DescribeStream for new shards (a child shard is read after its parent). Records are delivered
+    before the checkpoint moves past them, so none is skipped; each is read once on the normal path.
+    Records trimmed before they could be read are lost, as in Lambda; the poller says so, as an error.
+    StartingPosition LATEST is taken, on the first discovery, as "after the last record then in the shard".
+    """
 
     def __init__(
         self,
@@ -146,54 +172,216 @@ class StreamPoller:
         send_failure: SendFailure | None,
         function_arn: str,
         stop: threading.Event,
+        dynamodb: Any = None,
         retry_delay: float = 0.5,
+        rediscover_every: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.mapping = mapping
         self.streams = streams
+        self.dynamodb = dynamodb
         self.invoke = invoke
         self.send_failure = send_failure
         self.function_arn = function_arn
         self.stop = stop
         self.retry_delay = retry_delay
-        self._iterators: dict[str, str | None] = {}
+        self.rediscover_every = rediscover_every
+        self.clock = clock
+        self.stream_arn = mapping.source_arn
+        self.cursors: dict[str, ShardCursor] = {}
+        self._discovered_at: float | None = None
 
-    def _refresh_shards(self) -> None:
-        description = self.streams.describe_stream(StreamArn=self.mapping.source_arn)["StreamDescription"]
-        for shard in description.get("Shards", []):
-            shard_id = shard["ShardId"]
-            if shard_id not in self._iterators:
-                position = "TRIM_HORIZON" if self.mapping.starting_position == "TRIM_HORIZON" else "LATEST"
-                self._iterators[shard_id] = self.streams.get_shard_iterator(
-                    StreamArn=self.mapping.source_arn, ShardId=shard_id, ShardIteratorType=position
-                )["ShardIterator"]
+    # ----- reading ----------------------------------------------------------------------------
 
     def poll_once(self) -> int:
-        """Read what is new in every shard and deliver it; the number of records read."""
-        if not self._iterators:
-            self._refresh_shards()
+        """Read what is new in every readable shard and deliver it; the number of records read."""
+        now = self.clock()
+        if self._discovered_at is None or now - self._discovered_at >= self.rediscover_every:
+            try:
+                self.discover()
+            except Exception:
+                self._discovered_at = None  # no reading until the stream can be seen again
+                raise
         read = 0
-        for shard_id, iterator in list(self._iterators.items()):
-            if iterator is None:
-                continue
-            response = self.streams.get_records(ShardIterator=iterator, Limit=1000)
-            self._iterators[shard_id] = response.get("NextShardIterator")
-            raw = response.get("Records", [])
-            read += len(raw)
-            records = [stream_record(r, self.mapping.source_arn) for r in raw]
-            records = [r for r in records if self.mapping.filter(r)]
-            delivery = StreamDelivery(
-                self.mapping,
-                self.invoke,
-                self.send_failure,
-                self.function_arn,
-                shard_id=shard_id,
-                retry_delay=self.retry_delay,
-                stop=self.stop,
-            )
-            size = self.mapping.batch_size
-            for start in range(0, len(records), size):
-                delivery.deliver(records[start : start + size])
+        for cursor in self._readable():
+            read += self._read(cursor)
         return read
+
+    def _readable(self) -> list[ShardCursor]:
+        """Open shards whose parent, if the poller knows it, has been read to its end."""
+        return [
+            c
+            for c in list(self.cursors.values())
+            if not c.closed
+            and (c.parent_id is None or c.parent_id not in self.cursors or self.cursors[c.parent_id].closed)
+        ]
+
+    def _read(self, cursor: ShardCursor) -> int:
+        try:
+            if cursor.iterator is None:
+                cursor.iterator = self._iterator(cursor)
+            response = self.streams.get_records(ShardIterator=cursor.iterator, Limit=1000)
+        except Exception as exc:
+            code = _error_code(exc)
+            if code not in _RECOVERABLE:
+                self._discovered_at = None  # whatever failed, look at the stream again before reading on
+                raise
+            self._recover(cursor, code, exc)
+            return 0
+        raw = response.get("Records", [])
+        if raw:
+            self._deliver(cursor.shard_id, raw)
+            cursor.checkpoint = str(raw[-1]["dynamodb"]["SequenceNumber"])
+        cursor.iterator = response.get("NextShardIterator")
+        if cursor.iterator is None:
+            cursor.closed = True
+            logger.info("%s: shard %s read to its end", self.mapping.name, cursor.shard_id)
+        return len(raw)
+
+    def _deliver(self, shard_id: str, raw: list[dict[str, Any]]) -> None:
+        records = [stream_record(r, self.stream_arn) for r in raw]
+        records = [r for r in records if self.mapping.filter(r)]
+        delivery = StreamDelivery(
+            self.mapping,
+            self.invoke,
+            self.send_failure,
+            self.function_arn,
+            shard_id=shard_id,
+            retry_delay=self.retry_delay,
+            stop=self.stop,
+        )
+        size = self.mapping.batch_size
+        for start in range(0, len(records), size):
+            delivery.deliver(records[start : start + size])
+
+    def _iterator(self, cursor: ShardCursor) -> str:
+        """An iterator reading on after the checkpoint (from the trim horizon if there is none)."""
+        args: dict[str, Any] = {"StreamArn": self.stream_arn, "ShardId": cursor.shard_id}
+        if cursor.checkpoint is None:
+            args["ShardIteratorType"] = "TRIM_HORIZON"
+        else:
+            args.update(ShardIteratorType="AFTER_SEQUENCE_NUMBER", SequenceNumber=cursor.checkpoint)
+        return str(self.streams.get_shard_iterator(**args)["ShardIterator"])
+
+    def _recover(self, cursor: ShardCursor, code: str, exc: Exception) -> None:
+        where = f"{self.mapping.name}: reading shard {cursor.shard_id} of {self.stream_arn}"
+        after = f"after sequence number {cursor.checkpoint}" if cursor.checkpoint else "from the trim horizon"
+        if code == "ExpiredIteratorException":
+            logger.warning("%s: %s; reading on %s with a new iterator", where, code, after)
+            cursor.iterator = self._iterator(cursor)
+        elif code == "TrimmedDataAccessException":
+            logger.error(
+                "%s: %s: records %s were trimmed before they could be delivered (%s); "
+                "reading on from the trim horizon",
+                where,
+                code,
+                after,
+                exc,
+            )
+            cursor.checkpoint = None
+            cursor.iterator = self._iterator(cursor)
+        else:  # ResourceNotFoundException: the shard or the stream is gone
+            logger.warning("%s: %s (%s); looking for the table's stream and shards again", where, code, exc)
+            cursor.iterator = None
+            self.discover()
+
+    # ----- discovery ---------------------------------------------------------------------------
+
+    def discover(self) -> None:
+        """Follow the table's current stream, learn its shards, and renew every open shard's iterator
+        from its checkpoint (so a reader never keeps reading a shard the emulator has replaced)."""
+        self._discovered_at = self.clock()
+        self._follow_latest_stream()
+        first = not self.cursors
+        for shard in self._shards():
+            shard_id = shard["ShardId"]
+            if shard_id in self.cursors:
+                continue
+            cursor = ShardCursor(shard_id, parent_id=shard.get("ParentShardId"))
+            if first and self.mapping.starting_position == "LATEST":
+                cursor.checkpoint = self._last_sequence_number(cursor)
+            # A shard found later holds only records written since the poller started: from its start.
+            self.cursors[shard_id] = cursor
+        for cursor in self.cursors.values():
+            if not cursor.closed:
+                cursor.iterator = self._renewed_iterator(cursor)
+
+    def _renewed_iterator(self, cursor: ShardCursor) -> str | None:
+        try:
+            return self._iterator(cursor)
+        except Exception as exc:
+            code = _error_code(exc)
+            if code == "TrimmedDataAccessException":
+                return cursor.iterator  # reading it reports the loss and moves to the horizon
+            if code == "ResourceNotFoundException":
+                logger.warning(
+                    "%s: shard %s is no longer in %s; it is not read any more",
+                    self.mapping.name,
+                    cursor.shard_id,
+                    self.stream_arn,
+                )
+                cursor.closed = True
+                return None
+            raise
+
+    def _shards(self) -> list[dict[str, Any]]:
+        shards: list[dict[str, Any]] = []
+        args: dict[str, Any] = {"StreamArn": self.stream_arn}
+        while True:
+            description = self.streams.describe_stream(**args)["StreamDescription"]
+            shards += description.get("Shards", [])
+            last = description.get("LastEvaluatedShardId")
+            if not last:
+                return shards
+            args["ExclusiveStartShardId"] = last
+
+    def _follow_latest_stream(self) -> None:
+        if self.dynamodb is None:
+            return
+        table = _table_of_stream(self.stream_arn)
+        latest = self.dynamodb.describe_table(TableName=table)["Table"].get("LatestStreamArn")
+        if not latest:
+            raise RuntimeError(
+                f"table {table} has no stream enabled; {self.mapping.name} has nothing to read"
+            )
+        if latest != self.stream_arn:
+            logger.warning(
+                "%s: table %s has a new stream %s (was %s); reading it from its start",
+                self.mapping.name,
+                table,
+                latest,
+                self.stream_arn,
+            )
+            self.stream_arn = latest
+            self.cursors = {}
+
+    def _last_sequence_number(self, cursor: ShardCursor) -> str | None:
+        """The sequence number of the shard's newest record (LATEST), read without delivering."""
+        iterator: str | None = self._iterator(cursor)
+        last = None
+        while iterator:
+            response = self.streams.get_records(ShardIterator=iterator, Limit=1000)
+            records = response.get("Records", [])
+            if not records:
+                break
+            last = str(records[-1]["dynamodb"]["SequenceNumber"])
+            iterator = response.get("NextShardIterator")
+        return last
+
+
+_RECOVERABLE = {"ExpiredIteratorException", "TrimmedDataAccessException", "ResourceNotFoundException"}
+
+
+def _error_code(exc: Exception) -> str:
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        return str(response.get("Error", {}).get("Code", ""))
+    return ""
+
+
+def _table_of_stream(stream_arn: str) -> str:
+    """arn:aws:dynamodb:REGION:ACCOUNT:table/NAME/stream/LABEL → NAME."""
+    return stream_arn.split(":", 5)[5].split("/")[1]
 
 
 # ----- SQS -----------------------------------------------------------------------------------------
@@ -254,25 +442,55 @@ class QueuePoller:
 
 
 class PollerThread(threading.Thread):
-    """Calls poll_once every `interval` seconds (at once again while there is more) until stopped."""
+    """Calls poll_once every `interval` seconds (at once again while there is more) until stopped.
+
+    A poll that fails is logged as an error (with its traceback the first time, then once every
+    `report_every` seconds while it keeps failing), and polling goes on; the first poll that works again
+    is logged too, so a poller never goes silent.
+    """
 
     def __init__(
-        self, name: str, poll_once: Callable[[], int], interval: float, stop: threading.Event
+        self,
+        name: str,
+        poll_once: Callable[[], int],
+        interval: float,
+        stop: threading.Event,
+        report_every: float = 30.0,
     ) -> None:
         super().__init__(name=f"poller-{name}", daemon=True)
         self.poll_once = poll_once
         self.interval = interval
         self.stop_event = stop
+        self.report_every = report_every
 
     def run(self) -> None:
+        failures = 0
+        reported_at = 0.0
         while not self.stop_event.is_set():
             try:
                 busy = self.poll_once() > 0
-            except Exception:
+            except Exception as exc:
                 if self.stop_event.is_set():
                     return
-                logger.exception("%s: polling failed; trying again", self.name)
+                failures += 1
+                now = time.monotonic()
+                if failures == 1 or now - reported_at >= self.report_every:
+                    reported_at = now
+                    logger.error(
+                        "%s: cannot read its event source (%d failed poll(s) in a row): %s: %s",
+                        self.name,
+                        failures,
+                        type(exc).__name__,
+                        exc,
+                        exc_info=failures == 1,
+                    )
                 busy = False
+            else:
+                if failures:
+                    logger.warning(
+                        "%s: reading its event source again after %d failed poll(s)", self.name, failures
+                    )
+                    failures = 0
             if not busy:
                 self.stop_event.wait(self.interval)
 

@@ -47,6 +47,9 @@ class LocalSettings(BaseModel):
     )
     samples: bool = Field(default=True, description="Create and publish the sample articles on start.")
     poll_interval: float = Field(default=0.15, gt=0, le=10, description="Seconds between event source polls.")
+    noncurrent_versions: int = Field(
+        default=2, ge=0, description="Noncurrent versions a versioned bucket keeps per object."
+    )
     template: Path = Field(default=TEMPLATE_PATH, description="The SAM template to run.")
 
     @classmethod

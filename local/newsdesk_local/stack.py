@@ -8,6 +8,7 @@ import logging
 import os
 import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ from newsdesk_local.cognito import EDITORS_GROUP, id_token, pool_names
 from newsdesk_local.deploy import clients_from, deploy
 from newsdesk_local.event_sources import EventSourceMapping, event_source_mappings
 from newsdesk_local.functions import function_environment, function_specs
+from newsdesk_local.housekeeping import Housekeeper, expire_noncurrent_versions
 from newsdesk_local.origin import Origin
 from newsdesk_local.pollers import PollerThread, QueuePoller, StreamPoller, sqs_failure_sender
 from newsdesk_local.runtime import EnvironmentSwitch, FunctionRuntime, Invocation
@@ -27,6 +29,7 @@ from newsdesk_local.template import Deployed, load_template, resources
 logger = logging.getLogger(__name__)
 
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+HOUSEKEEPING_INTERVAL = 10.0  # seconds between housekeeping rounds
 
 
 class PortInUse(RuntimeError):
@@ -77,6 +80,7 @@ class LocalStack:
     _moto: Any = None
     _origin: Origin | None = None
     _pollers: list[PollerThread] = field(default_factory=list)
+    _housekeeper: Housekeeper | None = None
     _clients: Any = None
 
     # ----- lifecycle --------------------------------------------------------------------------------
@@ -103,11 +107,14 @@ class LocalStack:
         self._origin = Origin(settings.host, settings.port, self._build_distribution().handle)
         self._origin.start()
         self._start_pollers()
+        self._start_housekeeping()
 
     def stop(self) -> None:
         self._stop.set()
         for poller in self._pollers:
             poller.join(timeout=5)
+        if self._housekeeper is not None:
+            self._housekeeper.join(timeout=5)
         if self._origin is not None:
             self._origin.stop()
         if self._moto is not None:
@@ -116,6 +123,9 @@ class LocalStack:
     def _start_emulator(self) -> None:
         from moto.server import ThreadedMotoServer
 
+        from newsdesk_local import emulator
+
+        emulator.install()  # before the first request: see newsdesk_local.emulator
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         self._moto = ThreadedMotoServer(
             ip_address=self.settings.host, port=self.settings.aws_port, verbose=False
@@ -222,6 +232,7 @@ class LocalStack:
             return StreamPoller(
                 mapping,
                 streams=self._clients("dynamodbstreams"),
+                dynamodb=self._clients("dynamodb"),
                 invoke=invoke,
                 send_failure=send_failure,
                 function_arn=self.deployed.arns[mapping.function],
@@ -235,6 +246,27 @@ class LocalStack:
             invoke=invoke,
             region=self.deployed.region,
         ).poll_once
+
+    # ----- housekeeping -----------------------------------------------------------------------------
+
+    def _start_housekeeping(self) -> None:
+        """Apply the versioned buckets' lifecycle rules for noncurrent versions (see housekeeping)."""
+        s3 = self._clients("s3")
+        keep = self.settings.noncurrent_versions
+        chores: dict[str, Callable[[], object]] = {}
+        for name, bucket in resources(self.template, "AWS::S3::Bucket").items():
+            versioning = (bucket.get("Properties") or {}).get("VersioningConfiguration") or {}
+            if versioning.get("Status") != "Enabled" or name not in self.deployed.names:
+                continue
+            physical = self.deployed.names[name]
+
+            def expire(bucket_name: str = physical) -> int:
+                return expire_noncurrent_versions(s3, bucket_name, keep=keep)
+
+            chores[f"noncurrent versions of {physical}"] = expire
+        if chores:
+            self._housekeeper = Housekeeper(chores, HOUSEKEEPING_INTERVAL, self._stop)
+            self._housekeeper.start()
 
     # ----- sample content ---------------------------------------------------------------------------
 

@@ -3,19 +3,26 @@ the on-failure destination and SQS redrive."""
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
+import logging
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 import boto3
 import pytest
 
+from newsdesk_local import emulator
 from newsdesk_local.deploy import deploy
 from newsdesk_local.event_sources import EventSourceMapping, event_source_mappings
-from newsdesk_local.pollers import QueuePoller, StreamPoller, failed_item_ids
+from newsdesk_local.pollers import PollerThread, QueuePoller, StreamPoller, failed_item_ids
 from newsdesk_local.runtime import Invocation
 from newsdesk_local.template import Deployed
 from tests.conftest import REGION
+from tests.local.conftest import FakeClock
 
 TEMPLATE = """
 Resources:
@@ -90,15 +97,15 @@ def pk(record: dict[str, Any]) -> str:
 
 
 @pytest.fixture
-def stack(aws: None, snippet: Any) -> tuple[Deployed, dict[str, EventSourceMapping]]:
+def stack(corrected: None, aws: None, snippet: Any) -> tuple[Deployed, dict[str, EventSourceMapping]]:
     template = snippet(TEMPLATE)
     deployed = deploy(template, boto3.Session(region_name=REGION), stack_name="unit")
     return deployed, {m.event: m for m in event_source_mappings(template, deployed)}
 
 
-def stream_poller(stack: tuple[Deployed, dict[str, EventSourceMapping]], invoke: Recorder) -> StreamPoller:
-    import threading
-
+def stream_poller(
+    stack: tuple[Deployed, dict[str, EventSourceMapping]], invoke: Recorder, **options: Any
+) -> StreamPoller:
     deployed, mappings = stack
     sqs = boto3.client("sqs", region_name=REGION)
 
@@ -113,6 +120,7 @@ def stream_poller(stack: tuple[Deployed, dict[str, EventSourceMapping]], invoke:
         function_arn=deployed.arns["Consumer"],
         stop=threading.Event(),
         retry_delay=0,
+        **options,
     )
 
 
@@ -226,6 +234,171 @@ def test_a_poison_record_is_bisected_retried_and_sent_to_the_failure_queue(
     assert info["batchSize"] == 1
     assert info["startSequenceNumber"] == invoke.batches[-1][0]["dynamodb"]["SequenceNumber"]
     assert info["streamArn"] == deployed.get_att("Table", "StreamArn")
+
+
+# ----- recovery ---------------------------------------------------------------------------------------
+
+
+def delivered(invoke: Recorder) -> list[list[str]]:
+    return [[pk(r) for r in batch] for batch in invoke.batches]
+
+
+def test_the_poller_follows_a_table_whose_stream_shard_was_replaced(
+    stack: tuple[Deployed, dict[str, EventSourceMapping]],
+) -> None:
+    # Given a poller that has delivered a record
+    from moto.dynamodb.models import dynamodb_backends
+
+    deployed, _ = stack
+    invoke = Recorder(ok)
+    poller = stream_poller(stack, invoke, rediscover_every=0)
+    put(deployed, ("before", "A"))
+    poller.poll_once()
+
+    # When the table is replaced by a copy with its own shard object, as moto's own transaction
+    # rollback does (the emulator prevents it; the poller must not depend on that), and then written to
+    backend = dynamodb_backends["123456789012"][REGION]
+    name = deployed.ref("Table")
+    backend.tables[name] = copy.deepcopy(backend.tables[name])
+    put(deployed, ("after", "A"))
+    poller.poll_once()
+    poller.poll_once()
+
+    # Then the new record is delivered, once, and the old one is not delivered again
+    assert delivered(invoke) == [["before"], ["after"]]
+
+
+def test_an_expired_iterator_is_renewed_from_the_last_record_read(
+    stack: tuple[Deployed, dict[str, EventSourceMapping]],
+    limits: emulator.Limits,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Given a poller that has delivered a record, then is not run for 16 minutes (iterators last 15)
+    deployed, _ = stack
+    clock = FakeClock()
+    limits.clock = clock
+    invoke = Recorder(ok)
+    poller = stream_poller(stack, invoke, clock=clock, rediscover_every=3600)
+    put(deployed, ("first", "A"))
+    poller.poll_once()
+    clock.now += 16 * 60
+    put(deployed, ("second", "A"))
+
+    # When it polls again, twice
+    with caplog.at_level(logging.WARNING, logger="newsdesk_local.pollers"):
+        poller.poll_once()
+        poller.poll_once()
+
+    # Then it said its iterator had expired, and read on from where it was: nothing skipped or repeated
+    assert delivered(invoke) == [["first"], ["second"]]
+    assert any("ExpiredIteratorException" in r.getMessage() for r in caplog.records)
+
+
+def test_records_trimmed_before_delivery_are_reported_and_reading_goes_on_from_the_horizon(
+    stack: tuple[Deployed, dict[str, EventSourceMapping]],
+    limits: emulator.Limits,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Given a stream that keeps two records, and a poller that has delivered the first
+    deployed, _ = stack
+    limits.stream_records = 2
+    invoke = Recorder(ok)
+    poller = stream_poller(stack, invoke, rediscover_every=3600)
+    put(deployed, ("a", "A"))
+    poller.poll_once()
+
+    # When three more are written before it polls again (so "b" is trimmed unread)
+    put(deployed, ("b", "A"), ("c", "A"), ("d", "A"))
+    with caplog.at_level(logging.WARNING, logger="newsdesk_local.pollers"):
+        poller.poll_once()
+        poller.poll_once()
+
+    # Then it reports the loss as an error, and delivers what the stream still has
+    assert delivered(invoke) == [["a"], ["c", "d"]]
+    errors = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert any("TrimmedDataAccessException" in r.getMessage() for r in errors)
+
+
+def test_starting_at_latest_delivers_only_what_is_written_after_the_poller_starts(
+    stack: tuple[Deployed, dict[str, EventSourceMapping]],
+) -> None:
+    # Given a record written before the poller starts, and a poller starting at LATEST
+    deployed, mappings = stack
+    put(deployed, ("before", "A"))
+    invoke = Recorder(ok)
+    poller = stream_poller(stack, invoke, rediscover_every=0)
+    poller.mapping = dataclasses.replace(mappings["Changes"], starting_position="LATEST")
+    poller.poll_once()
+
+    # When another record is written, and the poller polls (renewing its iterators each time)
+    put(deployed, ("after", "A"))
+    poller.poll_once()
+    poller.poll_once()
+
+    # Then only the later record is delivered, once
+    assert delivered(invoke) == [["after"]]
+
+
+def wait_for(check: Callable[[], bool], timeout: float = 20) -> bool:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def test_a_poller_that_cannot_read_says_so_and_follows_the_table_when_it_is_back(
+    stack: tuple[Deployed, dict[str, EventSourceMapping]], caplog: pytest.LogCaptureFixture
+) -> None:
+    # Given a running poller thread on the table's stream
+    deployed, _ = stack
+    ddb = boto3.client("dynamodb", region_name=REGION)
+    name = deployed.ref("Table")
+    definition = ddb.describe_table(TableName=name)["Table"]
+    invoke = Recorder(ok)
+    poller = stream_poller(stack, invoke, dynamodb=ddb, rediscover_every=0)
+    stop = threading.Event()
+    thread = PollerThread("Consumer.Changes", poller.poll_once, 0.01, stop)
+    caplog.set_level(logging.INFO, logger="newsdesk_local.pollers")
+    thread.start()
+    try:
+        # When the table is deleted
+        ddb.delete_table(TableName=name)
+
+        # Then the poller says, as an error, that it cannot read its source, and why
+        def failure_reported() -> bool:
+            return any(
+                r.levelno == logging.ERROR and "cannot read its event source" in r.getMessage()
+                for r in caplog.records
+            )
+
+        assert wait_for(failure_reported)
+        error = next(r for r in caplog.records if "cannot read its event source" in r.getMessage())
+        assert "ResourceNotFoundException" in error.getMessage()
+
+        # When the table is created again, with a stream, and written to
+        ddb.create_table(
+            TableName=name,
+            BillingMode="PAY_PER_REQUEST",
+            KeySchema=definition["KeySchema"],
+            AttributeDefinitions=definition["AttributeDefinitions"],
+            StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+        )
+        put(deployed, ("back", "A"))
+
+        # Then it reads again, says so, and delivers the new record from the table's new stream
+        assert wait_for(lambda: delivered(invoke) == [["back"]])
+        latest = ddb.describe_table(TableName=name)["Table"]["LatestStreamArn"]
+        assert latest != deployed.get_att("Table", "StreamArn")
+        assert invoke.batches[0][0]["eventSourceARN"] == latest
+        messages = [r.getMessage() for r in caplog.records]
+        assert any("has a new stream" in m for m in messages)
+        assert any("reading its event source again" in m for m in messages)
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive()
 
 
 def test_sqs_deletes_successes_drops_unmatched_and_redrives_failures(
