@@ -7,6 +7,11 @@ STAMP := $(VENV)/.installed
 SAM_PYTHON ?= 3.13.0
 
 .DEFAULT_GOAL := help
+
+# When the suite runs under libfaketime (`faketime '2026-12-31 18:45' make test`), fake only the wall
+# clock, as setting the system clock would: libfaketime's default also moves CLOCK_MONOTONIC, and
+# CPython's timed waits (Event.wait, Lock.acquire, Thread.join with a timeout) then never wake.
+export FAKETIME_DONT_FAKE_MONOTONIC := 1
 .PHONY: help install dev test test-fast lint format bench build deploy clean
 
 help: ## List the targets

@@ -38,6 +38,23 @@ SITE_TZ = ZoneInfo(SITE_TIMEZONE)
 
 # ----- the clock -------------------------------------------------------------------------------
 
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse to start under a libfaketime that also fakes the monotonic clock (its default).
+
+    No real machine moves CLOCK_MONOTONIC when its date is set, and CPython's timed waits count against
+    it: the local stack's pollers, the browser driver and thread joins would wait for ever. `make test`
+    sets FAKETIME_DONT_FAKE_MONOTONIC=1; someone running pytest directly is told to do the same.
+    """
+    under_faketime = "faketime" in os.environ.get("LD_PRELOAD", "")
+    if under_faketime and os.environ.get("FAKETIME_DONT_FAKE_MONOTONIC") != "1":
+        pytest.exit(
+            "libfaketime is faking the monotonic clock too, so timed waits would never end: run with "
+            "FAKETIME_DONT_FAKE_MONOTONIC=1 (faketime --exclude-monotonic), as `make test` does",
+            returncode=4,
+        )
+
+
 # Where every test's clock stands unless the test asks for another moment: an ordinary afternoon.
 TEST_NOW = dt.datetime(2026, 11, 20, 14, 0, tzinfo=SITE_TZ)
 
