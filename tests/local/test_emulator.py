@@ -333,7 +333,8 @@ def test_records_older_than_the_retention_are_trimmed(table: str, limits: emulat
     shard = dynamodb_backends["123456789012"][REGION].get_table(TABLE).stream_shard
 
     # When the retention is applied a day and a minute later
-    later = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(days=1, minutes=1)  # moto's naive UTC
+    newest = shard.items[-1].record["dynamodb"]["ApproximateCreationDateTime"]  # moto's clock, naive UTC
+    later = newest + dt.timedelta(days=1, minutes=1)
     trimmed = emulator.trim_stream(shard, now=later)
 
     # Then both are gone, and the next write is read from the trim horizon

@@ -48,6 +48,12 @@ def versions_of(s3: Any, key: str) -> list[str]:
     ]
 
 
+def newest_write(s3: Any, key: str) -> dt.datetime:
+    """When the emulator says the key was last written (its clock, not the test's)."""
+    listed = s3.list_object_versions(Bucket=BUCKET, Prefix=key)["Versions"]
+    return max(v["LastModified"] for v in listed)
+
+
 def rewrite(s3: Any, key: str, times: int) -> None:
     for n in range(times):
         s3.put_object(Bucket=BUCKET, Key=key, Body=f"{key} v{n}".encode())
@@ -82,12 +88,9 @@ def test_the_rule_expires_versions_noncurrent_for_longer_than_its_days(s3: Any) 
     rewrite(s3, "feed.xml", 3)
 
     # When noncurrent versions are expired with no local limit, 29 days later, then 31 days later
-    soon = expire_noncurrent_versions(
-        s3, BUCKET, keep=None, now=dt.datetime.now(dt.UTC) + dt.timedelta(days=29)
-    )
-    later = expire_noncurrent_versions(
-        s3, BUCKET, keep=None, now=dt.datetime.now(dt.UTC) + dt.timedelta(days=31)
-    )
+    written = newest_write(s3, "feed.xml")
+    soon = expire_noncurrent_versions(s3, BUCKET, keep=None, now=written + dt.timedelta(days=29))
+    later = expire_noncurrent_versions(s3, BUCKET, keep=None, now=written + dt.timedelta(days=31))
 
     # Then nothing went at first; then every noncurrent version went, and the current one stays
     assert (soon, later) == (0, 2)
