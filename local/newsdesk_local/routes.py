@@ -55,18 +55,24 @@ def match_resource(resource: str, path: str) -> tuple[tuple[int, ...], dict[str,
     return tuple(kinds), params
 
 
+def most_specific(resources: Iterable[str], path: str) -> tuple[str, dict[str, str]] | None:
+    """The resource API Gateway matches the path to, with its path parameters (whatever the method)."""
+    best: tuple[tuple[int, ...], str, dict[str, str]] | None = None
+    for resource in resources:
+        matched = match_resource(resource, path)
+        if matched is not None and (best is None or matched[0] < best[0]):
+            best = (matched[0], resource, matched[1])
+    return None if best is None else (best[1], best[2])
+
+
 def find_route(routes: Iterable[R], method: str, path: str) -> tuple[R, dict[str, str]] | None:
     """The route API Gateway picks for the request, with its path parameters; None if there is none
     (API Gateway answers MISSING_AUTHENTICATION_TOKEN)."""
     candidates = list(routes)
-    best: tuple[tuple[int, ...], str, dict[str, str]] | None = None
-    for route in candidates:
-        matched = match_resource(route.resource, path)
-        if matched is not None and (best is None or matched[0] < best[0]):
-            best = (matched[0], route.resource, matched[1])
-    if best is None:
+    found = most_specific({r.resource for r in candidates}, path)
+    if found is None:
         return None
-    _, resource, params = best
+    resource, params = found
     on_resource = [r for r in candidates if r.resource == resource]
     chosen = next((r for r in on_resource if r.method == method.upper()), None) or next(
         (r for r in on_resource if r.method == "ANY"), None
