@@ -31,9 +31,7 @@ def api_resources() -> frozenset[str]:
     """The API's resources: the paths of the functions' Api events in template.yaml."""
     from newsdesk_local.template import load_template
 
-    functions = [
-        r for r in load_template()["Resources"].values() if r["Type"] == "AWS::Serverless::Function"
-    ]
+    functions = [r for r in load_template()["Resources"].values() if r["Type"] == "AWS::Serverless::Function"]
     events = [e for f in functions for e in (f["Properties"].get("Events") or {}).values()]
     return frozenset(str(e["Properties"]["Path"]) for e in events if e["Type"] == "Api")
 

@@ -103,7 +103,9 @@ def rest_apis(deployed: Deployed) -> dict[str, RestApi]:
         body = props.get("Body")
         if not isinstance(body, dict):
             raise ValueError(f"{logical_id} has no OpenAPI Body; the local origin serves APIs from theirs")
-        schemes = (body.get("components") or {}).get("securitySchemes") or body.get("securityDefinitions") or {}
+        schemes = (
+            (body.get("components") or {}).get("securitySchemes") or body.get("securityDefinitions") or {}
+        )
         authorizers = {
             name: Authorizer(
                 kind=str(scheme["x-amazon-apigateway-authorizer"].get("type", "")),

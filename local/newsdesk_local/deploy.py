@@ -295,7 +295,10 @@ def _bucket(ctx: _Context, logical_id: str, props: dict[str, Any]) -> None:
 
 def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
     """A CloudFormation lifecycle rule in the shape of PutBucketLifecycleConfiguration."""
-    out: dict[str, Any] = {"Status": rule.get("Status", "Enabled"), "Filter": {"Prefix": rule.get("Prefix", "")}}
+    out: dict[str, Any] = {
+        "Status": rule.get("Status", "Enabled"),
+        "Filter": {"Prefix": rule.get("Prefix", "")},
+    }
     if "Id" in rule:
         out["ID"] = rule["Id"]
     if "NoncurrentVersionExpiration" in rule:

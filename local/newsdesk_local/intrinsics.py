@@ -85,7 +85,9 @@ class Resolver:
         if key == "Fn::Split":
             delimiter, text = arg
             return str(self.resolve(text)).split(str(delimiter))
-        raise UnresolvableReference(f"{key}: the template does not use it, so the local stack does not resolve it")
+        raise UnresolvableReference(
+            f"{key}: the template does not use it, so the local stack does not resolve it"
+        )
 
     def _sub(self, arg: Any) -> str:
         text, variables = (arg, {}) if isinstance(arg, str) else (arg[0], self.resolve(arg[1]))

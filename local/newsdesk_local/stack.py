@@ -22,10 +22,10 @@ from newsdesk_local.functions import function_environment, function_specs
 from newsdesk_local.housekeeping import Housekeeper, expire_noncurrent_versions
 from newsdesk_local.origin import Origin
 from newsdesk_local.pollers import PollerThread, QueuePoller, StreamPoller, sqs_failure_sender
+from newsdesk_local.rehearsal import deployment_order, kept_resources, load, sam_transform
 from newsdesk_local.runtime import EnvironmentSwitch, FunctionRuntime, Invocation
 from newsdesk_local.samples import load_samples, publish_samples, table_is_empty, upload_media
 from newsdesk_local.settings import LocalSettings
-from newsdesk_local.rehearsal import deployment_order, kept_resources, load, sam_transform
 from newsdesk_local.template import Deployed
 
 logger = logging.getLogger(__name__)

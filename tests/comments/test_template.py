@@ -110,7 +110,7 @@ def test_keys_an_hmac_key_and_a_rotated_encryption_key(template: dict[str, Any])
 def test_api_gateway_has_one_variable_path_part_per_level(template: dict[str, Any]) -> None:
     # API Gateway refuses siblings such as /api/articles/{proxy+} and /api/articles/{id}.
     children: dict[str, set[str]] = defaultdict(set)
-    for name, res in resources(template).items():
+    for res in resources(template).values():
         if res["Type"] != "AWS::Serverless::Function":
             continue
         for event in (res["Properties"].get("Events") or {}).values():

@@ -11,8 +11,8 @@ import pytest
 from newsdesk_local.apigateway import ApiGateway, RestApi, rest_apis
 from newsdesk_local.auth import CognitoAuthorizer, Unauthorized, rest_api_claims
 from newsdesk_local.http_messages import HttpRequest
-from newsdesk_local.runtime import Invocation
 from newsdesk_local.rehearsal import kept_resources, transformed_template
+from newsdesk_local.runtime import Invocation
 from newsdesk_local.template import Deployed
 
 CLAIMS = {"sub": "7d1f3a62", "cognito:groups": "editors", "token_use": "id"}

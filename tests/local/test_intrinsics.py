@@ -13,7 +13,9 @@ from newsdesk_local.template import Deployed
 
 @pytest.fixture
 def resolver() -> Resolver:
-    deployed = Deployed(stack_name="demo", region="eu-west-1", parameters={"Env": "dev", "Url": "https://x.test"})
+    deployed = Deployed(
+        stack_name="demo", region="eu-west-1", parameters={"Env": "dev", "Url": "https://x.test"}
+    )
     deployed.names["Table"] = "demo-Table"
     deployed.arns["Table"] = "arn:aws:dynamodb:eu-west-1:123456789012:table/demo-Table"
     deployed.attributes[("Table", "StreamArn")] = "arn:stream"

@@ -282,7 +282,11 @@ def test_trace_and_connect_reach_the_distribution_which_refuses_them(
 ) -> None:
     # Given the template's distribution (a refused method never reaches the bucket or the API)
     distribution = Distribution(
-        distribution_spec(transformed_template()), domain_name="d111.cloudfront.net", s3=None, buckets={}, apis={}
+        distribution_spec(transformed_template()),
+        domain_name="d111.cloudfront.net",
+        s3=None,
+        buckets={},
+        apis={},
     )
     origin = serve(distribution.handle)
 
