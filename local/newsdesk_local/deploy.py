@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -106,6 +107,12 @@ def deploy(
             deployer(ctx, logical_id, props)
         except Exception as exc:
             raise DeployError(f"{logical_id} ({kind}) could not be created locally: {exc}") from exc
+    not_held = Counter(kept[name]["Type"] for name in deployed.not_held)
+    logger.info(
+        "%d resources created in the emulator in CloudFormation's order; not held: %s",
+        len(deployed.emulated),
+        ", ".join(f"{count} {kind} ({NOT_HELD[kind][0]})" for kind, count in sorted(not_held.items())),
+    )
     return deployed
 
 
