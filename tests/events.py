@@ -14,14 +14,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from newsdesk_local.routes import most_specific
+
 EVENTS_DIR = Path(__file__).resolve().parents[1] / "events"
 
 _UNSET: Any = object()
-# Explicit resources of the API (template.yaml, the functions' Api events); anything else under /api
-# reaches the editor function through the /api/{proxy+} resource.
-_EXPLICIT_RESOURCES = {"/api/health", "/api/openapi.json", "/api/docs", "/api/articles"}
-# Static children of /api/articles/{id} (the public comment routes), which win over {id}/{proxy+}.
-_ARTICLE_CHILDREN = {"comments", "comment-token"}
 
 
 @cache
@@ -29,19 +26,23 @@ def _read(name: str) -> str:
     return (EVENTS_DIR / name).with_suffix(".json").read_text(encoding="utf-8")
 
 
+@cache
+def api_resources() -> frozenset[str]:
+    """The API's resources: the paths of the functions' Api events in template.yaml."""
+    from newsdesk_local.template import load_template
+
+    functions = [r for r in load_template()["Resources"].values() if r["Type"] == "AWS::Serverless::Function"]
+    events = [e for f in functions for e in (f["Properties"].get("Events") or {}).values()]
+    return frozenset(str(e["Properties"]["Path"]) for e in events if e["Type"] == "Api")
+
+
 def _resource(path: str) -> tuple[str, dict[str, str] | None]:
-    if path in _EXPLICIT_RESOURCES:
-        return path, None
-    if path.startswith("/api/articles/"):
-        article_id, _, rest = path.removeprefix("/api/articles/").partition("/")
-        if not rest:
-            return "/api/articles/{id}", {"id": article_id}
-        if rest in _ARTICLE_CHILDREN:
-            return f"/api/articles/{{id}}/{rest}", {"id": article_id}
-        return "/api/articles/{id}/{proxy+}", {"id": article_id, "proxy": rest}
-    if path.startswith("/api/"):
-        return "/api/{proxy+}", {"proxy": path.removeprefix("/api/")}
-    return "/{proxy+}", {"proxy": path.lstrip("/")}
+    """The resource API Gateway matches the path to (newsdesk_local.routes, as the local API matches)."""
+    found = most_specific(api_resources(), path)
+    if found is None:
+        raise ValueError(f"the API has no resource for {path}")
+    resource, params = found
+    return resource, params or None
 
 
 def load_event(

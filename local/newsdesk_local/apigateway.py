@@ -1,9 +1,11 @@
-"""API Gateway (REST API, Lambda proxy integration) as the template defines it.
+"""API Gateway (REST API, Lambda proxy integration) as the deployment defines it.
 
-Routes come from the functions' `Events` of `Type: Api`; which authorizer guards a route from the
-event's `Auth.Authorizer` (`NONE` is public) or the API's `DefaultAuthorizer`; refusals from the API's
-`GatewayResponses`. A request becomes the proxy event API Gateway sends, the function's proxy response
-becomes the HTTP response.
+Everything comes from the AWS::ApiGateway::RestApi's OpenAPI Body, as the SAM transform wrote it and as
+API Gateway imports it: the routes (paths and methods, each integrated with a function), which
+authorizer guards a route (its `security`; a scheme the Body does not define, such as SAM's `NONE`, is
+none), the Cognito authorizers, the gateway responses and the binary media types. The stage is the
+AWS::ApiGateway::Stage of the API. A request becomes the proxy event API Gateway sends, the function's
+proxy response becomes the HTTP response.
 """
 
 from __future__ import annotations
@@ -19,19 +21,23 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl
 
 from newsdesk_local.auth import CognitoAuthorizer, Unauthorized
-from newsdesk_local.functions import FUNCTION_TYPE, function_properties
+from newsdesk_local.functions import FUNCTION_TYPE
 from newsdesk_local.http_messages import HttpRequest, HttpResponse
 from newsdesk_local.intrinsics import Resolver
+from newsdesk_local.rehearsal import references
+from newsdesk_local.routes import find_route
 from newsdesk_local.runtime import Invocation
-from newsdesk_local.template import Deployed, resources
+from newsdesk_local.template import Deployed
 
 logger = logging.getLogger(__name__)
 
-API_TYPES = ("AWS::Serverless::Api", "AWS::ApiGateway::RestApi")
-IMPLICIT_API = "ServerlessRestApi"
+API_TYPE = "AWS::ApiGateway::RestApi"
+STAGE_TYPE = "AWS::ApiGateway::Stage"
+_ANY_METHOD = "x-amazon-apigateway-any-method"
+_HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch"}
 
 # Gateway response types API Gateway itself answers with, their default status and message.
 _GATEWAY_DEFAULTS = {
@@ -41,49 +47,24 @@ _GATEWAY_DEFAULTS = {
     "AUTHORIZER_CONFIGURATION_ERROR": (500, "Authorizer configuration error"),
     "DEFAULT_5XX": (502, "Internal server error"),
 }
-_STATIC, _PARAM, _GREEDY = 0, 1, 2
 
 
-# ----- the API as the template defines it ------------------------------------------------------------
+# ----- the API as the deployment defines it -----------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class ApiRoute:
-    function: str
-    event: str
-    resource: str  # e.g. /api/articles/{proxy+}
+    resource: str  # e.g. /api/articles/{id}/{proxy+}
     method: str  # upper case, or ANY
+    function: str  # logical id of the integrated function
     authorizer: str | None  # None: public
 
-    @property
-    def segments(self) -> list[str]:
-        return [s for s in self.resource.split("/") if s]
 
-    def match(self, path: str) -> tuple[tuple[int, ...], dict[str, str]] | None:
-        """(precedence key, path parameters) if the resource matches the path; lower keys win."""
-        parts = [p for p in path.split("/") if p] if path.strip("/") else []
-        kinds: list[int] = []
-        params: dict[str, str] = {}
-        for index, segment in enumerate(self.segments):
-            if segment.startswith("{") and segment.endswith("+}"):
-                rest = parts[index:]
-                if not rest:
-                    return None
-                params[segment[1:-2]] = unquote("/".join(rest))
-                kinds.append(_GREEDY)
-                return tuple(kinds), params
-            if index >= len(parts):
-                return None
-            if segment.startswith("{") and segment.endswith("}"):
-                params[segment[1:-1]] = unquote(parts[index])
-                kinds.append(_PARAM)
-            elif segment == parts[index]:
-                kinds.append(_STATIC)
-            else:
-                return None
-        if len(parts) != len(self.segments):
-            return None
-        return tuple(kinds), params
+@dataclass(frozen=True)
+class Authorizer:
+    kind: str  # e.g. cognito_user_pools
+    provider_arns: list[Any]  # unresolved, as in the Body
+    header: str
 
 
 @dataclass(frozen=True)
@@ -98,80 +79,80 @@ class RestApi:
     logical_id: str
     stage: str
     routes: list[ApiRoute] = field(default_factory=list)
-    authorizers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    authorizers: dict[str, Authorizer] = field(default_factory=dict)
     gateway_responses: dict[str, GatewayResponse] = field(default_factory=dict)
     binary_media_types: list[str] = field(default_factory=list)
 
     def find(self, method: str, path: str) -> tuple[ApiRoute, dict[str, str]] | None:
         """The route API Gateway picks: the most specific resource, then its method (or ANY)."""
-        best: tuple[tuple[int, ...], str, dict[str, str]] | None = None
-        for route in self.routes:
-            matched = route.match(path)
-            if matched is not None and (best is None or matched[0] < best[0]):
-                best = (matched[0], route.resource, matched[1])
-        if best is None:
-            return None
-        _, resource, params = best
-        on_resource = [r for r in self.routes if r.resource == resource]
-        chosen = next((r for r in on_resource if r.method == method), None) or next(
-            (r for r in on_resource if r.method == "ANY"), None
+        return find_route(self.routes, method, path)
+
+
+def rest_apis(deployed: Deployed) -> dict[str, RestApi]:
+    """Every REST API of the deployment, from its OpenAPI Body."""
+    functions = set(deployed.of_type(FUNCTION_TYPE))
+    stages = {
+        next(name for name, _ in references(stage["Properties"]["RestApiId"])): str(
+            stage["Properties"]["StageName"]
         )
-        return (chosen, params) if chosen else None
-
-
-def rest_apis(template: dict[str, Any], deployed: Deployed) -> dict[str, RestApi]:
-    """Every REST API of the template (and SAM's implicit one), with routes from the functions' events."""
-    resolver = Resolver(template, deployed)
-    apis: dict[str, RestApi] = {}
-    for logical_id in [name for kind in API_TYPES for name in resources(template, kind)]:
-        props = template["Resources"][logical_id].get("Properties") or {}
-        auth = props.get("Auth") or {}
+        for stage in deployed.of_type(STAGE_TYPE).values()
+    }
+    apis = {}
+    for logical_id, resource in deployed.of_type(API_TYPE).items():
+        props = resource.get("Properties") or {}
+        body = props.get("Body")
+        if not isinstance(body, dict):
+            raise ValueError(f"{logical_id} has no OpenAPI Body; the local origin serves APIs from theirs")
+        schemes = (
+            (body.get("components") or {}).get("securitySchemes") or body.get("securityDefinitions") or {}
+        )
+        authorizers = {
+            name: Authorizer(
+                kind=str(scheme["x-amazon-apigateway-authorizer"].get("type", "")),
+                provider_arns=list(scheme["x-amazon-apigateway-authorizer"].get("providerARNs") or []),
+                header=str(scheme.get("name", "Authorization")),
+            )
+            for name, scheme in schemes.items()
+            if "x-amazon-apigateway-authorizer" in scheme
+        }
+        routes = []
+        for path, operations in (body.get("paths") or {}).items():
+            for key, operation in operations.items():
+                if key != _ANY_METHOD and key not in _HTTP_METHODS:
+                    continue
+                integration = operation.get("x-amazon-apigateway-integration") or {}
+                function = next((n for n, _ in references(integration.get("uri")) if n in functions), None)
+                if integration.get("type") != "aws_proxy" or function is None:
+                    raise ValueError(f"{logical_id} {key} {path}: only Lambda proxy integrations are served")
+                security = operation.get("security", body.get("security")) or [{}]
+                authorizer = next((name for name in security[0] if name in schemes), None)
+                method = "ANY" if key == _ANY_METHOD else key.upper()
+                routes.append(ApiRoute(str(path), method, function, authorizer))
+        binary = body.get("x-amazon-apigateway-binary-media-types") or props.get("BinaryMediaTypes") or []
         apis[logical_id] = RestApi(
             logical_id=logical_id,
-            stage=str(resolver.resolve(props.get("StageName", "Prod"))),
-            authorizers={
-                name: {**spec, "_default": name == auth.get("DefaultAuthorizer")}
-                for name, spec in (auth.get("Authorizers") or {}).items()
-            },
+            stage=stages.get(logical_id, ""),
+            routes=routes,
+            authorizers=authorizers,
             gateway_responses={
-                kind: _gateway_response(spec) for kind, spec in (props.get("GatewayResponses") or {}).items()
+                kind: _gateway_response(spec)
+                for kind, spec in (body.get("x-amazon-apigateway-gateway-responses") or {}).items()
             },
-            binary_media_types=[str(t).replace("~1", "/") for t in props.get("BinaryMediaTypes") or []],
+            binary_media_types=[str(t).replace("~1", "/") for t in binary],
         )
-    for function in resources(template, FUNCTION_TYPE):
-        for event_name, event in (function_properties(template, function).get("Events") or {}).items():
-            if event.get("Type") != "Api":
-                continue
-            props = event.get("Properties") or {}
-            api_ref = props.get("RestApiId")
-            api_id = api_ref["Ref"] if isinstance(api_ref, dict) and "Ref" in api_ref else IMPLICIT_API
-            api = apis.setdefault(api_id, RestApi(logical_id=api_id, stage="Prod"))
-            authorizer = ((props.get("Auth") or {}).get("Authorizer")) or _default_authorizer(api)
-            api.routes.append(
-                ApiRoute(
-                    function=function,
-                    event=event_name,
-                    resource=str(props["Path"]),
-                    method=str(props["Method"]).upper(),
-                    authorizer=None if authorizer in (None, "NONE") else str(authorizer),
-                )
-            )
     return apis
-
-
-def _default_authorizer(api: RestApi) -> str | None:
-    return next((name for name, spec in api.authorizers.items() if spec.get("_default")), None)
 
 
 def _gateway_response(spec: dict[str, Any]) -> GatewayResponse:
     headers = {}
-    for name, value in ((spec.get("ResponseParameters") or {}).get("Headers") or {}).items():
+    for name, value in (spec.get("responseParameters") or {}).items():
         text = str(value)
-        if len(text) >= 2 and text[0] == text[-1] == "'":  # a static value; others map request parts
-            headers[name] = text[1:-1]
-    templates = spec.get("ResponseTemplates") or {}
+        header = name.removeprefix("gatewayresponse.header.")
+        if header != name and len(text) >= 2 and text[0] == text[-1] == "'":  # static; others map the request
+            headers[header] = text[1:-1]
+    templates = spec.get("responseTemplates") or {}
     template = templates.get("application/json") or next(iter(templates.values()), None)
-    status = spec.get("StatusCode")
+    status = spec.get("statusCode")
     return GatewayResponse(status=int(status) if status else None, headers=headers, template=template)
 
 
@@ -392,31 +373,25 @@ def proxy_response(payload: Any) -> HttpResponse | None:
     return HttpResponse(status=payload["statusCode"], headers=headers, body=body)
 
 
-def cognito_authorizers(
-    api: RestApi, template: dict[str, Any], deployed: Deployed, endpoint: str
-) -> dict[str, CognitoAuthorizer]:
+def cognito_authorizers(api: RestApi, deployed: Deployed, endpoint: str) -> dict[str, CognitoAuthorizer]:
     """The API's Cognito authorizers, checking tokens against the emulator's user pools."""
-    resolver = Resolver(template, deployed)
+    resolver = Resolver(deployed)
     out = {}
     for name, spec in api.authorizers.items():
-        arn = spec.get("UserPoolArn")
-        if arn is None:
-            logger.warning(
-                "authorizer %s of %s is not a Cognito user pool; not emulated", name, api.logical_id
-            )
+        if spec.kind != "cognito_user_pools":
+            logger.warning("authorizer %s of %s (%s) is not emulated", name, api.logical_id, spec.kind)
             continue
-        pool_id = str(resolver.resolve(arn)).rsplit("/", 1)[-1]
+        pool_id = str(resolver.resolve(spec.provider_arns[0])).rsplit("/", 1)[-1]
         client_ids = [
             deployed.names[client]
-            for client, res in resources(template, "AWS::Cognito::UserPoolClient").items()
-            if client in deployed.names and resolver.resolve(res["Properties"]["UserPoolId"]) == pool_id
+            for client, res in deployed.of_type("AWS::Cognito::UserPoolClient").items()
+            if resolver.resolve(res["Properties"]["UserPoolId"]) == pool_id
         ]
-        header = ((spec.get("Identity") or {}).get("Header")) or "Authorization"
         out[name] = CognitoAuthorizer(
             endpoint=endpoint,
             region=deployed.region,
             user_pool_id=pool_id,
             client_ids=client_ids,
-            header=header,
+            header=spec.header,
         )
     return out

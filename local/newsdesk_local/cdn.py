@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import unquote
 
-from newsdesk_local.apigateway import API_TYPES, ApiGateway
+from newsdesk_local.apigateway import API_TYPE, ApiGateway
 from newsdesk_local.http_messages import HttpRequest, HttpResponse
-from newsdesk_local.intrinsics import references
+from newsdesk_local.rehearsal import references
 from newsdesk_local.template import resources
 
 logger = logging.getLogger(__name__)
@@ -93,16 +93,17 @@ class DistributionSpec:
 
 
 def distribution_spec(template: dict[str, Any], logical_id: str | None = None) -> DistributionSpec:
+    """The distribution of a transformed template (its origins name an S3 bucket or a REST API)."""
     distributions = resources(template, DISTRIBUTION_TYPE)
     if not distributions:
         raise LookupError("template.yaml has no AWS::CloudFront::Distribution for the local origin to play")
     logical_id = logical_id or next(iter(distributions))
     config = distributions[logical_id]["Properties"]["DistributionConfig"]
     buckets = set(resources(template, "AWS::S3::Bucket"))
-    apis = {name for kind in API_TYPES for name in resources(template, kind)}
+    apis = set(resources(template, API_TYPE))
     origins = {}
     for origin in config["Origins"]:
-        named = set(references(origin["DomainName"]))
+        named = {name for name, _ in references(origin["DomainName"])}
         bucket = next(iter(named & buckets), None)
         api = next(iter(named & apis), None)
         kind: Literal["s3", "api", "other"] = "s3" if bucket else "api" if api else "other"
@@ -128,7 +129,7 @@ def _behavior(config: dict[str, Any], pattern: str | None) -> Behavior:
     viewer_request = None
     for association in config.get("FunctionAssociations") or []:
         if association.get("EventType") == "viewer-request":
-            viewer_request = next(iter(references(association["FunctionARN"])), None)
+            viewer_request = next((name for name, _ in references(association["FunctionARN"])), None)
     return Behavior(
         path_pattern=pattern,
         origin_id=config["TargetOriginId"],

@@ -111,6 +111,7 @@ def configure_console_logging() -> None:
     arg("--no-samples", action="store_true", help="Do not create the sample articles."),
 )
 def dev(args: argparse.Namespace, settings: LocalSettings) -> int:
+    from newsdesk_local.rehearsal import RehearsalError
     from newsdesk_local.stack import LocalStack, PortInUse
 
     configure_console_logging()
@@ -126,6 +127,10 @@ def dev(args: argparse.Namespace, settings: LocalSettings) -> int:
         stack.start()
     except PortInUse as exc:
         print(exc, file=sys.stderr)
+        return 1
+    except RehearsalError as exc:  # CloudFormation would refuse the template: so does the local stack
+        print(f"{settings.template.name} cannot be deployed: {exc}", file=sys.stderr)
+        stack.stop()
         return 1
     except Exception:
         logging.getLogger(__name__).exception("the local stack failed to start")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsdesk_local.intrinsics import Resolver
+from newsdesk_local.rehearsal import parameter_values
 from newsdesk_local.template import Deployed, resources
 
 EDITORS_GROUP = "editors"
@@ -29,7 +30,7 @@ class PoolNames:
 
 def pool_names(template: dict[str, Any], stack_name: str, region: str = "us-east-1") -> PoolNames:
     """The names of the template's (first) user pool and of an app client of it, as deployed locally."""
-    resolver = Resolver(template, Deployed(stack_name=stack_name, region=region))
+    resolver = Resolver(Deployed(stack_name=stack_name, region=region), parameter_values(template, {}))
     pools = resources(template, "AWS::Cognito::UserPool")
     if not pools:
         raise SignInError("template.yaml has no AWS::Cognito::UserPool")

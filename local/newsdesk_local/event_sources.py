@@ -1,5 +1,6 @@
-"""The template's event source mappings (function Events of Type DynamoDB and SQS), and the records
-Lambda builds from what it reads, in the shape handlers receive them.
+"""The deployment's event source mappings (AWS::Lambda::EventSourceMapping, as the SAM transform wrote them
+from the functions' DynamoDB and SQS events), and the records Lambda builds from what it reads, in the shape
+handlers receive them.
 """
 
 from __future__ import annotations
@@ -10,18 +11,19 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from newsdesk_local.filters import RecordFilter, compile_filters
-from newsdesk_local.functions import FUNCTION_TYPE, function_properties
 from newsdesk_local.intrinsics import Resolver
-from newsdesk_local.template import Deployed, resources
+from newsdesk_local.rehearsal import references
+from newsdesk_local.template import Deployed
 
+MAPPING_TYPE = "AWS::Lambda::EventSourceMapping"
 SourceKind = Literal["DynamoDB", "SQS"]
 _DEFAULT_BATCH = {"DynamoDB": 100, "SQS": 10}
 
 
 @dataclass(frozen=True)
 class EventSourceMapping:
+    name: str  # logical id, e.g. RendererFunctionArticleChanges
     function: str  # logical id
-    event: str  # the Events key, e.g. ArticleChanges
     kind: SourceKind
     source_arn: str
     batch_size: int
@@ -33,38 +35,34 @@ class EventSourceMapping:
     on_failure_arn: str | None = None
     enabled: bool = True
 
-    @property
-    def name(self) -> str:
-        return f"{self.function}.{self.event}"
 
-
-def event_source_mappings(template: dict[str, Any], deployed: Deployed) -> list[EventSourceMapping]:
-    resolver = Resolver(template, deployed)
+def event_source_mappings(deployed: Deployed) -> list[EventSourceMapping]:
+    resolver = Resolver(deployed)
     mappings = []
-    for function in resources(template, FUNCTION_TYPE):
-        for event_name, event in (function_properties(template, function).get("Events") or {}).items():
-            kind = event.get("Type")
-            if kind not in ("DynamoDB", "SQS"):
-                continue
-            props = resolver.resolve(event.get("Properties") or {})
-            on_failure = ((props.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination")
-            mappings.append(
-                EventSourceMapping(
-                    function=function,
-                    event=event_name,
-                    kind=kind,
-                    source_arn=str(props["Stream"] if kind == "DynamoDB" else props["Queue"]),
-                    batch_size=int(props.get("BatchSize", _DEFAULT_BATCH[kind])),
-                    filter=compile_filters(props.get("FilterCriteria")),
-                    starting_position=str(props.get("StartingPosition", "LATEST")),
-                    report_batch_item_failures="ReportBatchItemFailures"
-                    in (props.get("FunctionResponseTypes") or []),
-                    bisect_on_error=bool(props.get("BisectBatchOnFunctionError", False)),
-                    maximum_retry_attempts=int(props.get("MaximumRetryAttempts", -1)),
-                    on_failure_arn=str(on_failure) if on_failure else None,
-                    enabled=bool(props.get("Enabled", True)),
-                )
+    for logical_id, resource in deployed.of_type(MAPPING_TYPE).items():
+        raw = resource.get("Properties") or {}
+        function = next(name for name, _ in references(raw["FunctionName"]))
+        props = resolver.resolve(raw)
+        source = str(props["EventSourceArn"])
+        kind: SourceKind = "DynamoDB" if source.startswith("arn:aws:dynamodb:") else "SQS"
+        on_failure = ((props.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination")
+        mappings.append(
+            EventSourceMapping(
+                name=logical_id,
+                function=function,
+                kind=kind,
+                source_arn=source,
+                batch_size=int(props.get("BatchSize", _DEFAULT_BATCH[kind])),
+                filter=compile_filters(props.get("FilterCriteria")),
+                starting_position=str(props.get("StartingPosition", "LATEST")),
+                report_batch_item_failures="ReportBatchItemFailures"
+                in (props.get("FunctionResponseTypes") or []),
+                bisect_on_error=bool(props.get("BisectBatchOnFunctionError", False)),
+                maximum_retry_attempts=int(props.get("MaximumRetryAttempts", -1)),
+                on_failure_arn=str(on_failure) if on_failure else None,
+                enabled=bool(props.get("Enabled", True)),
             )
+        )
     return mappings
 
 

@@ -31,10 +31,11 @@ import sys
 import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from functools import cache
+from pathlib import Path, PurePosixPath
 from typing import Any
 
-from newsdesk_local.template import TEMPLATE_PATH
+from newsdesk_local.template import TEMPLATE_PATH, TemplateError, load_template
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -104,35 +105,32 @@ class Findings:
 
 
 def load(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
-    """The template as cfn-lint's decoder reads it (short-form intrinsics become their long form)."""
-    from cfnlint.decode import decode
-
-    template, problems = decode(str(path))
-    if template is None:
-        raise RehearsalError(f"{path} does not load: {problems}")
-    return _plain(template)
-
-
-def _plain(node: Any) -> Any:
-    """cfn-lint's decoder returns its own dict/str subclasses (with line marks); plain types are simpler."""
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    if isinstance(node, str):
-        return str(node)
-    return node
+    """The template as cfn-lint's decoder reads it (a copy: transforming it must not change the cache)."""
+    try:
+        return copy.deepcopy(load_template(path))
+    except TemplateError as exc:
+        raise RehearsalError(str(exc)) from exc
 
 
 def packaged(template: dict[str, Any]) -> dict[str, Any]:
-    """The template as `sam build` + `sam package` hand it to `sam deploy`: code in S3, not in folders."""
+    """The template as `sam build` + `sam package` hand it to `sam deploy`: code in S3, not in folders.
+
+    The object key is the code's folder (`functions/editor_api/` → `functions/editor_api.zip`), where
+    `sam package` would use a digest of its contents: code_folder() leads the local stack back to it.
+    """
     out = copy.deepcopy(template)
-    for logical_id, resource in (out.get("Resources") or {}).items():
+    for resource in (out.get("Resources") or {}).values():
         prop = _CODE_PROPERTIES.get(resource.get("Type", ""))
         props = resource.setdefault("Properties", {})
         if prop and prop in props and isinstance(props[prop], str):
-            props[prop] = f"s3://{ARTIFACT_BUCKET}/{logical_id}.zip"
+            folder = PurePosixPath(props[prop]).as_posix()
+            props[prop] = f"s3://{ARTIFACT_BUCKET}/{folder}.zip"
     return out
+
+
+def code_folder(s3_key: str) -> str:
+    """The folder (relative to the template) whose code packaged() put at this object key."""
+    return s3_key.removesuffix(".zip")
 
 
 def parameter_values(template: dict[str, Any], overrides: Mapping[str, str]) -> dict[str, Any]:
@@ -165,6 +163,13 @@ def sam_transform(template: dict[str, Any], parameters: Mapping[str, str] | None
         return transform(packaged(template), values, NoManagedPolicies())
     except Exception as exc:  # the translator raises its own exception types, with the reasons inside
         raise RehearsalError(f"the SAM transform refuses the template: {exc}") from exc
+
+
+@cache
+def transformed_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
+    """The template as `sam deploy` sends it with the default parameters, transformed once per process
+    (for tests and tools that only read it: do not change the dict)."""
+    return sam_transform(load(path))
 
 
 # ----- conditions ----------------------------------------------------------------------------------
@@ -357,7 +362,8 @@ def deployment_order(resources: Mapping[str, dict[str, Any]]) -> list[str]:
     graph = dependencies(resources)
     found = cycles(graph)
     if found:
-        raise RehearsalError("dependency cycle among " + "; ".join(", ".join(c) for c in found))
+        walks = [walk for group in found for walk in closed_walks(group, graph)]
+        raise RehearsalError("; ".join(f"cycle: {' -> '.join(w + w[:1])}" for w in walks))
     order: list[str] = []
     done: set[str] = set()
     while len(order) < len(graph):

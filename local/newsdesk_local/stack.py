@@ -1,5 +1,6 @@
-"""The whole system on one machine: moto server with template.yaml's resources, the functions in-process,
-one origin playing CloudFront and API Gateway, and pollers playing the event source mappings.
+"""The whole system on one machine: template.yaml transformed as `sam deploy` sends it and created in
+moto server in CloudFormation's order (newsdesk_local.deploy), the functions in-process, one origin playing
+CloudFront and API Gateway, and pollers playing the event source mappings.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from newsdesk_local.functions import function_environment, function_specs
 from newsdesk_local.housekeeping import Housekeeper, expire_noncurrent_versions
 from newsdesk_local.origin import Origin
 from newsdesk_local.pollers import PollerThread, QueuePoller, StreamPoller, sqs_failure_sender
+from newsdesk_local.rehearsal import deployment_order, kept_resources, load, sam_transform
 from newsdesk_local.runtime import EnvironmentSwitch, FunctionRuntime, Invocation
 from newsdesk_local.samples import load_samples, publish_samples, table_is_empty, upload_media
 from newsdesk_local.settings import LocalSettings
-from newsdesk_local.template import Deployed, load_template, resources
+from newsdesk_local.template import Deployed
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +73,7 @@ def ensure_port_free(host: str, port: int, what: str) -> None:
 @dataclass
 class LocalStack:
     settings: LocalSettings
-    template: dict[str, Any] = field(default_factory=dict)
+    transformed: dict[str, Any] = field(default_factory=dict)
     deployed: Deployed = field(default_factory=Deployed)
     runtimes: dict[str, FunctionRuntime] = field(default_factory=dict)
     mappings: list[EventSourceMapping] = field(default_factory=list)
@@ -86,11 +88,13 @@ class LocalStack:
     # ----- lifecycle --------------------------------------------------------------------------------
 
     def start(self) -> None:
+        """Raises RehearsalError, before anything starts, if CloudFormation would refuse the template."""
         settings = self.settings
         ensure_port_free(settings.host, settings.aws_port, "The AWS emulator")
         ensure_port_free(settings.host, settings.port, "The site and API origin")
+        self.transformed = self.transformed or sam_transform(load(settings.template), self._parameters())
+        deployment_order(kept_resources(self.transformed, self._parameters()))
         point_process_at_emulator(settings)
-        self.template = self.template or load_template(settings.template)
         self._start_emulator()
         import boto3
 
@@ -101,7 +105,7 @@ class LocalStack:
         )
         self._clients = clients_from(session, settings.aws_endpoint)
         self.deployed = deploy(
-            self.template, self._clients, stack_name=settings.stack_name, parameters=self._parameters()
+            self.transformed, self._clients, stack_name=settings.stack_name, parameters=self._parameters()
         )
         self._build_functions()
         self._origin = Origin(settings.host, settings.port, self._build_distribution().handle)
@@ -134,18 +138,15 @@ class LocalStack:
 
     def _parameters(self) -> dict[str, str]:
         # The site lives at the local origin, so absolute links (feeds, sitemaps, canonical URLs) point there.
-        if "SiteUrl" in (self.template.get("Parameters") or {}):
+        if "SiteUrl" in (load(self.settings.template).get("Parameters") or {}):
             return {"SiteUrl": self.settings.site_url}
         return {}
 
     # ----- functions, API and distribution ---------------------------------------------------------
 
     def _build_functions(self) -> None:
-        specs = function_specs(self.template, self.settings.template.parent)
-        environments = {
-            name: function_environment(self.template, name, self.deployed, self._parameters())
-            for name in specs
-        }
+        specs = function_specs(self.deployed, self.settings.template.parent)
+        environments = {name: function_environment(self.deployed, name) for name in specs}
         switch = EnvironmentSwitch(environments)
         one_at_a_time = threading.RLock()  # see newsdesk_local.runtime
         if switch.conflicts:
@@ -177,26 +178,20 @@ class LocalStack:
         return runtime.invoke(event)
 
     def _build_distribution(self) -> Distribution:
-        spec = distribution_spec(self.template)
+        spec = distribution_spec({"Resources": self.deployed.resources})
         gateways = {}
-        for name, api in rest_apis(self.template, self.deployed).items():
+        for name, api in rest_apis(self.deployed).items():
             gateways[name] = ApiGateway(
                 api,
-                api_id=self.deployed.names.get(name, name.lower()),
+                api_id=self.deployed.names[name],
                 deployed=self.deployed,
                 invoke=self.invoke,
-                authorizers=cognito_authorizers(
-                    api, self.template, self.deployed, self.settings.aws_endpoint
-                ),
+                authorizers=cognito_authorizers(api, self.deployed, self.settings.aws_endpoint),
             )
         for behavior in spec.behaviors:
             if behavior.path_pattern and spec.origins[behavior.origin_id].kind == "api":
                 self.api_prefix = "/" + behavior.path_pattern.strip("/").rstrip("*").rstrip("/")
-        buckets = {
-            name: self.deployed.names[name]
-            for name in resources(self.template, "AWS::S3::Bucket")
-            if name in self.deployed.names
-        }
+        buckets = {name: self.deployed.names[name] for name in self.deployed.of_type("AWS::S3::Bucket")}
         return Distribution(
             spec,
             domain_name=self.deployed.attributes.get((spec.logical_id, "DomainName"), "localhost"),
@@ -208,7 +203,7 @@ class LocalStack:
     # ----- event sources ----------------------------------------------------------------------------
 
     def _start_pollers(self) -> None:
-        self.mappings = event_source_mappings(self.template, self.deployed)
+        self.mappings = event_source_mappings(self.deployed)
         for mapping in self.mappings:
             if not mapping.enabled:
                 continue
@@ -254,9 +249,9 @@ class LocalStack:
         s3 = self._clients("s3")
         keep = self.settings.noncurrent_versions
         chores: dict[str, Callable[[], object]] = {}
-        for name, bucket in resources(self.template, "AWS::S3::Bucket").items():
+        for name, bucket in self.deployed.of_type("AWS::S3::Bucket").items():
             versioning = (bucket.get("Properties") or {}).get("VersioningConfiguration") or {}
-            if versioning.get("Status") != "Enabled" or name not in self.deployed.names:
+            if versioning.get("Status") != "Enabled":
                 continue
             physical = self.deployed.names[name]
 
@@ -273,15 +268,15 @@ class LocalStack:
     def seed_samples(self) -> list[str]:
         """Create and publish the sample articles through the API if every table is empty."""
         ddb = self._clients("dynamodb")
-        tables = [self.deployed.names[t] for t in resources(self.template, "AWS::DynamoDB::Table")]
+        tables = [self.deployed.names[t] for t in self.deployed.of_type("AWS::DynamoDB::Table")]
         if not all(table_is_empty(ddb, table) for table in tables):
             return []
-        site_bucket = next(iter(resources(self.template, "AWS::S3::Bucket")), None)
+        site_bucket = next(iter(self.deployed.of_type("AWS::S3::Bucket")), None)
         if site_bucket is not None:
             upload_media(self._clients("s3"), self.deployed.names[site_bucket])
         token = id_token(
             self._clients("cognito-idp"),
-            pool_names(self.template, self.settings.stack_name, self.settings.region),
+            pool_names(self.transformed, self.settings.stack_name, self.settings.region),
             self.settings.editor_email,
             self.settings.editor_password,
             [EDITORS_GROUP],

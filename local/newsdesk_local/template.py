@@ -1,4 +1,4 @@
-"""Read template.yaml (the one source of truth) and create its resources in an AWS endpoint.
+"""template.yaml (the one source of truth), loaded with cfn-lint's decoder, and what a deployment of it made.
 
 Used by the local stack against moto server and by the tests against in-process moto, so neither
 keeps a second, hand-written copy of a table, queue or bucket definition.
@@ -12,36 +12,36 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_PATH = ROOT / "template.yaml"
 
 
-class _CfnLoader(yaml.SafeLoader):
-    """YAML loader that keeps CloudFormation short-form intrinsics (!Ref, !Sub, !GetAtt ...)."""
-
-
-def _intrinsic(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
-    name = "Ref" if suffix == "Ref" else f"Fn::{suffix}"
-    if isinstance(node, yaml.ScalarNode):
-        value: Any = loader.construct_scalar(node)
-        if suffix == "GetAtt":
-            value = str(value).split(".", 1)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
-    return {name: value}
-
-
-_CfnLoader.add_multi_constructor("!", _intrinsic)
+class TemplateError(RuntimeError):
+    """The template does not load."""
 
 
 @cache
 def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
-    with path.open(encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=_CfnLoader)
+    """The template as cfn-lint's decoder reads it: short-form intrinsics (!Ref, !Sub ...) in their long
+    form, as plain dicts, lists and strings."""
+    from cfnlint.decode import decode
+
+    template, problems = decode(str(path))
+    if template is None:
+        raise TemplateError(f"{path} does not load: {'; '.join(str(p) for p in problems)}")
+    plain: dict[str, Any] = _plain(template)
+    return plain
+
+
+def _plain(node: Any) -> Any:
+    """cfn-lint's decoder returns its own dict/str subclasses (with line marks); plain types are simpler."""
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    if isinstance(node, str):
+        return str(node)
+    return node
 
 
 def resources(template: dict[str, Any], type_name: str) -> dict[str, dict[str, Any]]:
@@ -57,11 +57,14 @@ def table_definition(
     """CreateTable arguments for an AWS::DynamoDB::Table of the template.
 
     `resolve` resolves intrinsics (!Ref, !Sub ...) in the properties; without it they must have none.
-    Point-in-time recovery and TTL are separate API calls (see newsdesk_local.deploy).
     """
     props = template["Resources"][logical_id]["Properties"]
-    if resolve is not None:
-        props = resolve(props)
+    return create_table_arguments(resolve(props) if resolve is not None else props, table_name)
+
+
+def create_table_arguments(props: dict[str, Any], table_name: str) -> dict[str, Any]:
+    """CreateTable arguments for the (resolved) properties of an AWS::DynamoDB::Table. Point-in-time
+    recovery and TTL are separate API calls (see newsdesk_local.deploy)."""
     args: dict[str, Any] = {
         "TableName": table_name,
         "KeySchema": props["KeySchema"],
@@ -76,11 +79,6 @@ def table_definition(
         args["GlobalSecondaryIndexes"] = [
             {k: v for k, v in gsi.items() if k in index_keys} for gsi in props["GlobalSecondaryIndexes"]
         ]
-    if "LocalSecondaryIndexes" in props:
-        args["LocalSecondaryIndexes"] = [
-            {k: v for k, v in lsi.items() if k in {"IndexName", "KeySchema", "Projection"}}
-            for lsi in props["LocalSecondaryIndexes"]
-        ]
     if "StreamSpecification" in props:
         args["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
     sse = props.get("SSESpecification")
@@ -89,9 +87,6 @@ def table_definition(
             "Enabled": bool(sse.get("SSEEnabled", False)),
             **{k: sse[k] for k in ("SSEType", "KMSMasterKeyId") if k in sse},
         }
-    for key in ("TableClass", "DeletionProtectionEnabled", "Tags"):
-        if key in props:
-            args[key] = props[key]
     return args
 
 
@@ -105,11 +100,13 @@ def _throughput(value: dict[str, Any] | None) -> dict[str, int]:
 
 @dataclass
 class Deployed:
-    """What a deployment of the template produced, by logical id.
+    """What a deployment of the (SAM-transformed) template produced, by logical id.
 
-    `names` holds what `!Ref` gives (a table's name, a queue's URL, a user pool's id), `arns` the ARNs and
-    `attributes` every other `!GetAtt`. `emulated` lists the resources that exist in the emulator;
-    `virtual` the ones that only got a name (functions, the API, ...), with the reason.
+    `resources` are the resources CloudFormation would create with the deployment's `parameters` (the
+    conditions' Fn::If branches taken, intrinsics unresolved). `names` holds what `!Ref` gives (a table's
+    name, a queue's URL, a user pool's id), `arns` the ARNs and `attributes` every other `!GetAtt`.
+    `emulated` lists the resources that exist in the emulator; `not_held` the ones the emulator cannot
+    hold, each with what stands in for it locally (newsdesk_local.deploy.NOT_HELD).
     """
 
     names: dict[str, str] = field(default_factory=dict)
@@ -118,8 +115,13 @@ class Deployed:
     stack_name: str = "newsdesk-local"
     region: str = "us-east-1"
     account_id: str = "123456789012"
+    resources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    parameters: dict[str, Any] = field(default_factory=dict)
     emulated: list[str] = field(default_factory=list)
-    virtual: dict[str, str] = field(default_factory=dict)
+    not_held: dict[str, str] = field(default_factory=dict)
+
+    def of_type(self, type_name: str) -> dict[str, dict[str, Any]]:
+        return {name: res for name, res in self.resources.items() if res.get("Type") == type_name}
 
     def ref(self, logical_id: str) -> str:
         return self.names[logical_id]

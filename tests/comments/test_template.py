@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 from newsdesk_local.filters import compile_filters
-from newsdesk_local.functions import function_properties
 from newsdesk_local.template import load_template
 from tests.comments.conftest import CommentWorld, comment_fields
 from tests.unit.test_cold_imports import LAMBDA_ENVIRONMENT
@@ -48,7 +47,7 @@ def granted(template: dict[str, Any], function: str) -> set[str]:
 def test_the_comment_queue_retries_five_times_then_dead_letters_and_alarms(template: dict[str, Any]) -> None:
     res = resources(template)
     queue = res["CommentQueue"]["Properties"]
-    worker = function_properties(template, "CommentWorkerFunction")
+    worker = resources(template)["CommentWorkerFunction"]["Properties"]
     assert int(queue["VisibilityTimeout"]) >= 6 * int(worker["Timeout"])
     assert queue["RedrivePolicy"] == {
         "deadLetterTargetArn": {"Fn::GetAtt": ["CommentDeadLetterQueue", "Arn"]},
@@ -66,7 +65,7 @@ def test_the_comment_queue_retries_five_times_then_dead_letters_and_alarms(templ
 
 
 def test_the_intake_is_public_throttled_and_cannot_write_the_table(template: dict[str, Any]) -> None:
-    intake = function_properties(template, "CommentIntakeFunction")
+    intake = resources(template)["CommentIntakeFunction"]["Properties"]
     routes = {(e["Properties"]["Method"], e["Properties"]["Path"]): e for e in intake["Events"].values()}
     assert set(routes) == {
         ("POST", "/api/articles/{id}/comments"),
@@ -111,10 +110,10 @@ def test_keys_an_hmac_key_and_a_rotated_encryption_key(template: dict[str, Any])
 def test_api_gateway_has_one_variable_path_part_per_level(template: dict[str, Any]) -> None:
     # API Gateway refuses siblings such as /api/articles/{proxy+} and /api/articles/{id}.
     children: dict[str, set[str]] = defaultdict(set)
-    for name, res in resources(template).items():
+    for res in resources(template).values():
         if res["Type"] != "AWS::Serverless::Function":
             continue
-        for event in (function_properties(template, name).get("Events") or {}).values():
+        for event in (res["Properties"].get("Events") or {}).values():
             if event["Type"] != "Api":
                 continue
             parts = event["Properties"]["Path"].strip("/").split("/")
@@ -152,7 +151,7 @@ def test_the_waf_rule_is_optional_and_rate_limits_comment_posts(template: dict[s
 
 
 def test_the_renderer_gets_comment_records_but_not_other_items(template: dict[str, Any]) -> None:
-    event = function_properties(template, "RendererFunction")["Events"]["ArticleChanges"]
+    event = resources(template)["RendererFunction"]["Properties"]["Events"]["ArticleChanges"]
     keep = compile_filters(event["Properties"]["FilterCriteria"])
 
     def record(pk: str, sk: str) -> dict[str, Any]:

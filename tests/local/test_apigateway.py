@@ -11,8 +11,9 @@ import pytest
 from newsdesk_local.apigateway import ApiGateway, RestApi, rest_apis
 from newsdesk_local.auth import CognitoAuthorizer, Unauthorized, rest_api_claims
 from newsdesk_local.http_messages import HttpRequest
+from newsdesk_local.rehearsal import kept_resources, transformed_template
 from newsdesk_local.runtime import Invocation
-from newsdesk_local.template import Deployed, load_template
+from newsdesk_local.template import Deployed
 
 CLAIMS = {"sub": "7d1f3a62", "cognito:groups": "editors", "token_use": "id"}
 
@@ -31,7 +32,7 @@ class FakeAuthorizer(CognitoAuthorizer):
 
 @pytest.fixture
 def api() -> RestApi:
-    return rest_apis(load_template(), Deployed())["NewsdeskApi"]
+    return rest_apis(Deployed(resources=kept_resources(transformed_template())))["NewsdeskApi"]
 
 
 class Gateway:
@@ -69,33 +70,49 @@ class Gateway:
 
 
 @pytest.mark.parametrize(
-    ("method", "path", "event", "public"),
+    ("method", "path", "resource", "function", "public"),
     [
-        ("GET", "/api/health", "Health", True),
-        ("GET", "/api/openapi.json", "OpenApi", True),
-        ("GET", "/api/docs", "Docs", True),
-        ("GET", "/api/articles", "Articles", False),
-        ("DELETE", "/api/articles", "Articles", False),
-        ("GET", "/api/articles/01J/publish", "ArticlesProxy", False),
-        ("PATCH", "/api/articles/01J", "Article", False),
-        ("POST", "/api/articles/01J/comments", "PostComment", True),
-        ("GET", "/api/articles/01J/comment-token", "CommentToken", True),
-        ("GET", "/api/comments", "ApiProxy", False),
-        ("GET", "/api/health/deep", "ApiProxy", False),
+        ("GET", "/api/health", "/api/health", "EditorApiFunction", True),
+        ("GET", "/api/openapi.json", "/api/openapi.json", "EditorApiFunction", True),
+        ("GET", "/api/docs", "/api/docs", "EditorApiFunction", True),
+        ("GET", "/api/articles", "/api/articles", "EditorApiFunction", False),
+        ("DELETE", "/api/articles", "/api/articles", "EditorApiFunction", False),
+        ("GET", "/api/articles/01J/publish", "/api/articles/{id}/{proxy+}", "EditorApiFunction", False),
+        ("PATCH", "/api/articles/01J", "/api/articles/{id}", "EditorApiFunction", False),
+        ("POST", "/api/articles/01J/comments", "/api/articles/{id}/comments", "CommentIntakeFunction", True),
+        (
+            "GET",
+            "/api/articles/01J/comment-token",
+            "/api/articles/{id}/comment-token",
+            "CommentIntakeFunction",
+            True,
+        ),
+        ("GET", "/api/comments", "/api/{proxy+}", "EditorApiFunction", False),
+        ("GET", "/api/health/deep", "/api/{proxy+}", "EditorApiFunction", False),
     ],
 )
 def test_routes_follow_api_gateway_precedence(
-    api: RestApi, method: str, path: str, event: str, public: bool
+    api: RestApi, method: str, path: str, resource: str, function: str, public: bool
 ) -> None:
-    # Given the template's API
+    # Given the API as the transformed template's OpenAPI body defines it
     # When a request is routed
     found = api.find(method, path)
 
-    # Then static paths win over greedy ones, and only Auth: NONE routes are public
+    # Then static paths win over greedy ones, each reaches its function, and only Auth: NONE is public
     assert found is not None
     route, _params = found
-    assert route.event == event
+    assert (route.resource, route.function) == (resource, function)
     assert (route.authorizer is None) is public
+
+
+def test_the_api_has_the_template_stage_authorizer_and_gateway_responses(api: RestApi) -> None:
+    # Given the API of the transformed template
+    # Then its stage, Cognito authorizer and refusals are the template's
+    assert api.stage == "live"
+    assert set(api.authorizers) == {"EditorsAuthorizer"}
+    assert api.authorizers["EditorsAuthorizer"].kind == "cognito_user_pools"
+    assert api.authorizers["EditorsAuthorizer"].provider_arns == [{"Fn::GetAtt": ["EditorsUserPool", "Arn"]}]
+    assert {"UNAUTHORIZED", "ACCESS_DENIED", "DEFAULT_4XX", "DEFAULT_5XX"} <= set(api.gateway_responses)
 
 
 @pytest.mark.parametrize(

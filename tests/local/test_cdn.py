@@ -9,6 +9,7 @@ import subprocess
 import pytest
 
 from newsdesk_local.cdn import distribution_spec, pretty_url
+from newsdesk_local.rehearsal import transformed_template
 from newsdesk_local.template import load_template
 
 URIS = [
@@ -55,7 +56,7 @@ def test_the_rule_is_the_template_cloudfront_function() -> None:
 
 def test_the_distribution_routes_api_paths_to_the_api_stage_and_the_rest_to_the_bucket() -> None:
     # Given template.yaml's distribution
-    spec = distribution_spec(load_template())
+    spec = distribution_spec(transformed_template())
 
     # When paths are matched to behaviours
     api = spec.origins[spec.behavior_for("/api/articles").origin_id]
@@ -88,7 +89,7 @@ def test_the_site_is_served_from_the_bucket_with_its_headers_and_404_page(aws: N
     ]:
         s3.put_object(Bucket="site", Key=key, Body=body, ContentType=kind, CacheControl="public, max-age=60")
     cdn = Distribution(
-        distribution_spec(load_template()),
+        distribution_spec(transformed_template()),
         domain_name="d1.cloudfront.net",
         s3=s3,
         buckets={"SiteBucket": "site"},

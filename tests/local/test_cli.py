@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import logging
+import signal
+import socket
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import yaml
 
 from newsdesk_local.cli import SUBCOMMANDS, _default_email, build_parser, configure_console_logging
 from newsdesk_local.settings import LocalSettings, SettingsError
+from newsdesk_local.template import load_template
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
@@ -66,3 +78,35 @@ def test_settings_come_from_newsdesk_variables() -> None:
     assert settings.api_url == "http://127.0.0.1:9000/api"
     with pytest.raises(SettingsError, match="NEWSDESK_AWS_PORT"):
         LocalSettings.from_env({"NEWSDESK_AWS_PORT": "nope"})
+
+
+def test_dev_refuses_a_template_cloudformation_would_refuse(
+    console: io.StringIO, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given template.yaml with the mistake that once made the stack impossible: every function (those
+    # behind the API too) told the distribution's domain
+    bad = copy.deepcopy(load_template())
+    bad["Globals"]["Function"]["Environment"]["Variables"]["SITE_URL"] = {
+        "Fn::Sub": "https://${SiteDistribution.DomainName}"
+    }
+    path = tmp_path / "template.yaml"
+    path.write_text(yaml.safe_dump(bad), encoding="utf-8")
+    settings = LocalSettings(template=path, port=free_port(), aws_port=free_port())
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+    # When `newsdesk dev` starts with it
+    try:
+        code = SUBCOMMANDS["dev"].run(build_parser().parse_args(["dev"]), settings)
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+
+    # Then it refuses with the rehearsal's message, having started nothing
+    assert code == 1
+    refusal = capsys.readouterr().err
+    assert "template.yaml cannot be deployed: cycle: " in refusal
+    assert "EditorApiFunction -> SiteDistribution -> NewsdeskApi -> EditorApiFunction" in refusal
+    assert "Newsdesk is running" not in refusal
+    for port in (settings.port, settings.aws_port):
+        with socket.socket() as probe:
+            assert probe.connect_ex((settings.host, port)) != 0

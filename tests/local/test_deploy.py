@@ -1,4 +1,5 @@
-"""deploy(): template.yaml's resources created in moto, and the functions' environments resolved."""
+"""deploy(): the transformed template's resources created in moto in CloudFormation's order, and the
+functions' code and environments found from them."""
 
 from __future__ import annotations
 
@@ -8,18 +9,25 @@ from typing import Any
 import boto3
 import pytest
 
-from newsdesk_local.deploy import DeployError, deploy, deployment_order
+from newsdesk_local.deploy import NOT_HELD, DeployError, deploy, deploy_template
 from newsdesk_local.functions import function_environment, function_specs
-from newsdesk_local.intrinsics import Resolver
-from newsdesk_local.template import ROOT, Deployed, load_template
+from newsdesk_local.rehearsal import (
+    RehearsalError,
+    deployment_order,
+    kept_resources,
+    load,
+    transformed_template,
+)
+from newsdesk_local.template import ROOT, Deployed
 from tests.conftest import REGION
 
 STACK = "unit"
+LOCAL_SITE = {"SiteUrl": "http://127.0.0.1:8000"}
 
 
 @pytest.fixture
 def template() -> dict[str, Any]:
-    return load_template()
+    return transformed_template()
 
 
 @pytest.fixture
@@ -27,26 +35,22 @@ def deployed(aws: None, template: dict[str, Any]) -> Deployed:
     return deploy(template, boto3.Session(region_name=REGION), stack_name=STACK)
 
 
-def test_every_resource_is_created_in_the_emulator_or_given_a_name(
+def test_every_resource_is_created_in_cloudformation_order_or_listed_as_not_held(
     template: dict[str, Any], deployed: Deployed
 ) -> None:
-    # Given template.yaml with its default parameters
-    resolver = Resolver(template, deployed)
-    wanted = {
-        name
-        for name, res in template["Resources"].items()
-        if "Condition" not in res or resolver.condition(res["Condition"])
-    }
+    # Given the transformed template with its default parameters
+    kept = kept_resources(template)
+    order = deployment_order(kept)
 
     # When it has been deployed (fixture)
-    # Then each resource is either held by the emulator or has a name, and only code-like ones are virtual
-    assert set(deployed.emulated) | set(deployed.virtual) == wanted
-    virtual_types = {template["Resources"][name]["Type"] for name in deployed.virtual}
-    assert virtual_types <= {
-        "AWS::Serverless::Function",
-        "AWS::Serverless::Api",
-        "AWS::Serverless::LayerVersion",
-    }
+    # Then each resource CloudFormation would create is either in the emulator, created in the rehearsal's
+    # order, or stood in for by a type NOT_HELD says how
+    assert set(deployed.emulated) | set(deployed.not_held) == set(kept)
+    assert not set(deployed.emulated) & set(deployed.not_held)
+    assert deployed.emulated == [name for name in order if name in deployed.emulated]
+    assert {kept[name]["Type"] for name in deployed.not_held} <= set(NOT_HELD)
+    assert {kept[name]["Type"] for name in deployed.emulated}.isdisjoint(NOT_HELD)
+    assert "AWS::Serverless::Function" not in {r["Type"] for r in kept.values()}
 
 
 def test_the_table_has_the_template_keys_indexes_and_stream(
@@ -164,48 +168,65 @@ def test_log_groups_alarms_and_topic_exist(deployed: Deployed) -> None:
     assert deployed.ref("AlarmTopic").startswith("arn:aws:sns:")
 
 
-def test_conditional_resources_follow_the_parameters(aws: None, template: dict[str, Any]) -> None:
-    # Given an alarm email address
-    parameters = {"AlarmEmail": "desk@example.com"}
+def test_conditional_resources_and_branches_follow_the_parameters(aws: None) -> None:
+    # Given an alarm email address and the local origin as the site's URL
+    parameters = {"AlarmEmail": "desk@example.com", **LOCAL_SITE}
 
-    # When the template is deployed with it
-    deployed = deploy(template, boto3.Session(region_name=REGION), stack_name=STACK, parameters=parameters)
+    # When the template is transformed and deployed with them
+    deployed = deploy_template(
+        load(),
+        boto3.Session(region_name=REGION),
+        stack_name=STACK,
+        parameters=parameters,
+    )
 
-    # Then the resources under its condition exist too
+    # Then the resources under their condition exist too, and the functions take the branch for SiteUrl
     assert {"AlarmEmailSubscription", "AlarmDeadLetterQueue", "AlarmDeadLetterQueuePolicy"} <= set(
         deployed.emulated
     )
+    assert function_environment(deployed, "RendererFunction")["SITE_URL"] == LOCAL_SITE["SiteUrl"]
 
 
 def test_functions_get_the_resolved_environment(template: dict[str, Any], deployed: Deployed) -> None:
     # Given the deployed template
     # When the functions' environments are resolved
-    editor = function_environment(template, "EditorApiFunction", deployed)
-    renderer = function_environment(
-        template, "RendererFunction", deployed, {"SiteUrl": "http://127.0.0.1:8000"}
-    )
-    refresh = function_environment(template, "TimeWindowsFunction", deployed)
+    editor = function_environment(deployed, "EditorApiFunction")
+    renderer = function_environment(deployed, "RendererFunction")
+    refresh = function_environment(deployed, "TimeWindowsFunction")
 
     # Then Globals and the functions' own variables are merged, references resolved, parameters applied
     assert editor["TABLE_NAME"] == deployed.ref("ArticlesTable")
     assert editor["SITE_TIMEZONE"] == template["Parameters"]["SiteTimezone"]["Default"]
+    assert editor["COMMENTS_DATA_KEY_ID"] == deployed.get_att("CommentDataKey", "Arn")
     assert "SITE_URL" not in editor  # behind the API: naming the distribution would be a cycle
     assert "SITE_BUCKET" not in editor
     assert refresh["SITE_URL"] == "https://" + deployed.get_att("SiteDistribution", "DomainName")
     assert renderer["SITE_BUCKET"] == deployed.ref("SiteBucket")
     assert renderer["DISTRIBUTION_ID"] == deployed.ref("SiteDistribution")
-    assert renderer["SITE_URL"] == "http://127.0.0.1:8000"
 
 
-def test_function_specs_apply_globals(template: dict[str, Any]) -> None:
-    # Given template.yaml
-    # When the functions are read
-    specs = function_specs(template)
+def test_functions_map_back_to_their_code_folders(deployed: Deployed) -> None:
+    # Given the deployed template
+    # When the functions are read from it
+    specs = function_specs(deployed)
 
-    # Then Globals fill what a function does not set
+    # Then each runs the code folder its CodeUri named, with Globals applied by the transform
     assert specs["EditorApiFunction"].module_file == ROOT / "functions" / "editor_api" / "app.py"
-    assert specs["EditorApiFunction"].timeout == template["Globals"]["Function"]["Timeout"]
+    assert specs["TimeWindowsFunction"].module_file == ROOT / "functions" / "renderer" / "app.py"
+    assert specs["TimeWindowsFunction"].handler_name == "refresh"
+    assert specs["EditorApiFunction"].timeout == 10
     assert specs["RendererFunction"].timeout == 120
+    assert all(spec.module_file.is_file() for spec in specs.values())
+
+
+def test_what_the_emulator_cannot_hold_still_has_names(deployed: Deployed) -> None:
+    # Given the deployed template
+    # When the resources that are not in the emulator are looked at
+    # Then each says what stands in for it, and its Ref gives a name the rest of the stack can use
+    assert deployed.not_held["EditorApiFunction"] == NOT_HELD["AWS::Lambda::Function"][0]
+    assert deployed.ref("EditorApiFunction") == f"{STACK}-EditorApiFunction"
+    assert deployed.get_att("EditorApiFunctionRole", "Arn").endswith(f":role/{STACK}-EditorApiFunctionRole")
+    assert "NewsdeskApiliveStage" in deployed.not_held
 
 
 SNIPPET = """
@@ -217,11 +238,6 @@ Resources:
     Properties:
       Description: !Sub "${Prefix} key"
       EnableKeyRotation: true
-  KeyAlias:
-    Type: AWS::KMS::Alias
-    Properties:
-      AliasName: !Sub "alias/${Prefix}"
-      TargetKeyId: !Ref Key
   Orders:
     Type: AWS::SQS::Queue
     DependsOn: Things
@@ -236,29 +252,50 @@ Resources:
 """
 
 
-def test_keys_aliases_fifo_queues_and_simple_tables(aws: None, snippet: Any) -> None:
-    # Given a template with a KMS key, an alias, a FIFO queue encrypted with the key and a SimpleTable
+def test_a_sam_snippet_is_transformed_then_created_in_order(aws: None, snippet: Any) -> None:
+    # Given a SAM template with a KMS key, a FIFO queue encrypted with it and a SimpleTable
     template = snippet(SNIPPET)
 
     # When it is deployed
-    deployed = deploy(template, boto3.Session(region_name=REGION), stack_name=STACK)
+    deployed = deploy_template(template, boto3.Session(region_name=REGION), stack_name=STACK)
 
-    # Then each exists, in dependency order, with resolved references
+    # Then each exists, the SimpleTable as the DynamoDB table SAM makes of it, with resolved references
     kms = boto3.client("kms", region_name=REGION)
     key = kms.describe_key(KeyId=deployed.ref("Key"))["KeyMetadata"]
     assert key["Description"] == "demo key"
     assert kms.get_key_rotation_status(KeyId=key["KeyId"])["KeyRotationEnabled"]
-    assert any(a["AliasName"] == "alias/demo" for a in kms.list_aliases()["Aliases"])
     attributes = boto3.client("sqs", region_name=REGION).get_queue_attributes(
         QueueUrl=deployed.ref("Orders"), AttributeNames=["All"]
     )["Attributes"]
     assert attributes["FifoQueue"] == "true"
     assert attributes["KmsMasterKeyId"] == key["Arn"]
     assert deployed.get_att("Orders", "QueueName") == f"{STACK}-Orders.fifo"
-    assert deployment_order(template).index("Things") < deployment_order(template).index("Orders")
+    assert deployed.resources["Things"]["Type"] == "AWS::DynamoDB::Table"
+    assert deployed.emulated.index("Things") < deployed.emulated.index("Orders")
 
 
-def test_circular_references_are_refused(snippet: Any) -> None:
+def test_a_type_the_local_stack_does_not_know_is_refused_not_invented(aws: None, snippet: Any) -> None:
+    # Given a template with a resource type neither created nor stood in for locally
+    template = snippet(
+        """
+Resources:
+  Key:
+    Type: AWS::KMS::Key
+  KeyAlias:
+    Type: AWS::KMS::Alias
+    Properties: {AliasName: alias/demo, TargetKeyId: !Ref Key}
+"""
+    )
+
+    # When it is deployed
+    # Then it fails, naming the resource and its type
+    with pytest.raises(DeployError, match=r"KeyAlias \(AWS::KMS::Alias\)"):
+        deploy_template(template, boto3.Session(region_name=REGION), stack_name=STACK)
+
+
+def test_a_cycle_is_refused_with_the_rehearsal_message_before_anything_is_created(
+    aws: None, snippet: Any
+) -> None:
     # Given two queues that name each other as dead-letter queue
     template = snippet(
         """
@@ -272,7 +309,8 @@ Resources:
 """
     )
 
-    # When the order is computed
-    # Then it fails, naming them
-    with pytest.raises(DeployError, match="A, B"):
-        deployment_order(template)
+    # When it is deployed
+    # Then it fails as the rehearsal does, and no queue was made
+    with pytest.raises(RehearsalError, match="cycle: A -> B -> A"):
+        deploy_template(template, boto3.Session(region_name=REGION), stack_name=STACK)
+    assert "QueueUrls" not in boto3.client("sqs", region_name=REGION).list_queues()

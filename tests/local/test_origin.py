@@ -16,7 +16,7 @@ import pytest
 from newsdesk_local.cdn import Distribution, distribution_spec
 from newsdesk_local.http_messages import HttpRequest, HttpResponse
 from newsdesk_local.origin import Origin
-from newsdesk_local.template import load_template
+from newsdesk_local.rehearsal import transformed_template
 
 Handle = Callable[[HttpRequest], HttpResponse]
 
@@ -282,7 +282,11 @@ def test_trace_and_connect_reach_the_distribution_which_refuses_them(
 ) -> None:
     # Given the template's distribution (a refused method never reaches the bucket or the API)
     distribution = Distribution(
-        distribution_spec(load_template()), domain_name="d111.cloudfront.net", s3=None, buckets={}, apis={}
+        distribution_spec(transformed_template()),
+        domain_name="d111.cloudfront.net",
+        s3=None,
+        buckets={},
+        apis={},
     )
     origin = serve(distribution.handle)
 

@@ -16,7 +16,7 @@ import boto3
 import pytest
 
 from newsdesk_local import emulator
-from newsdesk_local.deploy import deploy
+from newsdesk_local.deploy import deploy_template
 from newsdesk_local.event_sources import EventSourceMapping, event_source_mappings
 from newsdesk_local.pollers import PollerThread, QueuePoller, StreamPoller, failed_item_ids
 from newsdesk_local.runtime import Invocation
@@ -47,6 +47,7 @@ Resources:
     Properties:
       CodeUri: functions/consumer/
       Handler: app.handler
+      Runtime: python3.13
       Events:
         Changes:
           Type: DynamoDB
@@ -99,8 +100,8 @@ def pk(record: dict[str, Any]) -> str:
 @pytest.fixture
 def stack(corrected: None, aws: None, snippet: Any) -> tuple[Deployed, dict[str, EventSourceMapping]]:
     template = snippet(TEMPLATE)
-    deployed = deploy(template, boto3.Session(region_name=REGION), stack_name="unit")
-    return deployed, {m.event: m for m in event_source_mappings(template, deployed)}
+    deployed = deploy_template(template, boto3.Session(region_name=REGION), stack_name="unit")
+    return deployed, {m.name.removeprefix("Consumer"): m for m in event_source_mappings(deployed)}
 
 
 def stream_poller(
@@ -136,8 +137,9 @@ def test_the_template_events_become_mappings(stack: tuple[Deployed, dict[str, Ev
     # Given the snippet's function events (fixture)
     deployed, mappings = stack
 
-    # Then each is a mapping with the template's settings, its references resolved
+    # Then each is a mapping the transform made, with the template's settings, its references resolved
     changes, work = mappings["Changes"], mappings["Work"]
+    assert (changes.name, changes.function, work.function) == ("ConsumerChanges", "Consumer", "Consumer")
     assert changes.kind == "DynamoDB"
     assert changes.source_arn == deployed.get_att("Table", "StreamArn")
     assert (changes.batch_size, changes.maximum_retry_attempts, changes.bisect_on_error) == (2, 1, True)

@@ -8,35 +8,12 @@ from typing import Any
 
 import pytest
 
-from tests.events import EVENTS_DIR, load_event
+from newsdesk_local.routes import match_resource
+from tests.events import EVENTS_DIR, api_resources, load_event
 
 EDITOR_EVENTS = sorted(p.stem for p in (EVENTS_DIR / "editor_api").glob("*.json"))
 PUBLIC = {"health"}
 ANONYMOUS = {"health", "anonymous_list"}
-
-
-def api_paths() -> set[str]:
-    from newsdesk_local.template import load_template
-
-    resources = load_template()["Resources"]
-    functions = [r for r in resources.values() if r["Type"] == "AWS::Serverless::Function"]
-    events = [e for f in functions for e in (f["Properties"].get("Events") or {}).values()]
-    return {e["Properties"]["Path"] for e in events if e["Type"] == "Api"}
-
-
-def path_parameters(resource: str, path: str) -> dict[str, str] | None:
-    """The path parameters API Gateway extracts from `path` for a resource like /a/{id}/{proxy+}."""
-    found: dict[str, str] = {}
-    parts = path.strip("/").split("/")
-    for index, segment in enumerate(resource.strip("/").split("/")):
-        if segment.endswith("+}"):
-            found[segment[1:-2]] = "/".join(parts[index:])
-            break
-        if segment.startswith("{"):
-            found[segment[1:-1]] = parts[index]
-        else:
-            assert segment == parts[index], (resource, path)
-    return found or None
 
 
 def read(name: str) -> dict[str, Any]:
@@ -50,8 +27,10 @@ def assert_consistent(event: dict[str, Any]) -> None:
     assert context["path"] == f"/live{event['path']}"
     assert context["resourcePath"] == event["resource"]
     assert context["httpMethod"] == event["httpMethod"]
-    assert event["resource"] in api_paths()
-    assert event["pathParameters"] == path_parameters(event["resource"], event["path"])
+    assert event["resource"] in api_resources()
+    matched = match_resource(event["resource"], event["path"])
+    assert matched is not None
+    assert event["pathParameters"] == (matched[1] or None)
     assert event["multiValueHeaders"] == {k: [v] for k, v in event["headers"].items()}
     query = event["queryStringParameters"]
     multi = event["multiValueQueryStringParameters"]

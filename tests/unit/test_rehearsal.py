@@ -194,5 +194,5 @@ def test_ordering_a_cycle_is_an_error() -> None:
         "A": {"Type": "AWS::SQS::Queue", "DependsOn": "B"},
         "B": {"Type": "AWS::SQS::Queue", "Properties": {"X": {"Ref": "A"}}},
     }
-    with pytest.raises(rehearsal.RehearsalError, match="A, B"):
+    with pytest.raises(rehearsal.RehearsalError, match="cycle: A -> B -> A"):
         rehearsal.deployment_order(resources)
