@@ -26,8 +26,8 @@ class Redrive:
         return cls(
             site=Site.from_settings(settings),
             render_queue=DeadLetters(settings.render_dead_letter_queue_url),
-            comment_queue=DeadLetters(settings.comment_dead_letter_queue_url),
-            comments_target=SqsQueue(settings.comment_queue_url),
+            comment_queue=DeadLetters(settings.comments_dead_letter_queue_url),
+            comments_target=SqsQueue(settings.comments_queue_url),
             history=StreamHistory(),
         )
 

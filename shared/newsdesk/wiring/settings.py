@@ -95,8 +95,8 @@ class RedriveSettings(RendererSettings):
     """The renderer's settings, and the dead-letter queues a redrive empties and where comments go again."""
 
     render_dead_letter_queue_url: str = Field(pattern=r"^https?://")
-    comment_dead_letter_queue_url: str = Field(pattern=r"^https?://")
-    comment_queue_url: str = Field(pattern=r"^https?://")
+    comments_dead_letter_queue_url: str = Field(pattern=r"^https?://")
+    comments_queue_url: str = Field(pattern=r"^https?://")
 
 
 class RebuildSettings(_Settings):
