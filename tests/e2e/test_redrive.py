@@ -33,7 +33,7 @@ GIVE_UP_WITHIN = 60.0  # seconds for the renderer's retries to end in the dead-l
 def emulator(stack: RunningStack, service: str) -> Any:
     import boto3
 
-    return boto3.client(
+    return boto3.client(  # type: ignore[call-overload]
         service,
         endpoint_url=f"http://127.0.0.1:{stack.env['NEWSDESK_AWS_PORT']}",
         region_name=REGION,
