@@ -253,5 +253,50 @@ def rebuild(args: argparse.Namespace, settings: LocalSettings) -> int:
     return 0
 
 
+# ----- redrive --------------------------------------------------------------------------------------
+
+
+@subcommand(
+    "redrive",
+    "Replay the render and comment dead-letter queues, once what made them fail is repaired: re-render what "
+    "the render failures name, send the failed comments to the comment queue again. Says what it did; a "
+    "second run finds nothing. Local stack by default; --stack NAME for a deployed one.",
+    arg("--stack", default=None, help="A deployed CloudFormation stack instead of the local stack."),
+    arg("--json", action="store_true", help="Print the report as JSON."),
+)
+def redrive(args: argparse.Namespace, settings: LocalSettings) -> int:
+    import json
+
+    import boto3
+
+    from newsdesk_local.redrive import describe, redrive_environment, run_deployed, run_local
+    from newsdesk_local.stack import point_process_at_emulator
+    from newsdesk_local.template import load_template
+
+    try:
+        if args.stack:
+            session = boto3.session.Session()
+            report = run_deployed(
+                {n: session.client(n) for n in ("cloudformation", "lambda")}, stack_name=args.stack
+            )
+        else:
+            point_process_at_emulator(settings)
+            clients = {n: boto3.client(n) for n in ("dynamodb", "sqs", "kms", "cloudfront")}
+            environment = redrive_environment(
+                load_template(settings.template),
+                clients,
+                stack_name=settings.stack_name,
+                region=settings.region,
+                site_url=settings.site_url,
+            )
+            report = run_local(environment)
+    except Exception as exc:  # connection and service errors alike end the command with their message
+        where = args.stack or f"the local stack at {settings.aws_endpoint} (is `newsdesk dev` running?)"
+        print(f"Cannot redrive on {where}: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(report, indent=2) if args.json else describe(report), flush=True)
+    return 0 if not (report["render"]["left"] or report["comments"]["left"]) else 3
+
+
 if __name__ == "__main__":
     sys.exit(main())

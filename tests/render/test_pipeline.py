@@ -493,7 +493,8 @@ def test_record_that_fails_is_reported_while_others_render(pipeline: Pipeline) -
     # When
     response = pipeline.render(records, publisher=publisher)
 
-    # Then the poisoned records are reported by sequence number, and the other two articles are live
+    # Then the poisoned records are reported by sequence number, the other two articles are live, and the
+    # poisoned one's receipt says that its render failed, and why
     assert response == {"batchItemFailures": [{"itemIdentifier": seq} for seq in failing]}
     assert good_one.url is not None and good_two.url is not None and poisoned.url is not None
     keys = pipeline.object_keys()
@@ -502,7 +503,8 @@ def test_record_that_fails_is_reported_while_others_render(pipeline: Pipeline) -
     assert {good_one.url, good_two.url} <= set(listed_paths(pipeline, "index.html"))
     assert len(pipeline.invalidations) == 1
     _, receipt = pipeline.store.get_with_receipt(poisoned.id)
-    assert receipt is None
+    assert receipt is not None and receipt.state.value == "failed"
+    assert receipt.error == f"RuntimeError: cannot read {poisoned.id}"
 
 
 # ----- what is not public stays out ------------------------------------------------------------------

@@ -47,6 +47,8 @@ LAMBDA_ENVIRONMENT = {
     "DISTRIBUTION_ID": "E2EXAMPLE",
     "REBUILD_QUEUE_URL": "https://sqs.ap-south-1.amazonaws.com/123456789012/newsdesk-rebuild",
     "COMMENTS_QUEUE_URL": "https://sqs.ap-south-1.amazonaws.com/123456789012/newsdesk-comments",
+    "RENDER_DEAD_LETTER_QUEUE_URL": "https://sqs.ap-south-1.amazonaws.com/123456789012/newsdesk-render-dlq",
+    "COMMENTS_DEAD_LETTER_QUEUE_URL": "https://sqs.ap-south-1.amazonaws.com/123456789012/newsdesk-comment-dlq",
     "COMMENTS_MAC_KEY_ID": "arn:aws:kms:ap-south-1:123456789012:key/mac",
     "COMMENTS_DATA_KEY_ID": "arn:aws:kms:ap-south-1:123456789012:key/data",
 }

@@ -1,8 +1,11 @@
-"""SQS: the comment queue (the intake sends, the worker receives) and the rebuild queue (chunks of a full
-rebuild). Standard library only until the first message is sent (the comment intake imports this)."""
+"""SQS: the comment queue (the intake sends, the worker receives), the rebuild queue (chunks of a full
+rebuild) and the dead-letter queues a redrive empties. Standard library only until the first message is
+sent (the comment intake imports this)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from newsdesk.adapters.aws import AwsAdapter
@@ -22,6 +25,10 @@ class SqsQueue(AwsAdapter["SQSClient"]):
     def __init__(self, queue_url: str, client: SQSClient | None = None) -> None:
         super().__init__(client)
         self.queue_url = queue_url
+
+    def send_body(self, body: str) -> None:
+        """Send a message body as it is (newsdesk.batch.redrive.MessageSender)."""
+        self.client.send_message(QueueUrl=self.queue_url, MessageBody=body)
 
 
 class CommentQueue(SqsQueue):
@@ -43,3 +50,51 @@ class ChunkQueue(SqsQueue):
             )
             if response.get("Failed"):
                 raise RuntimeError(f"could not enqueue rebuild chunks: {response['Failed']}")
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    """A message received from a dead-letter queue."""
+
+    message_id: str
+    receipt_handle: str
+    body: str
+
+
+class DeadLetters(SqsQueue):
+    """A dead-letter queue, emptied by a redrive (newsdesk.batch.redrive.DeadLetterQueue)."""
+
+    def __init__(self, queue_url: str, client: SQSClient | None = None, *, hide_for: int = 300) -> None:
+        super().__init__(queue_url, client)
+        self.hide_for = hide_for  # seconds a received message stays hidden while it is replayed
+
+    def receive(self) -> list[DeadLetter]:
+        response = self.client.receive_message(
+            QueueUrl=self.queue_url,
+            MaxNumberOfMessages=BATCH,
+            VisibilityTimeout=self.hide_for,
+            WaitTimeSeconds=1,  # long polling asks every SQS server: an empty answer means an empty queue
+        )
+        return [
+            DeadLetter(message_id=m["MessageId"], receipt_handle=m["ReceiptHandle"], body=m["Body"])
+            for m in response.get("Messages", [])
+        ]
+
+    def delete(self, letters: list[DeadLetter]) -> None:
+        self._each(letters, "delete_message_batch", lambda letter: {})
+
+    def release(self, letters: list[DeadLetter]) -> None:
+        self._each(letters, "change_message_visibility_batch", lambda letter: {"VisibilityTimeout": 0})
+
+    def _each(self, letters: list[DeadLetter], operation: str, extra: Callable[[DeadLetter], dict]) -> None:
+        for start in range(0, len(letters), BATCH):
+            group = letters[start : start + BATCH]
+            response = getattr(self.client, operation)(
+                QueueUrl=self.queue_url,
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": letter.receipt_handle, **extra(letter)}
+                    for i, letter in enumerate(group)
+                ],
+            )
+            if response.get("Failed"):
+                raise RuntimeError(f"{operation} failed for {response['Failed']}")

@@ -46,3 +46,14 @@ class InvalidArticle(DomainError):
     def __init__(self, field: str, detail: str) -> None:
         super().__init__(detail)
         self.field = field
+
+
+class UnreadableArticle(DomainError):
+    """The stored article breaks the article's rules (a limit tightened since it was written, a console
+    edit): it cannot be rendered or listed until it is repaired. `version` is the stored one, if legible."""
+
+    def __init__(self, article_id: str, reason: str, version: int | None = None) -> None:
+        super().__init__(f"The stored article {article_id!r} cannot be read: {reason}")
+        self.article_id = article_id
+        self.reason = reason
+        self.version = version

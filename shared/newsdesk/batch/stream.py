@@ -2,8 +2,11 @@
 
 Every article of the batch is read before anything is rendered (so each page shows all of them as they
 are now); then each record is applied on its own, and a record that fails is reported in
-`batchItemFailures` so that Lambda retries it (bisecting the batch) while the others stand. One
-invalidation and the render receipts go out when the batch is done.
+`batchItemFailures` so that Lambda retries it (bisecting the batch) while the others stand; its article's
+render receipt says `failed` at once, with the reason. An article that cannot be read (it breaks a rule
+of the article) fails its own record only: listings leave it out. One invalidation and the render
+receipts go out when the batch is done. Records given up on reach the render dead-letter queue, which
+`newsdesk redrive` (newsdesk.batch.redrive) replays.
 """
 
 from __future__ import annotations
@@ -45,7 +48,11 @@ def handle_stream_batch(
             if comment is not None:
                 changes.apply_comment_change(publisher, comment)
             return
-        changed = changes.apply_article_change(publisher, article)
+        try:
+            changed = changes.apply_article_change(publisher, article)
+        except Exception as exc:  # this record alone fails (batchItemFailures); the editor sees why
+            publisher.record_failure(article.article_id, exc)
+            raise
         logger.info(
             "article rendered", article_id=article.article_id, event=record.event_name, changed=changed
         )

@@ -83,6 +83,17 @@ class CommentChange:
     was_public: bool
 
 
+@dataclass(frozen=True)
+class StreamRange:
+    """Records of one shard of the table's stream, first to last sequence number (both included): what
+    a failure record of the renderer's event source names (never the records themselves)."""
+
+    stream_arn: str
+    shard_id: str
+    first: str
+    last: str
+
+
 # ----- full rebuilds ---------------------------------------------------------------------------------
 
 

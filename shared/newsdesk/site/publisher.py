@@ -148,6 +148,33 @@ class SitePublisher:
             )
         return changed
 
+    def record_failure(self, article_id: str, error: Exception) -> None:
+        """Say in the article's render receipt, at once, that rendering its change failed and why.
+
+        The version is the stored one if it could be read (newsdesk.articles.errors.UnreadableArticle
+        carries it), else the one this batch read, else the last receipt's; the receipt keeps the paths
+        of the last render. Writing it never hides the original error: a receipt that cannot be written
+        is logged.
+        """
+        try:
+            previous = self.receipts.get(article_id)
+            current = self.overlay.current.get(article_id)
+            version = getattr(error, "version", None) or (current.version if current else None)
+            version = version or (previous.version if previous else 1)
+            detail = getattr(error, "detail", None) or f"{type(error).__name__}: {error}"
+            self.receipts.record(
+                RenderReceipt(
+                    article_id=article_id,
+                    version=version,
+                    state=RenderState.FAILED,
+                    rendered_at=self.clock(),
+                    paths=previous.paths if previous else [],
+                    error=detail[:1000],
+                )
+            )
+        except Exception:
+            logger.exception("render receipt not recorded", article_id=article_id)
+
     def rerender_article(self, article_id: str) -> list[str]:
         """Re-render one live article page only (e.g. after a comment was approved)."""
         self.load([article_id])

@@ -91,6 +91,14 @@ class RendererSettings(SiteSettings):
     comments_open_days: int = Field(default=14, ge=0, le=3650, description="0 closes comments everywhere.")
 
 
+class RedriveSettings(RendererSettings):
+    """The renderer's settings, and the dead-letter queues a redrive empties and where comments go again."""
+
+    render_dead_letter_queue_url: str = Field(pattern=r"^https?://")
+    comments_dead_letter_queue_url: str = Field(pattern=r"^https?://")
+    comments_queue_url: str = Field(pattern=r"^https?://")
+
+
 class RebuildSettings(_Settings):
     table_name: str = Field(min_length=3, max_length=255)
     rebuild_queue_url: str = Field(pattern=r"^https?://")

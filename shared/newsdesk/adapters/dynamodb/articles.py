@@ -25,6 +25,7 @@ from newsdesk.adapters.dynamodb.keys import (
     tag_pk,
 )
 from newsdesk.adapters.dynamodb.records import (
+    article_as_stored,
     article_to_item,
     item_to_article,
     item_to_receipt,
@@ -32,21 +33,30 @@ from newsdesk.adapters.dynamodb.records import (
     tag_to_item,
 )
 from newsdesk.adapters.dynamodb.table import TableAdapter
+from newsdesk.adapters.dynamodb.unreadable import readable
 from newsdesk.articles.errors import ArticleNotFound, SlugTaken, VersionConflict
 from newsdesk.articles.models import Article, ArticlePage, ArticleStatus, RenderReceipt
 
 
 class ArticleStore(TableAdapter):
-    """Reads and writes articles in the Newsdesk table (newsdesk.articles.ports.ArticleRepository)."""
+    """Reads and writes articles in the Newsdesk table (newsdesk.articles.ports.ArticleRepository).
+
+    One article is read as it is stored, even if it breaks a rule (records.article_as_stored), so an
+    editor can see and repair it; a listing leaves out, and reports, an item it cannot read.
+    """
 
     # ----- reads -------------------------------------------------------------------------------
 
     def get(self, article_id: str) -> Article | None:
+        item = self.get_item(article_id)
+        return article_as_stored(item) if item else None
+
+    def get_item(self, article_id: str) -> Item | None:
+        """The article's item as stored, strongly consistent."""
         response = self.client.get_item(
             TableName=self.table_name, Key=article_key(article_id), ConsistentRead=True
         )
-        item = response.get("Item")
-        return item_to_article(item) if item else None
+        return response.get("Item")
 
     def get_with_receipt(self, article_id: str) -> tuple[Article | None, RenderReceipt | None]:
         """The article and its render receipt, in one strongly consistent Query of its partition."""
@@ -55,7 +65,7 @@ class ArticleStore(TableAdapter):
         for item in self.get_partition(article_id):
             sk = item["SK"]["S"]
             if sk == ARTICLE_SK:
-                article = item_to_article(item)
+                article = article_as_stored(item)
             elif sk == RENDER_SK:
                 receipt = item_to_receipt(item)
         return article, receipt
@@ -94,7 +104,7 @@ class ArticleStore(TableAdapter):
     def _query_articles(self, index: Index, partition: str, limit: int, cursor: str | None) -> ArticlePage:
         response = self.query_index(index, partition, limit, cursor)
         return ArticlePage(
-            items=[item_to_article(item) for item in response.get("Items", [])],
+            items=readable("article", response.get("Items", []), item_to_article),
             next_cursor=encode_cursor(response.get("LastEvaluatedKey")),
         )
 
@@ -109,21 +119,21 @@ class ArticleStore(TableAdapter):
                 "ExpressionAttributeValues": {":status": {"S": status.value}},
             }
         response = self.query_index(index, tag_pk(tag_slug), limit, cursor, **extra)
-        ids = [item["article_id"]["S"] for item in response.get("Items", [])]
+        ids = readable("tag", response.get("Items", []), article_id_in)
         return ArticlePage(
             items=self.get_many(ids), next_cursor=encode_cursor(response.get("LastEvaluatedKey"))
         )
 
     def get_many(self, ids: list[str]) -> list[Article]:
-        """Articles by id, in the order given (missing ones left out), strongly consistent."""
+        """Articles by id, in the order given (missing and unreadable ones left out), strongly consistent."""
         found: dict[str, Article] = {}
         for start in range(0, len(ids), 100):
             keys: list[Item] = [article_key(i) for i in ids[start : start + 100]]
             request: dict[str, Any] = {self.table_name: {"Keys": keys, "ConsistentRead": True}}
             while request:
                 response = self.client.batch_get_item(RequestItems=request)
-                for item in response.get("Responses", {}).get(self.table_name, []):
-                    article = item_to_article(item)
+                items = response.get("Responses", {}).get(self.table_name, [])
+                for article in readable("article", items, item_to_article):
                     found[article.id] = article
                 request = response.get("UnprocessedKeys") or {}
         return [found[i] for i in ids if i in found]
@@ -250,6 +260,11 @@ class ArticleStore(TableAdapter):
                     raise ArticleNotFound(article.id) from exc
                 raise VersionConflict(article.id, article.version) from exc
             raise
+
+
+def article_id_in(item: Item) -> str:
+    """The article a tag membership names."""
+    return str(item["article_id"]["S"])
 
 
 def _failed(reasons: list[str | None], index: int) -> bool:

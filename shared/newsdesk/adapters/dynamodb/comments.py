@@ -14,6 +14,7 @@ from newsdesk.adapters.dynamodb.codec import Item, from_item, to_item
 from newsdesk.adapters.dynamodb.cursor import encode_cursor
 from newsdesk.adapters.dynamodb.keys import BY_IP, BY_STATUS, BY_TAG, BY_UPDATED
 from newsdesk.adapters.dynamodb.table import TableAdapter
+from newsdesk.adapters.dynamodb.unreadable import readable
 from newsdesk.comments.errors import CommentChanged, CommentNotFound
 from newsdesk.comments.models import Comment, CommentPage, CommentStatus, PublicComment
 
@@ -123,18 +124,19 @@ class CommentStore(TableAdapter):
             while request:
                 response = self.client.batch_get_item(RequestItems=request)
                 for item in response.get("Responses", {}).get(self.table_name, []):
-                    found[item["id"]["S"]] = item
+                    found[item.get("id", {}).get("S", "")] = item
                 request = response.get("UnprocessedKeys") or {}
         return [found[i] for i in ids if i in found]
 
     def get_comments(self, ids: list[str]) -> list[Comment]:
-        return [item_to_comment(item) for item in self.get_many(ids)]
+        """Comments by id, in the order given; missing and unreadable ones (reported) left out."""
+        return readable("comment", self.get_many(ids), item_to_comment)
 
     def list_by_status(self, status: CommentStatus, limit: int, cursor: str | None = None) -> CommentPage:
         """The moderation queue of one status, newest first."""
         response = self.query_index(BY_STATUS, keys.queue_partition(status.value), limit, cursor)
         return CommentPage(
-            items=[item_to_comment(i) for i in response.get("Items", [])],
+            items=readable("comment", response.get("Items", []), item_to_comment),
             next_cursor=encode_cursor(response.get("LastEvaluatedKey")),
         )
 
@@ -171,12 +173,13 @@ class CommentStore(TableAdapter):
         )
         ids = [item["PK"]["S"].removeprefix(keys.COMMENT_PREFIX) for item in found]
         items = self.get_many(ids, projection=PUBLIC_ATTRIBUTES)
-        return [
-            item_to_public(item)
+        approved = [
+            item
             for item in items
             if item.get("status", {}).get("S") == CommentStatus.APPROVED.value
             and item.get("article_id", {}).get("S") == article_id
         ]
+        return readable("comment", approved, item_to_public)
 
     # ----- writes ----------------------------------------------------------------------------------
 

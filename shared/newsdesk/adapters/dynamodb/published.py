@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from newsdesk.adapters.dynamodb.articles import ArticleStore
+from newsdesk.adapters.dynamodb.articles import ArticleStore, article_id_in
 from newsdesk.adapters.dynamodb.codec import from_item
 from newsdesk.adapters.dynamodb.keys import (
     LIVE,
@@ -16,7 +16,8 @@ from newsdesk.adapters.dynamodb.keys import (
     sort_time,
     tag_pk,
 )
-from newsdesk.adapters.dynamodb.records import item_to_article
+from newsdesk.adapters.dynamodb.records import item_to_article, read_article
+from newsdesk.adapters.dynamodb.unreadable import MAPPING_ERRORS, readable, report_unreadable
 from newsdesk.articles.models import Article
 from newsdesk.site.models import LiveArticle
 
@@ -25,7 +26,11 @@ if TYPE_CHECKING:
 
 
 class PublishedArticles:
-    """Published articles newest first, site-wide or by tag, whole or within a time range."""
+    """Published articles newest first, site-wide or by tag, whole or within a time range.
+
+    Everything here is read strictly, for readers: one article that breaks a rule raises
+    UnreadableArticle when it is asked for by id, and is left out (and reported) of every listing.
+    """
 
     def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
         self.articles = ArticleStore(table_name, client)
@@ -35,7 +40,8 @@ class PublishedArticles:
         return self.articles.table_name
 
     def get(self, article_id: str) -> Article | None:
-        return self.articles.get(article_id)
+        item = self.articles.get_item(article_id)
+        return read_article(item) if item else None
 
     def latest(self, limit: int, tag: str | None = None) -> list[Article]:
         return self._query(tag, limit=limit)
@@ -94,12 +100,17 @@ class PublishedArticles:
         )
         for items in pages:
             for item in items:
-                data = from_item(item)
-                yield LiveArticle(
-                    id=data["id"],
-                    published_at=dt.datetime.fromisoformat(data["published_at"]),
-                    tags=tuple(tag["slug"] for tag in data.get("tags", [])),
-                )
+                try:
+                    data = from_item(item)
+                    live = LiveArticle(
+                        id=data["id"],
+                        published_at=dt.datetime.fromisoformat(data["published_at"]),
+                        tags=tuple(tag["slug"] for tag in data.get("tags", [])),
+                    )
+                except MAPPING_ERRORS as exc:
+                    report_unreadable("article", item, exc)
+                    continue
+                yield live
 
     def _query(
         self,
@@ -130,5 +141,5 @@ class PublishedArticles:
             kwargs["PaginationConfig"] = {"MaxItems": limit}
         items = self.articles.query_all(**kwargs)
         if tag:
-            return self.articles.get_many([i["article_id"]["S"] for i in items])
-        return [item_to_article(i) for i in items]
+            return self.articles.get_many(readable("tag", items, article_id_in))
+        return readable("article", items, item_to_article)

@@ -31,6 +31,8 @@ from newsdesk.adapters.dynamodb.keys import (
     tag_pk,
     tag_sk,
 )
+from newsdesk.adapters.dynamodb.unreadable import MAPPING_ERRORS
+from newsdesk.articles.errors import UnreadableArticle
 from newsdesk.articles.models import Article, ArticleStatus, Image, RenderReceipt, RenderState, Tag
 
 
@@ -98,6 +100,83 @@ def item_to_article(item: Item) -> Article:
         version=data["version"],
         url=data.get("url"),
     )
+
+
+def read_article(item: Item) -> Article:
+    """The article of an item, or UnreadableArticle (naming the article and why) if it breaks the rules."""
+    try:
+        return item_to_article(item)
+    except MAPPING_ERRORS as exc:
+        raise _unreadable(item, exc) from exc
+
+
+def article_as_stored(item: Item) -> Article:
+    """The article of an item as it is stored, even one that breaks a rule of the article (a headline
+    longer than the current limit, say), so that an editor can see it and repair it. Only an item without
+    an id, status, version or legible dates raises UnreadableArticle.
+
+    What this returns was not validated: it must never be rendered (newsdesk.adapters.dynamodb.published
+    reads strictly); saving a change to it validates the whole article again.
+    """
+    try:
+        return item_to_article(item)
+    except MAPPING_ERRORS as exc:
+        strict = exc
+    try:
+        data = from_item(item)
+        image = data.get("image")
+        tags = [Tag.model_construct(name=str(t["name"]), slug=str(t["slug"])) for t in data.get("tags") or []]
+        published = data.get("published_at")
+        return Article.model_construct(
+            id=str(data["id"]),
+            slug=str(data.get("slug", "")),
+            headline=str(data.get("headline", "")),
+            summary=str(data.get("summary") or ""),
+            body=str(data.get("body", "")),
+            authors=[str(a) for a in data.get("authors") or []],
+            source=data.get("source"),
+            dateline=data.get("dateline"),
+            section=data.get("section"),
+            tags=tags,
+            image=Image.model_construct(**{k: v for k, v in image.items() if v is not None})
+            if image
+            else None,
+            status=ArticleStatus(data["status"]),
+            created_at=dt.datetime.fromisoformat(data["created_at"]),
+            updated_at=dt.datetime.fromisoformat(data["updated_at"]),
+            published_at=dt.datetime.fromisoformat(published) if published else None,
+            version=int(data["version"]),
+            url=data.get("url"),
+        )
+    except MAPPING_ERRORS as exc:
+        raise _unreadable(item, strict) from exc
+
+
+def _unreadable(item: Item, error: Exception) -> UnreadableArticle:
+    pk = item.get("PK", {}).get("S", "")
+    article_id = item.get("id", {}).get("S") or pk.removeprefix("ARTICLE#") or "?"
+    version: int | None
+    try:
+        version = int(item["version"]["N"])
+    except (KeyError, ValueError, TypeError):
+        version = None
+    reason = _reason(error)
+    return UnreadableArticle(article_id, reason, version)
+
+
+def _reason(error: Exception) -> str:
+    """A one-line account of what is wrong (each failing field, for a rule the item breaks)."""
+    errors = getattr(error, "errors", None)
+    if callable(errors):
+        try:
+            parts = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors(include_url=False)]
+        except (TypeError, KeyError):
+            parts = []
+        if parts:
+            return "; ".join(parts)
+    if isinstance(error, KeyError):
+        return f"the attribute {error.args[0]!r} is missing"
+    return f"{type(error).__name__}: {error}"
 
 
 def tag_to_item(article: Article, tag: Tag) -> Item:
