@@ -13,44 +13,62 @@ from typing import Any
 
 from newsdesk_local.functions import function_environment
 from newsdesk_local.intrinsics import Resolver
-from newsdesk_local.template import Deployed, resources
+from newsdesk_local.rehearsal import kept_resources, parameter_values, sam_transform
+from newsdesk_local.template import Deployed
 
 FUNCTION = "RedriveFunction"
 
 
 def find_resources(
-    template: dict[str, Any], clients: dict[str, Any], *, stack_name: str, region: str
+    template: dict[str, Any],
+    clients: dict[str, Any],
+    *,
+    stack_name: str,
+    region: str,
+    parameters: dict[str, str],
 ) -> Deployed:
-    """What the local deploy made of the template's tables, buckets, queues, KMS keys and distribution."""
-    deployed = Deployed(stack_name=stack_name, region=region)
-    for logical_id in resources(template, "AWS::DynamoDB::Table"):
+    """What the local deploy made of the transformed template's tables, buckets, queues, KMS keys and
+    distribution, found in the emulator by the names the deploy gives them."""
+    transformed = sam_transform(template, parameters)
+    kept = kept_resources(transformed, parameters)
+    deployed = Deployed(
+        stack_name=stack_name,
+        region=region,
+        resources=kept,
+        parameters=parameter_values(transformed, parameters),
+    )
+
+    def of_type(type_name: str) -> dict[str, dict[str, Any]]:
+        return deployed.of_type(type_name)
+
+    for logical_id in of_type("AWS::DynamoDB::Table"):
         name = f"{stack_name}-{logical_id}"
         table = clients["dynamodb"].describe_table(TableName=name)["Table"]
         deployed.names[logical_id] = name
         deployed.arns[logical_id] = table["TableArn"]
         if "LatestStreamArn" in table:
             deployed.attributes[(logical_id, "StreamArn")] = table["LatestStreamArn"]
-    for logical_id in resources(template, "AWS::S3::Bucket"):
+    for logical_id in of_type("AWS::S3::Bucket"):
         deployed.names[logical_id] = f"{stack_name}-{logical_id}".lower()[:63]
-    for logical_id in resources(template, "AWS::SQS::Queue"):
-        if "Condition" in template["Resources"][logical_id]:
-            continue
-        deployed.names[logical_id] = clients["sqs"].get_queue_url(QueueName=f"{stack_name}-{logical_id}")[
-            "QueueUrl"
-        ]
+    for logical_id in of_type("AWS::SQS::Queue"):
+        url = clients["sqs"].get_queue_url(QueueName=f"{stack_name}-{logical_id}")["QueueUrl"]
+        arn = clients["sqs"].get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]
+        deployed.names[logical_id] = url
+        deployed.arns[logical_id] = arn["QueueArn"]
+        deployed.attributes[(logical_id, "QueueUrl")] = url
     keys = [
         clients["kms"].describe_key(KeyId=k["KeyId"])["KeyMetadata"]
         for k in clients["kms"].list_keys().get("Keys", [])
     ]
-    for logical_id, key in resources(template, "AWS::KMS::Key").items():
+    for logical_id, key in of_type("AWS::KMS::Key").items():
         description = (key.get("Properties") or {}).get("Description")
         for metadata in keys:
             if metadata.get("Description") == description and metadata.get("KeyState") == "Enabled":
                 deployed.names[logical_id] = metadata["KeyId"]
                 deployed.arns[logical_id] = metadata["Arn"]
-    resolver = Resolver(template, deployed, {})
+    resolver = Resolver(deployed)
     distributions = clients["cloudfront"].list_distributions().get("DistributionList", {}).get("Items", [])
-    for logical_id, dist in resources(template, "AWS::CloudFront::Distribution").items():
+    for logical_id, dist in of_type("AWS::CloudFront::Distribution").items():
         comment = resolver.resolve(
             ((dist.get("Properties") or {}).get("DistributionConfig") or {}).get("Comment")
         )
@@ -65,8 +83,9 @@ def redrive_environment(
     template: dict[str, Any], clients: dict[str, Any], *, stack_name: str, region: str, site_url: str
 ) -> dict[str, str]:
     """RedriveFunction's environment in the running local stack (its site at `site_url`)."""
-    deployed = find_resources(template, clients, stack_name=stack_name, region=region)
-    return function_environment(template, FUNCTION, deployed, {"SiteUrl": site_url})
+    parameters = {"SiteUrl": site_url} if "SiteUrl" in (template.get("Parameters") or {}) else {}
+    deployed = find_resources(template, clients, stack_name=stack_name, region=region, parameters=parameters)
+    return function_environment(deployed, FUNCTION)
 
 
 def run_local(environment: dict[str, str]) -> dict[str, Any]:

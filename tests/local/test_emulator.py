@@ -333,6 +333,7 @@ def test_records_older_than_the_retention_are_trimmed(table: str, limits: emulat
     shard = dynamodb_backends["123456789012"][REGION].get_table(TABLE).stream_shard
 
     # When the retention is applied a day and a minute later
+    assert shard is not None
     newest = shard.items[-1].record["dynamodb"]["ApproximateCreationDateTime"]  # moto's clock, naive UTC
     later = newest + dt.timedelta(days=1, minutes=1)
     trimmed = emulator.trim_stream(shard, now=later)
