@@ -92,7 +92,7 @@ def articles_router(store: ArticleRepository, *, site_tz: ZoneInfo) -> EditorRou
         tags=["articles"],
         responses={
             201: {"description": "Created", "content": {"application/json": {"model": ArticleOut}}},
-            **problem_responses(400, 409, 413, 422),
+            **problem_responses(400, 409, 413, 415, 422),
             **_AUTH,
         },
     )
@@ -147,7 +147,7 @@ def articles_router(store: ArticleRepository, *, site_tz: ZoneInfo) -> EditorRou
         tags=["articles"],
         responses={
             200: {"description": "The new version", "content": {"application/json": {"model": ArticleOut}}},
-            **problem_responses(400, 404, 409, 412, 413, 422, 428),
+            **problem_responses(400, 404, 409, 412, 413, 415, 422, 428),
             **_AUTH,
         },
     )
@@ -165,7 +165,7 @@ def articles_router(store: ArticleRepository, *, site_tz: ZoneInfo) -> EditorRou
         "/api/articles/<article_id>",
         summary="Delete an article that is not published",
         tags=["articles"],
-        responses={204: {"description": "Deleted"}, **problem_responses(404, 409, 412, 422), **_AUTH},
+        responses={204: {"description": "Deleted"}, **problem_responses(400, 404, 409, 412, 422), **_AUTH},
     )
     def delete_article(article_id: ArticleIdParam, if_match: IfMatch = None) -> Response[None]:
         service.delete_article(
@@ -180,7 +180,7 @@ def articles_router(store: ArticleRepository, *, site_tz: ZoneInfo) -> EditorRou
         tags=["articles"],
         responses={
             200: {"description": "Published", "content": {"application/json": {"model": ArticleOut}}},
-            **problem_responses(404, 409, 412, 422),
+            **problem_responses(400, 404, 409, 412, 422),
             **_AUTH,
         },
     )
@@ -200,7 +200,7 @@ def articles_router(store: ArticleRepository, *, site_tz: ZoneInfo) -> EditorRou
         tags=["articles"],
         responses={
             200: {"description": "Unpublished", "content": {"application/json": {"model": ArticleOut}}},
-            **problem_responses(404, 409, 412, 422),
+            **problem_responses(400, 404, 409, 412, 422),
             **_AUTH,
         },
     )

@@ -202,7 +202,7 @@ def moderation_router(store: CommentStore, cipher: Cipher | None) -> EditorRoute
         tags=["comments"],
         responses={
             200: {"description": "One result per id", "content": {"application/json": {"model": BulkResult}}},
-            **problem_responses(400, 422),
+            **problem_responses(400, 413, 415, 422),
             **_AUTH,
         },
     )
@@ -245,7 +245,7 @@ def moderation_router(store: CommentStore, cipher: Cipher | None) -> EditorRoute
         tags=["comments"],
         responses={
             200: {"description": "The comment", "content": {"application/json": {"model": ModeratorComment}}},
-            **problem_responses(400, 404, 412, 422),
+            **problem_responses(400, 404, 412, 413, 415, 422),
             **_AUTH,
         },
     )
@@ -269,7 +269,7 @@ def moderation_router(store: CommentStore, cipher: Cipher | None) -> EditorRoute
         "/api/comments/<comment_id>",
         summary="Delete a comment for good",
         tags=["comments"],
-        responses={204: {"description": "Deleted"}, **problem_responses(404, 412, 422), **_AUTH},
+        responses={204: {"description": "Deleted"}, **problem_responses(400, 404, 412, 422), **_AUTH},
     )
     def delete_comment(comment_id: CommentIdParam, if_match: IfMatch = None) -> Response[None]:
         service.delete_comment(
