@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 SAM_PYTHON ?= 3.13.0
 
 .DEFAULT_GOAL := help
-.PHONY: help install dev test test-fast lint format bench build deploy clean
+.PHONY: help install dev test test-fast fuzz lint format bench build deploy clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,6 +29,9 @@ test: $(STAMP) ## Run every test (unit, moto, local-stack end to end, browser)
 
 test-fast: $(STAMP) ## Unit and moto tests only (no local stack, no browser)
 	$(BIN)/pytest -m "not e2e and not browser"
+
+fuzz: $(STAMP) ## Schemathesis over the OpenAPI document, every route, as an editor, for two minutes
+	NEWSDESK_FUZZ_SECONDS=120 NEWSDESK_FUZZ_EXAMPLES=100 $(BIN)/pytest tests/e2e/test_fuzz.py -s
 
 lint: $(STAMP) ## ruff, mypy, import contracts, cfn-lint (Serverless Rules), sam validate --lint, deploy rehearsal
 	$(BIN)/ruff check .

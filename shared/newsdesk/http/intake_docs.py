@@ -118,12 +118,6 @@ def paths() -> dict[str, Any]:
             **unavailable(),
         },
     }
-    head = {
-        **token,
-        "summary": "The comment-token route's headers",
-        "operationId": "comment_token_head",
-        "responses": {status: {"description": r["description"]} for status, r in token["responses"].items()},
-    }
     post = {
         "tags": [TAG],
         "summary": "Post a comment (JSON, or the page's form); it is held for moderation",
@@ -156,6 +150,7 @@ def paths() -> dict[str, Any]:
         },
     }
     return {
-        "/api/articles/{article_id}/comment-token": {"get": token, "head": head},
+        # (GET only: API Gateway routes only GET to the token route, whatever the function answers)
+        "/api/articles/{article_id}/comment-token": {"get": token},
         "/api/articles/{article_id}/comments": {"post": post},
     }
