@@ -168,7 +168,9 @@ def test_patch_answers_if_match_by_the_rfc(api: EditorApi, header: Header, edits
     # Given an article edited `edits` times (or an id no article has)
     article = new_article(api)
     for version in range(1, edits + 1):
-        assert api.patch(article["id"], {"summary": f"Edit {version}."}, if_match=f'"{version}"').status == 200
+        assert (
+            api.patch(article["id"], {"summary": f"Edit {version}."}, if_match=f'"{version}"').status == 200
+        )
     current = edits + 1
     target = UNKNOWN_ID if missing else article["id"]
 
