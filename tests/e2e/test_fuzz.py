@@ -112,4 +112,3 @@ def test_no_generated_request_gets_a_server_error_or_an_undocumented_answer(
     assert operations["tested"] == operations["total"] > 0
     assert cases["generated"] > operations["total"]
     assert result["warnings"].get("missing_auth") in (None, []), result["warnings"]
-
