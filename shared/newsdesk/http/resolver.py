@@ -249,14 +249,15 @@ class NewsdeskResolver(APIGatewayRestResolver):
         path = self.current_event.path
         allowed = self.allowed_methods(path)
         if allowed:
-            return self.problem_response(
-                problem(
-                    HTTPStatus.METHOD_NOT_ALLOWED,
-                    f"{self.current_event.http_method} is not allowed here.",
-                    headers={"Allow": ", ".join(sorted(allowed))},
-                )
+            doc = problem(
+                HTTPStatus.METHOD_NOT_ALLOWED,
+                f"{self.current_event.http_method} is not allowed here.",
+                headers={"Allow": ", ".join(sorted(allowed))},
             )
-        return self.problem_response(problem(HTTPStatus.NOT_FOUND, f"There is nothing at {path}."))
+        else:
+            doc = problem(HTTPStatus.NOT_FOUND, f"There is nothing at {path}.")
+        logger.warning("request refused", status=doc.status, type=doc.type, detail=doc.detail)
+        return self.problem_response(doc)
 
     def _error(self, exc: Exception) -> Response:
         doc = problem_for(exc)
