@@ -23,7 +23,9 @@ JSON = "application/json"
 MAX_DEPTH = 32
 MAX_NUMBER_CHARS = 40
 
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+# A string, or an unterminated one up to the end: every match succeeds, so the scan stays linear (a pattern
+# requiring the closing quote would rescan the rest of the text from every quote of an unterminated one).
+_STRING = re.compile(r'"(?:[^"\\]+|\\.)*"?', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 
 
@@ -32,12 +34,17 @@ def media_type(content_type: str | None) -> str:
     return (content_type or "").split(";", 1)[0].strip().lower()
 
 
-def nesting_depth(text: str) -> int:
-    """How deeply the arrays and objects of a JSON text nest (brackets inside strings do not count)."""
+def nesting_depth(text: str, *, limit: int | None = None) -> int:
+    """How deeply the arrays and objects of a JSON text nest (brackets inside strings do not count); with
+    `limit`, counting stops at the first level past it."""
     brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
-    if not brackets:
-        return 0
-    return max(accumulate(1 if c in "[{" else -1 for c in brackets))
+    peak = 0
+    for level in accumulate(1 if c in "[{" else -1 for c in brackets):
+        if level > peak:
+            peak = level
+            if limit is not None and peak > limit:
+                break
+    return peak
 
 
 def _number(kind: type[int] | type[float]) -> Any:
@@ -66,7 +73,7 @@ def decode_json(text: str | bytes | bytearray) -> Any:
             text = text.decode("utf-8")
         except UnicodeDecodeError:
             raise MalformedJson("The request body is not valid UTF-8.") from None
-    if nesting_depth(text) > MAX_DEPTH:
+    if nesting_depth(text, limit=MAX_DEPTH) > MAX_DEPTH:
         raise JsonTooComplex(f"The request body nests arrays and objects more than {MAX_DEPTH} deep.")
     try:
         value = json.loads(text, parse_int=_parse_int, parse_float=_parse_float, parse_constant=_no_constant)
