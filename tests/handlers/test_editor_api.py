@@ -912,19 +912,42 @@ def test_every_editor_route_refuses_signed_in_non_editors(
 
 @pytest.mark.parametrize(
     ("groups", "status"),
-    [("subscribers", 403), ("editorsx", 403), ("[subscribers, editors]", 200), ("editors,admins", 200)],
+    [
+        (["subscribers"], 403),
+        (["editorsx"], 403),
+        (["readers,editors"], 403),
+        (["[readers", "editors]"], 403),
+        (["subscribers", "editors"], 200),
+        (["editors", "admins"], 200),
+    ],
 )
-def test_only_members_of_the_editors_group_are_let_in(api: EditorApi, groups: str, status: int) -> None:
-    # Given a signed-in user with these groups (as API Gateway flattens them)
+def test_only_members_of_the_editors_group_are_let_in(api: EditorApi, groups: list[str], status: int) -> None:
+    # Given a signed-in user whose ID token lists these groups (API Gateway flattens them with commas)
     from tests.events import sample_claims
 
-    claims = {**sample_claims(), "cognito:groups": groups}
-
     # When they list articles
-    response = api.send("list_articles", claims=claims)
+    response = api.send("list_articles", claims=sample_claims(), groups=groups)
 
-    # Then only editors get through
+    # Then only members of the group named exactly "editors" get through
     assert response.status == status
+
+
+@pytest.mark.parametrize("name", EDITOR_EVENTS)
+def test_a_group_named_readers_comma_editors_is_refused_on_every_editor_route(
+    api: EditorApi, dynamodb_calls: CallRecorder, name: str
+) -> None:
+    # Given a user whose only group is named "readers,editors" (flattened claim: "readers,editors")
+    from tests.events import sample_claims
+
+    event = load_event(f"editor_api/{name}", claims=sample_claims(), groups=["readers,editors"])
+
+    # When they call an editor route
+    response = api.call(event)
+
+    # Then it is a 403 and the table is never touched
+    assert response.status == 403
+    assert response.problem["title"] == "Forbidden"
+    assert dynamodb_calls.operations == []
 
 
 def test_the_sample_reader_event_is_forbidden(api: EditorApi) -> None:

@@ -10,8 +10,9 @@ so pydantic stays out of its cold start.
 
 from __future__ import annotations
 
+import base64
 import inspect
-import re
+import json
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
@@ -47,14 +48,61 @@ def caller_claims(event: APIGatewayProxyEvent) -> dict[str, Any]:
     return event.request_context.authorizer.claims or {}
 
 
-def groups(claims: Mapping[str, Any]) -> set[str]:
-    raw = claims.get("cognito:groups")
-    if isinstance(raw, list):
-        return {str(g) for g in raw}
-    if isinstance(raw, str):
-        # API Gateway REST APIs flatten the list, e.g. "editors" or "[editors, admins]" or "editors,admins".
-        return {g for g in re.split(r"[\s,]+", raw.strip("[]")) if g}
-    return set()
+def groups(event: Mapping[str, Any]) -> set[str]:
+    """The caller's Cognito groups, exactly as the verified ID token lists them.
+
+    API Gateway REST APIs flatten `cognito:groups` in `requestContext.authorizer.claims` into one string
+    ("editors,admins" or "[editors, admins]"), and a group name may itself contain a comma or a space, so
+    that string cannot be split truthfully: a user whose only group is "readers,editors" would read as an
+    editor. The list is read instead from the token the Cognito authorizer verified before the function
+    ran: the `Authorization` header (the authorizer's identity source), whose payload is decoded here. Its
+    signature was checked by API Gateway; the payload must also name the same subject and token as the
+    authorizer's claims, so a request whose header is not the token that was verified has no groups.
+    Anything unexpected (no token, two Authorization headers, a payload that is not JSON, groups that are
+    not a list of strings) means no groups.
+    """
+    context = event.get("requestContext") or {}
+    claims = (context.get("authorizer") or {}).get("claims") or {}
+    token = _authorization_token(event)
+    if not claims.get("sub") or token is None:
+        return set()
+    payload = _jwt_payload(token)
+    if payload is None:
+        return set()
+    for name in ("sub", "jti", "origin_jti", "event_id", "aud", "token_use"):
+        if name in claims and str(payload.get(name)) != str(claims[name]):
+            return set()
+    listed = payload.get("cognito:groups", [])
+    if not isinstance(listed, list) or not all(isinstance(g, str) for g in listed):
+        return set()
+    return set(listed)
+
+
+def _authorization_token(event: Mapping[str, Any]) -> str | None:
+    values = [
+        value
+        for name, many in (event.get("multiValueHeaders") or {}).items()
+        if name.lower() == "authorization"
+        for value in many or []
+    ]
+    if not values:
+        values = [v for k, v in (event.get("headers") or {}).items() if k.lower() == "authorization"]
+    if len(values) != 1 or not isinstance(values[0], str):
+        return None
+    value = values[0].strip()
+    return value[7:].strip() if value[:7].lower() == "bearer " else value
+
+
+def _jwt_payload(token: str) -> dict[str, Any] | None:
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4))
+        payload = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return payload if isinstance(payload, dict) else None
 
 
 # Router.route's parameters without `self`: the decorators (get, post ...) pass them all by position.
@@ -172,7 +220,7 @@ class NewsdeskResolver(APIGatewayRestResolver):
                 "Sign in: this route needs an editor's bearer token.",
                 headers={"WWW-Authenticate": 'Bearer realm="newsdesk"'},
             )
-        if EDITORS_GROUP not in groups(claims):
+        if EDITORS_GROUP not in groups(event):
             return raw_problem_response(
                 HTTPStatus.FORBIDDEN, "Only members of the editors group may do this."
             )
