@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 EVENTS_DIR = Path(__file__).resolve().parents[1] / "events"
+# The X-Origin-Verify value the sample events carry, as the distribution adds it (template OriginSecret).
+SAMPLE_ORIGIN_SECRET = "sample-origin-secret-0123456789abcdef"
 
 _UNSET: Any = object()
 # Explicit resources of the API (template.yaml, the functions' Api events); anything else under /api

@@ -28,7 +28,7 @@ intake = CommentIntake(
     KmsMac(settings.mac_key_id),
     settings.policy,
 )
-app = intake_api(intake)
+app = intake_api(intake, origin_secrets=settings.origin_secrets)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False)

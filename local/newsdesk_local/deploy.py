@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -170,6 +171,11 @@ def _virtual(ctx: _Context, logical_id: str, kind: str) -> None:
     elif kind in {"AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion"}:
         d.names[logical_id] = f"arn:aws:lambda:{region}:{account}:layer:{ctx.physical_name(logical_id)}:1"
         d.virtual[logical_id] = "its code is importable from the virtualenv"
+    elif kind == "AWS::CloudFront::ResponseHeadersPolicy":  # moto has no response headers policies
+        policy_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{d.stack_name}/{logical_id}"))
+        d.names[logical_id] = policy_id
+        d.attributes[(logical_id, "Id")] = policy_id
+        d.virtual[logical_id] = "played by the local origin (newsdesk_local.cdn)"
     else:
         d.names[logical_id] = ctx.physical_name(logical_id)
         d.virtual[logical_id] = f"{kind} is not emulated"

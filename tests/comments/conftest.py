@@ -33,7 +33,7 @@ from newsdesk.http.resolver import NewsdeskResolver
 from newsdesk.wiring.intake_settings import IntakeSettings
 from newsdesk_local.event_sources import sqs_record
 from tests.conftest import REGION, FakeLambdaContext
-from tests.events import load_event
+from tests.events import SAMPLE_ORIGIN_SECRET, load_event
 from tests.handlers.client import ApiResponse
 from tests.render.conftest import make_article, pipeline, site_bucket  # noqa: F401 (fixtures)
 
@@ -103,7 +103,11 @@ class CommentWorld:
     @property
     def settings(self) -> IntakeSettings:
         return IntakeSettings(
-            table_name=self.table, queue_url=self.queue_url, mac_key_id=self.mac_key, open_days=self.open_days
+            table_name=self.table,
+            queue_url=self.queue_url,
+            mac_key_id=self.mac_key,
+            origin_secrets=(SAMPLE_ORIGIN_SECRET,),
+            open_days=self.open_days,
         )
 
     def intake(
@@ -128,7 +132,7 @@ class CommentWorld:
             settings.policy,
             clock=clock,
         )
-        return IntakeFunction(service, intake_api(service))
+        return IntakeFunction(service, intake_api(service, origin_secrets=settings.origin_secrets))
 
     def worker(self, *, store: CommentStore | None = None, **rules: Any) -> Worker:
         """The worker, on the client of `store` for the table (this world's by default)."""

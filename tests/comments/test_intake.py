@@ -323,7 +323,13 @@ def test_settings_name_what_is_missing() -> None:
     with pytest.raises(IntakeSettingsError) as caught:
         IntakeSettings.from_env({"TABLE_NAME": "t", "COMMENTS_OPEN_DAYS": "soon"})
     message = str(caught.value)
-    for name in ("TABLE_NAME", "COMMENTS_QUEUE_URL", "COMMENTS_MAC_KEY_ID", "COMMENTS_OPEN_DAYS"):
+    for name in (
+        "TABLE_NAME",
+        "COMMENTS_QUEUE_URL",
+        "COMMENTS_MAC_KEY_ID",
+        "ORIGIN_SECRETS",
+        "COMMENTS_OPEN_DAYS",
+    ):
         assert name in message
 
 
@@ -333,11 +339,13 @@ def test_settings_from_the_template_environment() -> None:
             "TABLE_NAME": "newsdesk-articles",
             "COMMENTS_QUEUE_URL": "https://sqs.ap-south-1.amazonaws.com/123456789012/comments",
             "COMMENTS_MAC_KEY_ID": "arn:aws:kms:ap-south-1:123456789012:key/abc",
+            "ORIGIN_SECRETS": "sample-origin-secret-0123456789abcdef,previous-origin-secret-0123456789abcdef",
             "COMMENTS_OPEN_DAYS": "60",
         }
     )
     assert settings.open_days == 60
     assert settings.token_max_age == 61 * 86400
+    assert len(settings.origin_secrets) == 2
 
 
 @pytest.mark.parametrize(

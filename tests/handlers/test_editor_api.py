@@ -950,6 +950,26 @@ def test_a_group_named_readers_comma_editors_is_refused_on_every_editor_route(
     assert dynamodb_calls.operations == []
 
 
+@pytest.mark.parametrize("name", [*EDITOR_EVENTS, "health", "anonymous_list"])
+@pytest.mark.parametrize("secret", [None, "not-the-origin-secret-0123456789abcdef"])
+def test_requests_around_the_distribution_are_refused_first(
+    api: EditorApi, dynamodb_calls: CallRecorder, name: str, secret: str | None
+) -> None:
+    # Given a sample event sent straight to execute-api: no X-Origin-Verify, or a wrong one
+    event = load_event(f"editor_api/{name}", headers={"X-Origin-Verify": secret})
+
+    # When it is handled
+    response = api.call(event)
+
+    # Then it is a 403 problem, before authentication, and the table is never touched
+    assert response.status == 403
+    assert response.problem["title"] == "Forbidden"
+    assert dynamodb_calls.operations == []
+
+    # And the same event through the distribution is answered as before (a reader's list stays a 403)
+    assert (api.send(name).status == 403) == (name == "reader_list")
+
+
 def test_the_sample_reader_event_is_forbidden(api: EditorApi) -> None:
     # Given the sample event of a signed-in reader
     # When it is handled

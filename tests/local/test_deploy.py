@@ -46,6 +46,7 @@ def test_every_resource_is_created_in_the_emulator_or_given_a_name(
         "AWS::Serverless::Function",
         "AWS::Serverless::Api",
         "AWS::Serverless::LayerVersion",
+        "AWS::CloudFront::ResponseHeadersPolicy",  # played by the local origin (newsdesk_local.cdn)
     }
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import inspect
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -23,6 +23,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Route, Router
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
+from newsdesk.http.origin import through_distribution
 from newsdesk.http.problems import (
     Problem,
     problem,
@@ -140,6 +141,8 @@ class NewsdeskResolver(APIGatewayRestResolver):
     `unexpected` is the problem of a fault of ours (logged with its trace). `html_problems(event)` says
     whether a request wants problems as a small HTML page (a browser's form post) rather than JSON; the
     page links back to `context["back"]` (a route sets it) or `/`. `headers` go on every response.
+    With `origin_secrets`, a request without one of them in X-Origin-Verify (one that did not come
+    through the distribution) is refused with a 403 before anything else (newsdesk.http.origin).
     """
 
     def __init__(
@@ -150,9 +153,11 @@ class NewsdeskResolver(APIGatewayRestResolver):
         unexpected: Problem | None = None,
         html_problems: Callable[[APIGatewayProxyEvent], bool] | None = None,
         headers: Mapping[str, str] | None = None,
+        origin_secrets: Collection[str] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(enable_validation=enable_validation, **kwargs)
+        self.origin_secrets = tuple(origin_secrets)
         self.max_request_bytes = max_request_bytes
         self.unexpected = unexpected or problem(
             HTTPStatus.INTERNAL_SERVER_ERROR, "Something went wrong on our side; it has been logged."
@@ -198,6 +203,11 @@ class NewsdeskResolver(APIGatewayRestResolver):
         return response
 
     def _refusal(self, event: Mapping[str, Any]) -> dict[str, Any] | None:
+        if self.origin_secrets and not through_distribution(event, self.origin_secrets):
+            logger.warning("request refused: it did not come through the distribution")
+            return raw_problem_response(
+                HTTPStatus.FORBIDDEN, "Send requests to the site's address, not to the API's own endpoint."
+            )
         body = event.get("body") or ""
         # A text body arrives decoded: count its UTF-8 bytes, not its characters.
         size = len(body) * 3 / 4 if event.get("isBase64Encoded") else len(body.encode("utf-8"))
