@@ -151,6 +151,7 @@ def _percentile(samples: list[float], pct: int) -> float:
 
 
 def intake_latency() -> list[Result]:
+    from newsdesk.adapters.dynamodb.gates import SenderGateTable
     from newsdesk.adapters.dynamodb.senders import PublicationTable, SenderHistoryTable
     from newsdesk.adapters.kms import KmsMac
     from newsdesk.adapters.sqs import CommentQueue
@@ -167,6 +168,7 @@ def intake_latency() -> list[Result]:
                 SenderHistoryTable(world.table, world.ddb),
                 CommentQueue(world.queue_url, world.sqs),
                 mac,
+                gate=SenderGateTable(world.table, world.ddb),
             )
         )
         context = _Context()

@@ -9,6 +9,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from newsdesk.adapters.dynamodb.gates import SenderGateTable
 from newsdesk.adapters.dynamodb.senders import PublicationTable, SenderHistoryTable
 from newsdesk.adapters.kms import KmsMac
 from newsdesk.adapters.sqs import CommentQueue
@@ -27,6 +28,7 @@ intake = CommentIntake(
     CommentQueue(settings.queue_url),
     KmsMac(settings.mac_key_id),
     settings.policy,
+    gate=SenderGateTable(settings.table_name),
 )
 app = intake_api(intake, origin_secrets=settings.origin_secrets)
 

@@ -17,6 +17,7 @@ import pytest
 
 from newsdesk.adapters.dynamodb.articles import ArticleStore
 from newsdesk.adapters.dynamodb.comments import CommentStore
+from newsdesk.adapters.dynamodb.gates import SenderGateTable
 from newsdesk.adapters.dynamodb.senders import PublicationTable, SenderHistoryTable
 from newsdesk.adapters.kms import KmsCipher, KmsMac
 from newsdesk.adapters.sqs import CommentQueue
@@ -130,6 +131,7 @@ class CommentWorld:
             CommentQueue(settings.queue_url, sqs or self.sqs),
             mac or self.mac,
             settings.policy,
+            gate=SenderGateTable(settings.table_name, ddb),
             clock=clock,
         )
         return IntakeFunction(service, intake_api(service, origin_secrets=settings.origin_secrets))
@@ -267,6 +269,26 @@ class CommentWorld:
 
     def stored(self, comment_id: str) -> Comment | None:
         return self.store.get(comment_id)
+
+    def forget_gates(self) -> None:
+        """Delete the intake's gate slots (as if they had expired)."""
+        for item in self.items_with_prefix("GATE#"):
+            self.ddb.delete_item(TableName=self.table, Key={"PK": item["PK"], "SK": item["SK"]})
+
+    def items_with_prefix(self, prefix: str) -> list[dict[str, Any]]:
+        """Every item whose PK starts with `prefix` (a Scan: tests only)."""
+        items: list[dict[str, Any]] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self.table,
+            "FilterExpression": "begins_with(PK, :p)",
+            "ExpressionAttributeValues": {":p": {"S": prefix}},
+        }
+        while True:
+            page = self.ddb.scan(**kwargs)
+            items += page.get("Items", [])
+            if "LastEvaluatedKey" not in page:
+                return items
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def comment_items(self) -> list[dict[str, Any]]:
         """Every comment item in the table (a Scan: tests only)."""

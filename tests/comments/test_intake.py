@@ -99,7 +99,7 @@ def test_the_comment_token_route_issues_a_fresh_token_for_the_article(world: Com
     assert later.status == 303
 
 
-def test_the_intake_never_writes_the_table(world: CommentWorld) -> None:
+def test_the_intake_writes_nothing_but_its_gate_slots(world: CommentWorld) -> None:
     # Given every DynamoDB call of the intake recorded
     article = world.article()
     calls = CallRecorder().attach(world.ddb)
@@ -110,12 +110,20 @@ def test_the_intake_never_writes_the_table(world: CommentWorld) -> None:
     world.post(article.id, comment_fields(email=""))
     world.post(UNKNOWN)
 
-    # Then it only read: a GetItem for the article and Queries of the flood and duplicate indexes
-    assert set(calls.operations) == {"GetItem", "Query"}
+    # Then it read the article and the flood and duplicate indexes, and wrote only GATE# items
+    assert set(calls.operations) == {"GetItem", "Query", "TransactWriteItems"}
     assert {params.get("IndexName") for name, params in calls.calls if name == "Query"} == {
         "ByUpdated",
         "ByIp",
     }
+    written = [
+        item["Put"]["Item"]["PK"]["S"]
+        for name, params in calls.calls
+        if name == "TransactWriteItems"
+        for item in params["TransactItems"]
+    ]
+    assert written and all(pk.startswith("GATE#") for pk in written)
+    assert world.comment_items() == []
 
 
 @pytest.mark.parametrize(

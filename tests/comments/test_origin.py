@@ -68,7 +68,11 @@ def test_the_secret_being_rotated_out_is_accepted_while_both_are_configured(worl
     # When edges still send the old one, and others already the new one
     old_response = world.post(article.id, intake=intake)
     new_response = world.post(
-        article.id, comment_fields(email="other@example.org"), intake=intake, headers={"X-Origin-Verify": new}
+        article.id,
+        comment_fields(email="other@example.org"),
+        intake=intake,
+        ip="198.51.100.77",
+        headers={"X-Origin-Verify": new},
     )
 
     # Then both are accepted

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -76,6 +76,8 @@ def test_the_intake_is_public_throttled_and_cannot_write_the_table(template: dic
     assert granted(template, "CommentIntakeFunction") == {
         "dynamodb:GetItem",
         "dynamodb:Query",
+        "dynamodb:PutItem",
+        "dynamodb:DeleteItem",
         "sqs:SendMessage",
         "kms:GenerateMac",
         "kms:VerifyMac",
@@ -85,6 +87,18 @@ def test_the_intake_is_public_throttled_and_cannot_write_the_table(template: dic
     assert comments["ResourcePath"] == "/~1api~1articles~1{id}~1comments"
     assert comments["HttpMethod"] == "POST"
     assert comments["ThrottlingRateLimit"] < 100
+
+
+def test_the_intake_writes_only_its_gate_slots(template: dict[str, Any]) -> None:
+    # Given the intake's table writes in template.yaml
+    (writes,) = [
+        s for s in statements(template, "CommentIntakeFunction") if "dynamodb:PutItem" in s["Action"]
+    ]
+
+    # Then they are limited to GATE# items (newsdesk.adapters.dynamodb.gates), which expire by TTL
+    assert writes["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["GATE#*"]}}
+    table = resources(template)["ArticlesTable"]["Properties"]
+    assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
 
 
 def test_only_the_worker_writes_comments_and_only_the_editor_api_decrypts(template: dict[str, Any]) -> None:
@@ -171,10 +185,24 @@ class Calls:
     def __init__(self) -> None:
         self.actions: set[str] = set()
 
+    # IAM authorizes each item of a transaction as its own action.
+    _TRANSACT: ClassVar[dict[str, str]] = {
+        "Put": "PutItem",
+        "Update": "UpdateItem",
+        "Delete": "DeleteItem",
+        "ConditionCheck": "ConditionCheckItem",
+    }
+
     def attach(self, client: Any, prefix: str) -> None:
+        def record(model: Any, params: dict[str, Any], **_: Any) -> None:
+            if model.name == "TransactWriteItems":
+                for item in params.get("TransactItems") or []:
+                    self.actions |= {f"{prefix}:{self._TRANSACT[kind]}" for kind in item}
+            else:
+                self.actions.add(f"{prefix}:{model.name}")
+
         client.meta.events.register(
-            f"provide-client-params.{client.meta.service_model.endpoint_prefix}",
-            lambda model, **_: self.actions.add(f"{prefix}:{model.name}"),
+            f"provide-client-params.{client.meta.service_model.endpoint_prefix}", record
         )
 
 

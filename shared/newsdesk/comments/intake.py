@@ -7,6 +7,9 @@ The checks, in order: the article is published and open for comments (404, 409);
 this site issued for this article, older than the minimum fill time (422, 429); the sender has not said
 the same on this article before (409), nor commented, nor has the address, within the flood interval
 (429) — the same sender history the worker checks again before storing (newsdesk.comments.worker).
+Last, the comment claims its sender's and its address's flood slots and its words' slot at the gate
+(newsdesk.comments.ports.SenderGate), atomically: of parallel posts by one sender or from one address,
+one is queued and the others get the same 429 (or 409) as if they had come one after another.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from newsdesk.comments.errors import (
 )
 from newsdesk.comments.fields import Submission, validate
 from newsdesk.comments.ids import new_ulid
-from newsdesk.comments.ports import CommentQueue, Publications, SenderHistories
+from newsdesk.comments.ports import CommentQueue, Publications, SenderGate, SenderHistories
 from newsdesk.comments.rules import FLOOD_SECONDS, closes_at
 from newsdesk.comments.tokens import (
     MAX_AGE_SECONDS,
@@ -40,7 +43,7 @@ from newsdesk.comments.tokens import (
     ip_hash,
     make_token,
 )
-from newsdesk.comments.values import CommentMessage
+from newsdesk.comments.values import CommentMessage, SenderClaim
 
 logger = Logger(child=True)
 
@@ -93,9 +96,11 @@ class CommentIntake:
         mac: Mac,
         policy: IntakePolicy | None = None,
         *,
+        gate: SenderGate,
         clock: Callable[[], float] = epoch_seconds,
     ) -> None:
         self.publications = publications
+        self.gate = gate
         self.history = history
         self.queue = queue
         self.mac = mac
@@ -150,7 +155,20 @@ class CommentIntake:
             created_at=created.isoformat(timespec="microseconds"),
             token_valid=token_valid,
         )
-        self.queue.send(message)
+        claim = SenderClaim(
+            email_hash=sender_hash,
+            ip_hash=address_hash,
+            article_id=article.id,
+            body_hash=submission.body_hash,
+            at=created,
+            window_seconds=self.policy.flood_seconds,
+        )
+        self.gate.claim(claim)
+        try:
+            self.queue.send(message)
+        except BaseException:
+            self.gate.release(claim)  # not queued: the sender may try again at once
+            raise
         logger.info("comment queued", comment_id=comment_id, article_id=article.id, via_form=sender.via_form)
         return comment_id
 

@@ -44,6 +44,20 @@ class SenderHistory:
         return self.latest is not None and (at - self.latest).total_seconds() < window
 
 
+@dataclass(frozen=True)
+class SenderClaim:
+    """What a comment claims at the gate before it is queued (newsdesk.comments.ports.SenderGate): its
+    sender's and its address's flood slot for `window_seconds`, and its words on its article (so the same
+    words cannot be queued twice). The hashes are keyed (newsdesk.comments.tokens)."""
+
+    email_hash: str
+    ip_hash: str
+    article_id: str
+    body_hash: str
+    at: dt.datetime
+    window_seconds: int
+
+
 class MalformedMessage(ValueError):
     """The body is not a comment message this code understands."""
 
