@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import os
@@ -153,7 +154,7 @@ def _percentile(samples: list[float], pct: int) -> float:
 def intake_latency() -> list[Result]:
     from newsdesk.adapters.dynamodb.gates import SenderGateTable
     from newsdesk.adapters.dynamodb.senders import PublicationTable, SenderHistoryTable
-    from newsdesk.adapters.kms import KmsMac
+    from newsdesk.adapters.kms import KmsCipher, KmsMac
     from newsdesk.adapters.sqs import CommentQueue
     from newsdesk.comments.intake import CommentIntake
     from newsdesk.comments.tokens import make_token
@@ -169,6 +170,7 @@ def intake_latency() -> list[Result]:
                 CommentQueue(world.queue_url, world.sqs),
                 mac,
                 gate=SenderGateTable(world.table, world.ddb),
+                sealer=KmsCipher(world.data_key, world.kms),
             )
         )
         context = _Context()
@@ -204,7 +206,7 @@ def worker_throughput() -> list[Result]:
     from newsdesk.batch.comments import handle_comment_batch
     from newsdesk.comments.ids import new_ulid
     from newsdesk.comments.rules import RuleSettings
-    from newsdesk.comments.values import CommentMessage
+    from newsdesk.comments.values import CommentMessage, PersonalData
     from newsdesk.comments.worker import Worker
     from newsdesk_local.event_sources import sqs_record
 
@@ -214,16 +216,19 @@ def worker_throughput() -> list[Result]:
         bodies = []
         for i in range(WORKER_MESSAGES):
             created = dt.datetime.fromtimestamp(now - WORKER_MESSAGES + i, dt.UTC)
+            comment_id = new_ulid(created.timestamp())
+            personal = PersonalData(
+                email=f"reader{i}@example.com", ip=f"198.51.{i // 250}.{i % 250}", user_agent="bench"
+            )
+            sealed = KmsCipher(world.data_key, world.kms).encrypt(personal.to_json(), comment_id)
             bodies.append(
                 CommentMessage(
-                    id=new_ulid(created.timestamp()),
+                    id=comment_id,
                     article_id=article.id,
                     name=f"Reader {i}",
-                    email=f"reader{i}@example.com",
                     website=None,
                     body=f"Comment number {i}",
-                    ip=f"198.51.{i // 250}.{i % 250}",
-                    user_agent="bench",
+                    personal=base64.b64encode(sealed).decode("ascii"),
                     email_hash=hashlib.sha256(f"e{i}".encode()).hexdigest()[:43],
                     ip_hash=hashlib.sha256(f"i{i}".encode()).hexdigest()[:43],
                     body_hash=hashlib.sha256(f"b{i}".encode()).hexdigest(),

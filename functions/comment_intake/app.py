@@ -11,7 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from newsdesk.adapters.dynamodb.gates import SenderGateTable
 from newsdesk.adapters.dynamodb.senders import PublicationTable, SenderHistoryTable
-from newsdesk.adapters.kms import KmsMac
+from newsdesk.adapters.kms import KmsCipher, KmsMac
 from newsdesk.adapters.sqs import CommentQueue
 from newsdesk.comments.intake import CommentIntake
 from newsdesk.http.intake import intake_api
@@ -29,6 +29,7 @@ intake = CommentIntake(
     KmsMac(settings.mac_key_id),
     settings.policy,
     gate=SenderGateTable(settings.table_name),
+    sealer=KmsCipher(settings.data_key_id),
 )
 app = intake_api(intake, origin_secrets=settings.origin_secrets)
 

@@ -6,6 +6,7 @@ partial batch responses, so the tests play the event source mapping themselves).
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import uuid
@@ -28,6 +29,7 @@ from newsdesk.comments.intake import CommentIntake
 from newsdesk.comments.models import Comment
 from newsdesk.comments.rules import RuleSettings
 from newsdesk.comments.tokens import make_token
+from newsdesk.comments.values import PersonalData
 from newsdesk.comments.worker import Worker
 from newsdesk.http.intake import intake_api
 from newsdesk.http.resolver import NewsdeskResolver
@@ -97,6 +99,15 @@ class CommentWorld:
     def cipher(self) -> KmsCipher:
         return KmsCipher(self.data_key, self.kms)
 
+    def seal(self, personal: PersonalData, comment_id: str) -> str:
+        """A message's `personal` field, as the intake seals it."""
+        return base64.b64encode(self.cipher.encrypt(personal.to_json(), comment_id)).decode("ascii")
+
+    def opened(self, queued: dict[str, Any]) -> PersonalData:
+        """The personal data of a queued message body, opened as the worker opens it."""
+        sealed = base64.b64decode(queued["personal"])
+        return PersonalData.from_json(self.cipher.decrypt(sealed, queued["id"]))
+
     @property
     def store(self) -> CommentStore:
         return CommentStore(self.table, self.ddb)
@@ -107,6 +118,7 @@ class CommentWorld:
             table_name=self.table,
             queue_url=self.queue_url,
             mac_key_id=self.mac_key,
+            data_key_id=self.data_key,
             origin_secrets=(SAMPLE_ORIGIN_SECRET,),
             open_days=self.open_days,
         )
@@ -132,6 +144,7 @@ class CommentWorld:
             mac or self.mac,
             settings.policy,
             gate=SenderGateTable(settings.table_name, ddb),
+            sealer=KmsCipher(settings.data_key_id, self.kms),
             clock=clock,
         )
         return IntakeFunction(service, intake_api(service, origin_secrets=settings.origin_secrets))

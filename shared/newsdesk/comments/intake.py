@@ -14,6 +14,7 @@ one is queued and the others get the same 429 (or 409) as if they had come one a
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import math
 from collections.abc import Callable, Mapping
@@ -32,7 +33,7 @@ from newsdesk.comments.errors import (
 )
 from newsdesk.comments.fields import Submission, validate
 from newsdesk.comments.ids import new_ulid
-from newsdesk.comments.ports import CommentQueue, Publications, SenderGate, SenderHistories
+from newsdesk.comments.ports import Cipher, CommentQueue, Publications, SenderGate, SenderHistories
 from newsdesk.comments.rules import FLOOD_SECONDS, closes_at
 from newsdesk.comments.tokens import (
     MAX_AGE_SECONDS,
@@ -43,7 +44,7 @@ from newsdesk.comments.tokens import (
     ip_hash,
     make_token,
 )
-from newsdesk.comments.values import CommentMessage, SenderClaim
+from newsdesk.comments.values import CommentMessage, PersonalData, SenderClaim
 
 logger = Logger(child=True)
 
@@ -97,10 +98,12 @@ class CommentIntake:
         policy: IntakePolicy | None = None,
         *,
         gate: SenderGate,
+        sealer: Cipher,
         clock: Callable[[], float] = epoch_seconds,
     ) -> None:
         self.publications = publications
         self.gate = gate
+        self.sealer = sealer
         self.history = history
         self.queue = queue
         self.mac = mac
@@ -140,15 +143,15 @@ class CommentIntake:
         address_hash = ip_hash(self.mac, sender.ip)
         created = dt.datetime.fromtimestamp(now, dt.UTC)
         self._check_history(article.id, submission, sender_hash, address_hash, created, comment_id)
+        personal = PersonalData(email=submission.email, ip=sender.ip, user_agent=sender.user_agent)
+        sealed = self.sealer.encrypt(personal.to_json(), comment_id)
         message = CommentMessage(
             id=comment_id,
             article_id=article.id,
             name=submission.name,
-            email=submission.email,
             website=submission.website,
             body=submission.body,
-            ip=sender.ip,
-            user_agent=sender.user_agent,
+            personal=base64.b64encode(sealed).decode("ascii"),
             email_hash=sender_hash,
             ip_hash=address_hash,
             body_hash=submission.body_hash,
