@@ -105,6 +105,7 @@ def test_the_comment_form_is_sent_under_the_csp(
     tab, violations = page
     article = a_live_article(local_stack, local_stack.token())
     assert_secured(tab.goto(local_stack.site_url + article["url"]))
+    tab.focus("#comment-name")
     opened = time.monotonic()
     tab.wait_for_selector("form.comment-form[data-token=fresh]", state="attached", timeout=10_000)
 

@@ -28,7 +28,7 @@ from newsdesk.clock import epoch_seconds, utc_now
 from newsdesk.comments.intake import CommentIntake
 from newsdesk.comments.models import Comment
 from newsdesk.comments.rules import RuleSettings
-from newsdesk.comments.tokens import make_token
+from newsdesk.comments.tokens import make_fresh_token, make_token
 from newsdesk.comments.values import PersonalData
 from newsdesk.comments.worker import Worker
 from newsdesk.http.intake import intake_api
@@ -180,6 +180,12 @@ class CommentWorld:
         return article
 
     def token(self, article_id: str, age: float = 10, now: float | None = None) -> str:
+        """A fresh, single-use token, as the page's script fetches it, issued `age` seconds ago."""
+        issued = int((now if now is not None else epoch_seconds()) - age)
+        return make_fresh_token(self.mac, article_id, issued)
+
+    def page_token(self, article_id: str, age: float = 3600, now: float | None = None) -> str:
+        """The token baked into the static page when it was rendered."""
         issued = int((now if now is not None else epoch_seconds()) - age)
         return make_token(self.mac, article_id, issued)
 

@@ -21,9 +21,16 @@ class SenderHistories(Protocol):
     makes before queueing a comment and the worker makes again before storing it."""
 
     def sender_history(
-        self, email_hash: str, *, article_id: str, body_hash: str, before: tuple[dt.datetime, str]
+        self,
+        email_hash: str,
+        *,
+        article_id: str,
+        body_hash: str,
+        before: tuple[dt.datetime, str],
+        ip_hash: str | None = None,
     ) -> SenderHistory:
-        """What the sender's comments made before `before` (creation time, comment id) say."""
+        """What the sender's comments made before `before` (creation time, comment id) say; with
+        `ip_hash`, `approved_before` counts only approved comments sent from that address."""
         ...
 
     def latest_from_address(self, ip_hash: str, since: dt.datetime) -> dt.datetime | None:

@@ -38,7 +38,7 @@ class SenderHistory:
 
     latest: dt.datetime | None = None  # when their newest earlier comment was made
     duplicate: bool = False  # the same words on the same article before
-    approved_before: bool = False  # an earlier comment of theirs was approved
+    approved_before: bool = False  # an earlier comment of theirs (from the address asked about) was approved
 
     def recent(self, at: dt.datetime, window: float) -> bool:
         """Whether they commented less than `window` seconds before `at`."""
@@ -48,8 +48,9 @@ class SenderHistory:
 @dataclass(frozen=True)
 class SenderClaim:
     """What a comment claims at the gate before it is queued (newsdesk.comments.ports.SenderGate): its
-    sender's and its address's flood slot for `window_seconds`, and its words on its article (so the same
-    words cannot be queued twice). The hashes are keyed (newsdesk.comments.tokens)."""
+    sender's and its address's flood slot for `window_seconds`, its words on its article (so the same
+    words cannot be queued twice), and its fresh form token, if any (so a token is used once). The hashes
+    are keyed (newsdesk.comments.tokens)."""
 
     email_hash: str
     ip_hash: str
@@ -57,6 +58,8 @@ class SenderClaim:
     body_hash: str
     at: dt.datetime
     window_seconds: int
+    token_nonce: str | None = None  # a fresh form token's: used once
+    token_expires: int = 0  # epoch seconds after which the token is refused anyway
 
 
 class MalformedMessage(ValueError):

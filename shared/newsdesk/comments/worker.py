@@ -47,6 +47,9 @@ class Worker:
             article_id=message.article_id,
             body_hash=message.body_hash,
             before=(created, message.id),
+            # Returning means an approved comment by this email from this address: knowing a regular
+            # commenter's email is not enough to be approved as them.
+            ip_hash=message.ip_hash,
         )
         candidate = Candidate(
             name=message.name,

@@ -5,8 +5,9 @@
 | a sender's flood slot | `GATE#SENDER#{email hash}` | its `taken_at` + the flood interval |
 | an address's flood slot | `GATE#IP#{ip hash}` | its `taken_at` + the flood interval |
 | a sender's words on an article | `GATE#SAID#{email hash}#{article id}#{body hash}` | `expires_at` (a day) |
+| a fresh form token | `GATE#TOKEN#{nonce}` | `expires_at` (when the token expires) |
 
-(SK is always `GATE`.) One comment takes its three slots in one transaction, so either all are taken or
+(SK is always `GATE`.) One comment takes its slots in one transaction, so either all are taken or
 none, and of parallel claims on one slot exactly one wins (DynamoDB serialises conditional writes on an
 item; a claim that meets another transaction in flight is cancelled, and counts as a flood). Each item has
 `expires_at` (epoch seconds), the table's TTL attribute, so slots clean themselves up; the conditions do
@@ -20,7 +21,7 @@ import math
 from typing import Any
 
 from newsdesk.adapters.dynamodb.table import TableAdapter
-from newsdesk.comments.errors import CommentFlood, DuplicateComment
+from newsdesk.comments.errors import CommentFlood, DuplicateComment, TokenRefused
 from newsdesk.comments.values import SenderClaim
 
 SORT_KEY = "GATE"
@@ -40,6 +41,10 @@ def address_slot(ip_hash: str) -> str:
 
 def said_slot(email_hash: str, article_id: str, body_hash: str) -> str:
     return f"GATE#SAID#{email_hash}#{article_id}#{body_hash}"
+
+
+def token_slot(nonce: str) -> str:
+    return f"GATE#TOKEN#{nonce}"
 
 
 class SenderGateTable(TableAdapter):
@@ -68,12 +73,22 @@ class SenderGateTable(TableAdapter):
                 },
             ),
         ]
+        if claim.token_nonce is not None:
+            items.append(
+                self._put(
+                    token_slot(claim.token_nonce),
+                    {"taken_at": {"N": _number(now)}, TTL_ATTRIBUTE: {"N": str(claim.token_expires + 60)}},
+                    {"ConditionExpression": "attribute_not_exists(PK)"},
+                )
+            )
         try:
             self.client.transact_write_items(TransactItems=items)  # type: ignore[arg-type]
         except self.client.exceptions.TransactionCanceledException as exc:
             reasons: list[Any] = list(exc.response.get("CancellationReasons") or [])
             codes = [str(r.get("Code") or "None") for r in reasons]
-            if len(codes) == 3 and codes[2] == "ConditionalCheckFailed":
+            if len(codes) == 4 and codes[3] == "ConditionalCheckFailed":
+                raise TokenRefused("used") from None
+            if len(codes) >= 3 and codes[2] == "ConditionalCheckFailed":
                 raise DuplicateComment() from None
             taken = [
                 float(r["Item"]["taken_at"]["N"])
@@ -88,11 +103,14 @@ class SenderGateTable(TableAdapter):
 
     def release(self, claim: SenderClaim) -> None:
         now = _number(claim.at.timestamp())
-        for slot in (
+        slots = [
             sender_slot(claim.email_hash),
             address_slot(claim.ip_hash),
             said_slot(claim.email_hash, claim.article_id, claim.body_hash),
-        ):
+        ]
+        if claim.token_nonce is not None:
+            slots.append(token_slot(claim.token_nonce))
+        for slot in slots:
             with contextlib.suppress(self.client.exceptions.ConditionalCheckFailedException):
                 self.client.delete_item(
                     TableName=self.table_name,
