@@ -25,6 +25,7 @@ import pytest
 
 from newsdesk import clock as product_clock
 from newsdesk.clock import FrozenClock
+from tests.events import SAMPLE_ORIGIN_SECRET
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -238,6 +239,7 @@ def editor_env(monkeypatch: pytest.MonkeyPatch, aws_credentials: None, table_nam
     """The editor function's environment (as template.yaml's Globals give it); returns the table name."""
     monkeypatch.setenv("TABLE_NAME", table_name)
     monkeypatch.setenv("SITE_TIMEZONE", SITE_TIMEZONE)
+    monkeypatch.setenv("ORIGIN_SECRETS", SAMPLE_ORIGIN_SECRET)
     monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "newsdesk-test")
     monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "NewsdeskTest")
     monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "1")

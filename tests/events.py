@@ -8,8 +8,11 @@ headers and query parameters, requestContext) consistent.
 
 from __future__ import annotations
 
+import base64
+import calendar
 import copy
 import json
+import time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,8 @@ from typing import Any
 from newsdesk_local.routes import most_specific
 
 EVENTS_DIR = Path(__file__).resolve().parents[1] / "events"
+# The X-Origin-Verify value the sample events carry, as the distribution adds it (template OriginSecret).
+SAMPLE_ORIGIN_SECRET = "sample-origin-secret-0123456789abcdef"
 
 _UNSET: Any = object()
 
@@ -54,11 +59,15 @@ def load_event(
     headers: dict[str, str | None] | None = None,
     query: dict[str, str] | None = _UNSET,
     claims: dict[str, str] | None = _UNSET,
+    groups: list[str] | None = None,
 ) -> dict[str, Any]:
     """A fresh copy of events/<name>.json (e.g. "editor_api/get_article") with the given parts replaced.
 
     `body` may be a dict or list (sent as JSON), a string (sent as is) or None (no body).
-    A header set to None is removed. `claims=None` removes the authorizer (an anonymous call).
+    A header set to None is removed. `claims=None` removes the authorizer (an anonymous call). Given
+    claims come with an `Authorization` header carrying an ID token of those claims, as the authorizer
+    verified it; `groups` is the token's group list (API Gateway flattens it into the claims with commas),
+    by default the claims' one `cognito:groups` value, if any.
     """
     event: dict[str, Any] = json.loads(_read(name))
     context = event["requestContext"]
@@ -93,8 +102,44 @@ def load_event(
                 del event["headers"][key]
                 del event["multiValueHeaders"][key]
         else:
-            context["authorizer"] = {"claims": copy.deepcopy(claims)}
+            claims = copy.deepcopy(claims)
+            if groups is None:
+                groups = [claims["cognito:groups"]] if claims.get("cognito:groups") else []
+            elif groups:
+                claims["cognito:groups"] = ",".join(groups)
+            else:
+                claims.pop("cognito:groups", None)
+            context["authorizer"] = {"claims": claims}
+            bearer = f"Bearer {sample_id_token(claims, groups)}"
+            for key in [k for k in event["headers"] if k.lower() == "authorization"]:
+                del event["headers"][key]
+                del event["multiValueHeaders"][key]
+            event["headers"]["Authorization"] = bearer
+            event["multiValueHeaders"]["Authorization"] = [bearer]
     return event
+
+
+def _b64(data: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).rstrip(b"=").decode()
+
+
+def sample_id_token(claims: dict[str, str], groups: list[str]) -> str:
+    """An ID token whose payload the authorizer flattened into `claims` (its signature is a placeholder:
+    API Gateway checks it before the function runs)."""
+    payload: dict[str, Any] = {}
+    for name, value in claims.items():
+        if name in ("exp", "iat"):
+            payload[name] = calendar.timegm(time.strptime(value, "%a %b %d %H:%M:%S UTC %Y"))
+        elif name == "auth_time":
+            payload[name] = int(value)
+        elif name == "email_verified":
+            payload[name] = value == "true"
+        elif name != "cognito:groups":
+            payload[name] = value
+    if groups:
+        payload["cognito:groups"] = groups
+    header = {"kid": "sample-key-id", "alg": "RS256"}
+    return f"{_b64(header)}.{_b64(payload)}.c2FtcGxlLXNpZ25hdHVyZQ"
 
 
 def sample_claims(name: str = "editor_api/create_article") -> dict[str, str]:

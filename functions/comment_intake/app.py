@@ -9,8 +9,9 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from newsdesk.adapters.dynamodb.gates import SenderGateTable
 from newsdesk.adapters.dynamodb.senders import PublicationTable, SenderHistoryTable
-from newsdesk.adapters.kms import KmsMac
+from newsdesk.adapters.kms import KmsCipher, KmsMac
 from newsdesk.adapters.sqs import CommentQueue
 from newsdesk.comments.intake import CommentIntake
 from newsdesk.http.intake import intake_api
@@ -27,8 +28,10 @@ intake = CommentIntake(
     CommentQueue(settings.queue_url),
     KmsMac(settings.mac_key_id),
     settings.policy,
+    gate=SenderGateTable(settings.table_name),
+    sealer=KmsCipher(settings.data_key_id),
 )
-app = intake_api(intake)
+app = intake_api(intake, origin_secrets=settings.origin_secrets)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False)

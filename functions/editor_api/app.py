@@ -22,7 +22,13 @@ settings = EditorApiSettings.from_env()
 articles = ArticleStore(settings.table_name)
 comments = CommentStore(settings.table_name)
 cipher = KmsCipher(settings.comments_data_key_id) if settings.comments_data_key_id else None
-app = editor_api(articles, comments, cipher=cipher, site_tz=settings.tz)
+app = editor_api(
+    articles,
+    comments,
+    cipher=cipher,
+    site_tz=settings.tz,
+    origin_secrets=settings.accepted_origin_secrets,
+)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False)

@@ -1,8 +1,13 @@
 """The CloudFront distribution of the template, played by the local origin.
 
 Cache behaviours pick the origin by path pattern (`/api/*` → the REST API's stage, everything else →
-the site bucket); the allowed methods, the viewer-request function, the default root object and the
-custom error responses come from the template too. Nothing is cached.
+the site bucket); the allowed methods, the viewer-request function, the response headers policy (the
+security headers), the origins' custom headers (the API's origin secret), the default root object and
+the custom error responses come from the template too. Nothing is cached.
+
+Requests to the API carry what CloudFront adds: `X-Forwarded-For` with the viewer's address appended,
+`CloudFront-Viewer-Address` (`ip:port`, as the AllViewerExceptHostHeader policy forwards it), and the
+origin's custom headers, which replace any header of the same name the viewer sent.
 """
 
 from __future__ import annotations
@@ -63,6 +68,48 @@ class OriginSpec:
     kind: Literal["s3", "api", "other"]
     target: str | None  # logical id of the bucket or the API
     origin_path: str = ""
+    custom_headers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ResponseHeader:
+    name: str
+    value: str
+    override: bool  # replace the origin's header of that name (else: add it only where there is none)
+
+
+POLICY_TYPE = "AWS::CloudFront::ResponseHeadersPolicy"
+
+
+def response_headers(policy_config: Mapping[str, Any]) -> tuple[ResponseHeader, ...]:
+    """The headers a ResponseHeadersPolicyConfig adds, as CloudFront writes them."""
+    out: list[ResponseHeader] = []
+    security = policy_config.get("SecurityHeadersConfig") or {}
+
+    def add(name: str, value: str, spec: Mapping[str, Any]) -> None:
+        out.append(ResponseHeader(name, value, bool(spec.get("Override", False))))
+
+    if csp := security.get("ContentSecurityPolicy"):
+        add("Content-Security-Policy", " ".join(str(csp["ContentSecurityPolicy"]).split()), csp)
+    if hsts := security.get("StrictTransportSecurity"):
+        value = f"max-age={int(hsts['AccessControlMaxAgeSec'])}"
+        value += "; includeSubDomains" if hsts.get("IncludeSubdomains") else ""
+        value += "; preload" if hsts.get("Preload") else ""
+        add("Strict-Transport-Security", value, hsts)
+    if nosniff := security.get("ContentTypeOptions"):
+        add("X-Content-Type-Options", "nosniff", nosniff)
+    if frames := security.get("FrameOptions"):
+        add("X-Frame-Options", str(frames["FrameOption"]), frames)
+    if referrer := security.get("ReferrerPolicy"):
+        add("Referrer-Policy", str(referrer["ReferrerPolicy"]), referrer)
+    if xss := security.get("XSSProtection"):
+        value = "1" if xss.get("Protection") else "0"
+        value += "; mode=block" if xss.get("ModeBlock") else ""
+        value += f"; report={xss['ReportUri']}" if xss.get("ReportUri") else ""
+        add("X-XSS-Protection", value, xss)
+    for item in (policy_config.get("CustomHeadersConfig") or {}).get("Items") or []:
+        add(str(item["Header"]), str(item["Value"]), item)
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -71,6 +118,7 @@ class Behavior:
     origin_id: str
     allowed_methods: frozenset[str]
     viewer_request: str | None = None  # logical id of an AWS::CloudFront::Function
+    response_headers: tuple[ResponseHeader, ...] = ()  # from its response headers policy
 
     def matches(self, path: str) -> bool:
         if self.path_pattern is None:
@@ -92,8 +140,14 @@ class DistributionSpec:
         return next(b for b in self.behaviors if b.matches(path))
 
 
-def distribution_spec(template: dict[str, Any], logical_id: str | None = None) -> DistributionSpec:
-    """The distribution of a transformed template (its origins name an S3 bucket or a REST API)."""
+def distribution_spec(
+    template: dict[str, Any],
+    logical_id: str | None = None,
+    resolve: Callable[[Any], Any] | None = None,
+) -> DistributionSpec:
+    """The distribution of a transformed template (its origins name an S3 bucket or a REST API), as the
+    local origin plays it. `resolve` gives intrinsics their values (the origins' custom headers may name
+    parameters); without it they must be literal."""
     distributions = resources(template, DISTRIBUTION_TYPE)
     if not distributions:
         raise LookupError("template.yaml has no AWS::CloudFront::Distribution for the local origin to play")
@@ -107,11 +161,23 @@ def distribution_spec(template: dict[str, Any], logical_id: str | None = None) -
         bucket = next(iter(named & buckets), None)
         api = next(iter(named & apis), None)
         kind: Literal["s3", "api", "other"] = "s3" if bucket else "api" if api else "other"
+        custom = [
+            (str(h["HeaderName"]), str(resolve(h["HeaderValue"]) if resolve else h["HeaderValue"]))
+            for h in origin.get("OriginCustomHeaders") or []
+        ]
         origins[origin["Id"]] = OriginSpec(
-            id=origin["Id"], kind=kind, target=bucket or api, origin_path=str(origin.get("OriginPath", ""))
+            id=origin["Id"],
+            kind=kind,
+            target=bucket or api,
+            origin_path=str(origin.get("OriginPath", "")),
+            custom_headers=tuple(custom),
         )
-    behaviors = [_behavior(b, b.get("PathPattern")) for b in config.get("CacheBehaviors") or []]
-    behaviors.append(_behavior(config["DefaultCacheBehavior"], None))
+    policies = {
+        name: response_headers(spec["Properties"]["ResponseHeadersPolicyConfig"])
+        for name, spec in resources(template, POLICY_TYPE).items()
+    }
+    behaviors = [_behavior(b, b.get("PathPattern"), policies) for b in config.get("CacheBehaviors") or []]
+    behaviors.append(_behavior(config["DefaultCacheBehavior"], None, policies))
     errors = {
         int(e["ErrorCode"]): (int(e.get("ResponseCode", e["ErrorCode"])), e.get("ResponsePagePath"))
         for e in config.get("CustomErrorResponses") or []
@@ -125,7 +191,12 @@ def distribution_spec(template: dict[str, Any], logical_id: str | None = None) -
     )
 
 
-def _behavior(config: dict[str, Any], pattern: str | None) -> Behavior:
+def _behavior(
+    config: dict[str, Any], pattern: str | None, policies: Mapping[str, tuple[ResponseHeader, ...]]
+) -> Behavior:
+    policy = next((name for name, _ in references(config.get("ResponseHeadersPolicyId") or {})), None)
+    if config.get("ResponseHeadersPolicyId") and policy not in policies:
+        logger.warning("response headers policy %s is not in the template; not applied", policy)
     viewer_request = None
     for association in config.get("FunctionAssociations") or []:
         if association.get("EventType") == "viewer-request":
@@ -135,6 +206,7 @@ def _behavior(config: dict[str, Any], pattern: str | None) -> Behavior:
         origin_id=config["TargetOriginId"],
         allowed_methods=frozenset(m.upper() for m in config.get("AllowedMethods") or ["GET", "HEAD"]),
         viewer_request=viewer_request,
+        response_headers=policies.get(policy or "", ()),
     )
 
 
@@ -170,7 +242,7 @@ class Distribution:
                 body=b"This distribution is not configured to allow the HTTP request method that was used "
                 b"for this request.",
             )
-            return self._viewer_response(response)
+            return self._viewer_response(response, behavior)
         uri = request.path
         if uri == "/" and self.spec.default_root_object:
             uri = "/" + self.spec.default_root_object
@@ -185,14 +257,20 @@ class Distribution:
             response = self._from_bucket(self.buckets[target], uri, request)
         else:
             response = HttpResponse(status=502, headers=[("Content-Type", "text/plain")], body=b"Bad Gateway")
-        return self._viewer_response(response)
+        return self._viewer_response(response, behavior)
 
     # ----- origins --------------------------------------------------------------------------------
 
     def _from_api(self, api: ApiGateway, origin: OriginSpec, request: HttpRequest) -> HttpResponse:
         viewer_forwarded_for = request.header("X-Forwarded-For")
-        skip = _NOT_FORWARDED | {"x-forwarded-for"}
+        skip = _NOT_FORWARDED | {"x-forwarded-for", "cloudfront-viewer-address"}
+        skip |= {name.lower() for name, _ in origin.custom_headers}
         headers = [(k, v) for k, v in request.headers if k.lower() not in skip]
+        viewer_address = (
+            f"[{request.client_ip}]:{request.client_port}"
+            if ":" in request.client_ip
+            else f"{request.client_ip}:{request.client_port}"
+        )
         headers += [
             ("Host", api.domain),
             ("Via", f"2.0 {uuid.uuid4().hex}.cloudfront.net (CloudFront)"),
@@ -201,6 +279,8 @@ class Distribution:
             ("X-Forwarded-Port", "443"),
             ("X-Forwarded-Proto", "https"),
             ("CloudFront-Forwarded-Proto", "https"),
+            ("CloudFront-Viewer-Address", viewer_address),
+            *origin.custom_headers,
         ]
         forwarded = HttpRequest(
             method=request.method,
@@ -209,6 +289,7 @@ class Distribution:
             headers=headers,
             body=request.body,
             client_ip=request.client_ip,
+            client_port=request.client_port,
         )
         return api.handle(forwarded)
 
@@ -250,7 +331,10 @@ class Distribution:
         headers.append(("Content-Length", str(found.get("ContentLength", len(body)))))
         return HttpResponse(status=200, headers=headers, body=body)
 
-    def _viewer_response(self, response: HttpResponse) -> HttpResponse:
+    def _viewer_response(self, response: HttpResponse, behavior: Behavior) -> HttpResponse:
+        for header in behavior.response_headers:
+            if header.override or response.header(header.name) is None:
+                response.set_header(header.name, header.value)
         response.headers += [
             ("Via", f"1.1 {self.domain_name} (CloudFront)"),
             ("X-Cache", "Miss from cloudfront" if response.status < 400 else "Error from cloudfront"),

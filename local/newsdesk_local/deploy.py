@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import uuid
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -197,6 +198,11 @@ def _named(ctx: _Context, logical_id: str) -> None:
     ctx.stands_in(logical_id, ctx.physical_name(logical_id))
 
 
+def _response_headers_policy(ctx: _Context, logical_id: str) -> None:
+    policy_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{ctx.deployed.stack_name}/{logical_id}"))
+    ctx.stands_in(logical_id, policy_id, None, Id=policy_id)
+
+
 def _web_acl(ctx: _Context, logical_id: str) -> None:
     name = ctx.physical_name(logical_id)
     acl_id = _short_id(name, length=36)
@@ -233,6 +239,10 @@ NOT_HELD: dict[str, tuple[str, Callable[[_Context, str], None]]] = {
     "AWS::Scheduler::Schedule": (
         "not run: nothing calls a function on a clock locally (`newsdesk rebuild` re-renders everything)",
         _named,
+    ),
+    "AWS::CloudFront::ResponseHeadersPolicy": (
+        "moto has no response headers policies: the local origin applies the template's (newsdesk_local.cdn)",
+        _response_headers_policy,
     ),
     "AWS::WAFv2::WebACL": ("no WAF in front of the local origin: its rate rule does not apply", _web_acl),
     "AWS::WAFv2::WebACLAssociation": ("no WAF in front of the local origin", _named),
@@ -540,8 +550,10 @@ def distribution_config(cfn: dict[str, Any], *, caller_reference: str) -> dict[s
 
 
 def _origin(origin: dict[str, Any]) -> dict[str, Any]:
-    out = {k: v for k, v in origin.items() if k != "CustomOriginConfig"}
+    out = {k: v for k, v in origin.items() if k not in {"CustomOriginConfig", "OriginCustomHeaders"}}
     out.setdefault("OriginPath", "")
+    if "OriginCustomHeaders" in origin:
+        out["CustomHeaders"] = _quantity(origin["OriginCustomHeaders"])
     if "CustomOriginConfig" in origin:
         custom = dict(origin["CustomOriginConfig"])
         protocols = custom.pop("OriginSSLProtocols", ["TLSv1.2"])

@@ -13,6 +13,7 @@ class HttpRequest:
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""
     client_ip: str = "127.0.0.1"
+    client_port: int = 0
 
     def header(self, name: str) -> str | None:
         found = [v for k, v in self.headers if k.lower() == name.lower()]

@@ -1,6 +1,6 @@
 """The intrinsic functions the transformed template uses, resolved against a deployment
 (newsdesk_local.template.Deployed): Ref (parameters, pseudo parameters, resources), Fn::GetAtt, Fn::Sub,
-Fn::Select and Fn::Split.
+Fn::Select, Fn::Split and Fn::Join.
 
 Conditions and Fn::If are not here: newsdesk_local.rehearsal.kept_resources evaluates them first, as
 CloudFormation does, and leaves the branches taken. Any other function is refused by name, so a template
@@ -85,6 +85,9 @@ class Resolver:
         if key == "Fn::Split":
             delimiter, text = arg
             return str(self.resolve(text)).split(str(delimiter))
+        if key == "Fn::Join":
+            delimiter, items = arg
+            return str(delimiter).join(str(item) for item in self.resolve(items))
         raise UnresolvableReference(
             f"{key}: the template does not use it, so the local stack does not resolve it"
         )

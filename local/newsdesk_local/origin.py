@@ -69,6 +69,7 @@ def read_request(environ: dict[str, Any]) -> HttpRequest:
         headers=list(request.headers.items()),
         body=body,
         client_ip=environ.get("REMOTE_ADDR", "127.0.0.1"),
+        client_port=int(environ.get("REMOTE_PORT") or 0),
     )
 
 

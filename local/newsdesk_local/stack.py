@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import socket
 import threading
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from newsdesk_local.deploy import clients_from, deploy
 from newsdesk_local.event_sources import EventSourceMapping, event_source_mappings
 from newsdesk_local.functions import function_environment, function_specs
 from newsdesk_local.housekeeping import Housekeeper, expire_noncurrent_versions
+from newsdesk_local.intrinsics import Resolver
 from newsdesk_local.origin import Origin
 from newsdesk_local.pollers import PollerThread, QueuePoller, StreamPoller, sqs_failure_sender
 from newsdesk_local.rehearsal import deployment_order, kept_resources, load, sam_transform
@@ -84,6 +86,7 @@ class LocalStack:
     _pollers: list[PollerThread] = field(default_factory=list)
     _housekeeper: Housekeeper | None = None
     _clients: Any = None
+    _origin_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
 
     # ----- lifecycle --------------------------------------------------------------------------------
 
@@ -138,9 +141,14 @@ class LocalStack:
 
     def _parameters(self) -> dict[str, str]:
         # The site lives at the local origin, so absolute links (feeds, sitemaps, canonical URLs) point there.
-        if "SiteUrl" in (load(self.settings.template).get("Parameters") or {}):
-            return {"SiteUrl": self.settings.site_url}
-        return {}
+        # The origin secret, which the distribution sends the API and the API checks, is new every run.
+        declared = load(self.settings.template).get("Parameters") or {}
+        parameters = {}
+        if "SiteUrl" in declared:
+            parameters["SiteUrl"] = self.settings.site_url
+        if "OriginSecret" in declared:
+            parameters["OriginSecret"] = self._origin_secret
+        return parameters
 
     # ----- functions, API and distribution ---------------------------------------------------------
 
@@ -178,7 +186,8 @@ class LocalStack:
         return runtime.invoke(event)
 
     def _build_distribution(self) -> Distribution:
-        spec = distribution_spec({"Resources": self.deployed.resources})
+        resolve = Resolver(self.deployed).resolve
+        spec = distribution_spec({"Resources": self.deployed.resources}, resolve=resolve)
         gateways = {}
         for name, api in rest_apis(self.deployed).items():
             gateways[name] = ApiGateway(

@@ -47,6 +47,7 @@ def test_a_reader_fills_in_the_form_and_sees_the_pending_notice(
     local_stack: RunningStack, browser: Browser
 ) -> None:
     # Given a sample article's page open in the browser, its script having fetched a fresh form token
+    # when the reader started on the form
     token = local_stack.token()
     article = a_live_article(local_stack, token)
     page = browser.new_page()
@@ -54,6 +55,8 @@ def test_a_reader_fills_in_the_form_and_sees_the_pending_notice(
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
         page.goto(local_stack.site_url + article["url"])
+        assert page.locator("form.comment-form[data-token=fresh]").count() == 0  # not before the form is used
+        page.focus("#comment-name")  # the script fetches a single-use token when the reader starts
         opened = time.monotonic()
         page.wait_for_selector("form.comment-form[data-token=fresh]", state="attached", timeout=10_000)
         notice = page.locator("#comment-pending")

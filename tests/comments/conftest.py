@@ -6,6 +6,7 @@ partial batch responses, so the tests play the event source mapping themselves).
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import uuid
@@ -17,6 +18,7 @@ import pytest
 
 from newsdesk.adapters.dynamodb.articles import ArticleStore
 from newsdesk.adapters.dynamodb.comments import CommentStore
+from newsdesk.adapters.dynamodb.gates import SenderGateTable
 from newsdesk.adapters.dynamodb.senders import PublicationTable, SenderHistoryTable
 from newsdesk.adapters.kms import KmsCipher, KmsMac
 from newsdesk.adapters.sqs import CommentQueue
@@ -26,14 +28,15 @@ from newsdesk.clock import epoch_seconds, utc_now
 from newsdesk.comments.intake import CommentIntake
 from newsdesk.comments.models import Comment
 from newsdesk.comments.rules import RuleSettings
-from newsdesk.comments.tokens import make_token
+from newsdesk.comments.tokens import make_fresh_token, make_token
+from newsdesk.comments.values import PersonalData
 from newsdesk.comments.worker import Worker
 from newsdesk.http.intake import intake_api
 from newsdesk.http.resolver import NewsdeskResolver
 from newsdesk.wiring.intake_settings import IntakeSettings
 from newsdesk_local.event_sources import sqs_record
 from tests.conftest import REGION, FakeLambdaContext
-from tests.events import load_event
+from tests.events import SAMPLE_ORIGIN_SECRET, load_event
 from tests.handlers.client import ApiResponse
 from tests.render.conftest import make_article, pipeline, site_bucket  # noqa: F401 (fixtures)
 
@@ -96,6 +99,15 @@ class CommentWorld:
     def cipher(self) -> KmsCipher:
         return KmsCipher(self.data_key, self.kms)
 
+    def seal(self, personal: PersonalData, comment_id: str) -> str:
+        """A message's `personal` field, as the intake seals it."""
+        return base64.b64encode(self.cipher.encrypt(personal.to_json(), comment_id)).decode("ascii")
+
+    def opened(self, queued: dict[str, Any]) -> PersonalData:
+        """The personal data of a queued message body, opened as the worker opens it."""
+        sealed = base64.b64decode(queued["personal"])
+        return PersonalData.from_json(self.cipher.decrypt(sealed, queued["id"]))
+
     @property
     def store(self) -> CommentStore:
         return CommentStore(self.table, self.ddb)
@@ -103,7 +115,12 @@ class CommentWorld:
     @property
     def settings(self) -> IntakeSettings:
         return IntakeSettings(
-            table_name=self.table, queue_url=self.queue_url, mac_key_id=self.mac_key, open_days=self.open_days
+            table_name=self.table,
+            queue_url=self.queue_url,
+            mac_key_id=self.mac_key,
+            data_key_id=self.data_key,
+            origin_secrets=(SAMPLE_ORIGIN_SECRET,),
+            open_days=self.open_days,
         )
 
     def intake(
@@ -126,9 +143,11 @@ class CommentWorld:
             CommentQueue(settings.queue_url, sqs or self.sqs),
             mac or self.mac,
             settings.policy,
+            gate=SenderGateTable(settings.table_name, ddb),
+            sealer=KmsCipher(settings.data_key_id, self.kms),
             clock=clock,
         )
-        return IntakeFunction(service, intake_api(service))
+        return IntakeFunction(service, intake_api(service, origin_secrets=settings.origin_secrets))
 
     def worker(self, *, store: CommentStore | None = None, **rules: Any) -> Worker:
         """The worker, on the client of `store` for the table (this world's by default)."""
@@ -161,6 +180,12 @@ class CommentWorld:
         return article
 
     def token(self, article_id: str, age: float = 10, now: float | None = None) -> str:
+        """A fresh, single-use token, as the page's script fetches it, issued `age` seconds ago."""
+        issued = int((now if now is not None else epoch_seconds()) - age)
+        return make_fresh_token(self.mac, article_id, issued)
+
+    def page_token(self, article_id: str, age: float = 3600, now: float | None = None) -> str:
+        """The token baked into the static page when it was rendered."""
         issued = int((now if now is not None else epoch_seconds()) - age)
         return make_token(self.mac, article_id, issued)
 
@@ -263,6 +288,26 @@ class CommentWorld:
 
     def stored(self, comment_id: str) -> Comment | None:
         return self.store.get(comment_id)
+
+    def forget_gates(self) -> None:
+        """Delete the intake's gate slots (as if they had expired)."""
+        for item in self.items_with_prefix("GATE#"):
+            self.ddb.delete_item(TableName=self.table, Key={"PK": item["PK"], "SK": item["SK"]})
+
+    def items_with_prefix(self, prefix: str) -> list[dict[str, Any]]:
+        """Every item whose PK starts with `prefix` (a Scan: tests only)."""
+        items: list[dict[str, Any]] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self.table,
+            "FilterExpression": "begins_with(PK, :p)",
+            "ExpressionAttributeValues": {":p": {"S": prefix}},
+        }
+        while True:
+            page = self.ddb.scan(**kwargs)
+            items += page.get("Items", [])
+            if "LastEvaluatedKey" not in page:
+                return items
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def comment_items(self) -> list[dict[str, Any]]:
         """Every comment item in the table (a Scan: tests only)."""

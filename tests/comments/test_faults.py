@@ -23,7 +23,7 @@ from newsdesk.adapters.dynamodb.comments import CommentStore
 from newsdesk.batch.comments import handle_comment_batch
 from newsdesk.clock import epoch_seconds
 from newsdesk.comments.ids import new_ulid
-from newsdesk.comments.values import CommentMessage
+from newsdesk.comments.values import CommentMessage, PersonalData
 from tests.comments.conftest import CommentWorld
 from tests.conftest import REGION, FakeLambdaContext
 
@@ -62,18 +62,20 @@ class Throttle:
         return AWSResponse("https://dynamodb.invalid/", 400, HTTPHeaders(), None), parsed
 
 
-def message(article_id: str, index: int, now: float) -> CommentMessage:
+def message(world: CommentWorld, article_id: str, index: int, now: float) -> CommentMessage:
     created = dt.datetime.fromtimestamp(now - COMMENTS + index, dt.UTC)
     sender = hashlib.sha256(f"sender-{index}".encode()).hexdigest()[:43]
+    comment_id = new_ulid(created.timestamp())
+    personal = PersonalData(
+        email=f"reader{index}@example.com", ip=f"198.51.{index // 250}.{index % 250}", user_agent="fault-test"
+    )
     return CommentMessage(
-        id=new_ulid(created.timestamp()),
+        id=comment_id,
         article_id=article_id,
         name=f"Reader {index}",
-        email=f"reader{index}@example.com",
         website=None,
         body=f"Comment number {index}: {uuid.uuid4().hex}",
-        ip=f"198.51.{index // 250}.{index % 250}",
-        user_agent="fault-test",
+        personal=world.seal(personal, comment_id),
         email_hash=sender,
         ip_hash=hashlib.sha256(f"ip-{index}".encode()).hexdigest()[:43],
         body_hash=hashlib.sha256(str(index).encode()).hexdigest(),
@@ -88,7 +90,7 @@ def test_throttled_writes_lose_and_duplicate_nothing(world: CommentWorld) -> Non
     # Given a thousand queued comments (fifty of the messages twice) and a queue that redelivers at once
     article = world.article()
     now = epoch_seconds()
-    messages = [message(article.id, i, now) for i in range(COMMENTS)]
+    messages = [message(world, article.id, i, now) for i in range(COMMENTS)]
     bodies = [m.to_json() for m in messages] + [m.to_json() for m in messages[:DUPLICATED]]
     for start in range(0, len(bodies), 10):
         world.sqs.send_message_batch(

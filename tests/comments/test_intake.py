@@ -51,13 +51,11 @@ def test_a_json_comment_is_accepted_and_queued_with_what_the_worker_needs(world:
     message = CommentMessage.from_json(json.dumps(queued))
     assert message.id == body["id"]
     assert message.article_id == article.id
-    assert (message.name, message.email, message.website) == (
-        fields["name"],
-        fields["email"],
-        fields["website"],
-    )
+    assert (message.name, message.website) == (fields["name"], fields["website"])
     assert message.body == fields["body"]
-    assert message.ip == READER_IP
+    personal = world.opened(queued)
+    assert (personal.email, personal.ip) == (fields["email"], READER_IP)
+    assert fields["email"] not in json.dumps(queued) and READER_IP not in json.dumps(queued)
     assert message.token_valid is False  # no form token: an API client, always held
     assert message.email_hash and message.ip_hash and message.body_hash
     assert fields["email"] not in message.email_hash
@@ -101,7 +99,7 @@ def test_the_comment_token_route_issues_a_fresh_token_for_the_article(world: Com
     assert later.status == 303
 
 
-def test_the_intake_never_writes_the_table(world: CommentWorld) -> None:
+def test_the_intake_writes_nothing_but_its_gate_slots(world: CommentWorld) -> None:
     # Given every DynamoDB call of the intake recorded
     article = world.article()
     calls = CallRecorder().attach(world.ddb)
@@ -112,12 +110,20 @@ def test_the_intake_never_writes_the_table(world: CommentWorld) -> None:
     world.post(article.id, comment_fields(email=""))
     world.post(UNKNOWN)
 
-    # Then it only read: a GetItem for the article and Queries of the flood and duplicate indexes
-    assert set(calls.operations) == {"GetItem", "Query"}
+    # Then it read the article and the flood and duplicate indexes, and wrote only GATE# items
+    assert set(calls.operations) == {"GetItem", "Query", "TransactWriteItems"}
     assert {params.get("IndexName") for name, params in calls.calls if name == "Query"} == {
         "ByUpdated",
         "ByIp",
     }
+    written = [
+        item["Put"]["Item"]["PK"]["S"]
+        for name, params in calls.calls
+        if name == "TransactWriteItems"
+        for item in params["TransactItems"]
+    ]
+    assert written and all(pk.startswith("GATE#") for pk in written)
+    assert world.comment_items() == []
 
 
 @pytest.mark.parametrize(
@@ -141,7 +147,7 @@ def test_the_client_address_is_the_viewer_not_a_forged_entry(
     world.intake()(event)
 
     # Then the address recorded is the viewer's
-    assert world.queued()[0]["ip"] == READER_IP
+    assert world.opened(world.queued()[0]).ip == READER_IP
 
 
 # ----- refused -----------------------------------------------------------------------------------------
@@ -401,7 +407,13 @@ def test_settings_name_what_is_missing() -> None:
     with pytest.raises(IntakeSettingsError) as caught:
         IntakeSettings.from_env({"TABLE_NAME": "t", "COMMENTS_OPEN_DAYS": "soon"})
     message = str(caught.value)
-    for name in ("TABLE_NAME", "COMMENTS_QUEUE_URL", "COMMENTS_MAC_KEY_ID", "COMMENTS_OPEN_DAYS"):
+    for name in (
+        "TABLE_NAME",
+        "COMMENTS_QUEUE_URL",
+        "COMMENTS_MAC_KEY_ID",
+        "ORIGIN_SECRETS",
+        "COMMENTS_OPEN_DAYS",
+    ):
         assert name in message
 
 
@@ -411,11 +423,14 @@ def test_settings_from_the_template_environment() -> None:
             "TABLE_NAME": "newsdesk-articles",
             "COMMENTS_QUEUE_URL": "https://sqs.ap-south-1.amazonaws.com/123456789012/comments",
             "COMMENTS_MAC_KEY_ID": "arn:aws:kms:ap-south-1:123456789012:key/abc",
+            "COMMENTS_DATA_KEY_ID": "arn:aws:kms:ap-south-1:123456789012:key/data",
+            "ORIGIN_SECRETS": "sample-origin-secret-0123456789abcdef,previous-origin-secret-0123456789abcdef",
             "COMMENTS_OPEN_DAYS": "60",
         }
     )
     assert settings.open_days == 60
     assert settings.token_max_age == 61 * 86400
+    assert len(settings.origin_secrets) == 2
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -75,9 +75,12 @@ def test_the_intake_is_public_throttled_and_cannot_write_the_table(template: dic
     assert granted(template, "CommentIntakeFunction") == {
         "dynamodb:GetItem",
         "dynamodb:Query",
+        "dynamodb:PutItem",
+        "dynamodb:DeleteItem",
         "sqs:SendMessage",
         "kms:GenerateMac",
         "kms:VerifyMac",
+        "kms:Encrypt",  # seals the sender's personal data before it is queued
     }
     settings = resources(template)["NewsdeskApi"]["Properties"]["MethodSettings"]
     (comments,) = [s for s in settings if "comments" in s["ResourcePath"]]
@@ -86,7 +89,21 @@ def test_the_intake_is_public_throttled_and_cannot_write_the_table(template: dic
     assert comments["ThrottlingRateLimit"] < 100
 
 
-def test_only_the_worker_writes_comments_and_only_the_editor_api_decrypts(template: dict[str, Any]) -> None:
+def test_the_intake_writes_only_its_gate_slots(template: dict[str, Any]) -> None:
+    # Given the intake's table writes in template.yaml
+    (writes,) = [
+        s for s in statements(template, "CommentIntakeFunction") if "dynamodb:PutItem" in s["Action"]
+    ]
+
+    # Then they are limited to GATE# items (newsdesk.adapters.dynamodb.gates), which expire by TTL
+    assert writes["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["GATE#*"]}}
+    table = resources(template)["ArticlesTable"]["Properties"]
+    assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+
+
+def test_only_the_worker_writes_comments_and_it_and_the_editor_api_decrypt(
+    template: dict[str, Any],
+) -> None:
     (put,) = [s for s in statements(template, "CommentWorkerFunction") if s["Action"] == "dynamodb:PutItem"]
     assert put["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["COMMENT#*"]}}
     decrypting = {
@@ -94,7 +111,7 @@ def test_only_the_worker_writes_comments_and_only_the_editor_api_decrypts(templa
         for name, res in resources(template).items()
         if res["Type"] == "AWS::Serverless::Function" and "kms:Decrypt" in granted(template, name)
     }
-    assert decrypting == {"EditorApiFunction"}
+    assert decrypting == {"EditorApiFunction", "CommentWorkerFunction"}  # moderators; the worker's rules
     assert "kms:Encrypt" in granted(template, "CommentWorkerFunction")
     assert "kms:GenerateMac" in granted(template, "RendererFunction")
     assert "kms:GenerateMac" in granted(template, "RebuildWorkerFunction")
@@ -170,10 +187,24 @@ class Calls:
     def __init__(self) -> None:
         self.actions: set[str] = set()
 
+    # IAM authorizes each item of a transaction as its own action.
+    _TRANSACT: ClassVar[dict[str, str]] = {
+        "Put": "PutItem",
+        "Update": "UpdateItem",
+        "Delete": "DeleteItem",
+        "ConditionCheck": "ConditionCheckItem",
+    }
+
     def attach(self, client: Any, prefix: str) -> None:
+        def record(model: Any, params: dict[str, Any], **_: Any) -> None:
+            if model.name == "TransactWriteItems":
+                for item in params.get("TransactItems") or []:
+                    self.actions |= {f"{prefix}:{self._TRANSACT[kind]}" for kind in item}
+            else:
+                self.actions.add(f"{prefix}:{model.name}")
+
         client.meta.events.register(
-            f"provide-client-params.{client.meta.service_model.endpoint_prefix}",
-            lambda model, **_: self.actions.add(f"{prefix}:{model.name}"),
+            f"provide-client-params.{client.meta.service_model.endpoint_prefix}", record
         )
 
 

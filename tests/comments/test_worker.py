@@ -4,6 +4,7 @@ moto's queue returned: stored once, encrypted, moderated by the rules, partial f
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 from typing import Any
 
@@ -18,9 +19,13 @@ from newsdesk.comments.worker import Worker
 from tests.comments.conftest import READER_IP, CommentWorld, comment_fields
 from tests.conftest import FakeLambdaContext
 
+_ADDRESSES = itertools.count(1)
 
-def post_json(world: CommentWorld, article_id: str, **fields: Any) -> str:
-    response = world.post(article_id, comment_fields(**fields))
+
+def post_json(world: CommentWorld, article_id: str, ip: str | None = None, **fields: Any) -> str:
+    """A comment accepted by the intake, from an address of its own unless told (one address may post
+    once in 15 s)."""
+    response = world.post(article_id, comment_fields(**fields), ip=ip or f"198.51.100.{next(_ADDRESSES)}")
     assert response.status == 202, response.body
     comment_id: str = response.json()["id"]
     return comment_id
@@ -31,7 +36,7 @@ def test_a_comment_goes_from_the_intake_through_the_queue_to_the_table_as_pendin
 ) -> None:
     # Given a comment accepted by the intake
     article = world.article()
-    comment_id = post_json(world, article.id, body="Line one.\nLine two.")
+    comment_id = post_json(world, article.id, ip=READER_IP, body="Line one.\nLine two.")
 
     # When the worker gets the queue's messages as Lambda delivers them
     response = world.deliver()
@@ -159,10 +164,12 @@ def test_comments_with_three_links_are_held_with_the_reason(world: CommentWorld)
 
 
 def test_two_comments_queued_within_15_seconds_make_the_second_spam(world: CommentWorld) -> None:
-    # Given two comments by one sender that both passed the intake (neither was stored yet)
+    # Given two comments by one sender that both passed the intake (neither was stored yet), the intake's
+    # gate having lost the first one's slots in between
     article = world.article()
     now = epoch_seconds()
     first = world.post(article.id, comment_fields(), intake=world.intake(clock=lambda: now)).json()["id"]
+    world.forget_gates()
     second = world.post(
         article.id, comment_fields(), intake=world.intake(clock=lambda: now + 2), ip="198.51.100.9"
     ).json()["id"]

@@ -1028,19 +1028,62 @@ def test_every_editor_route_refuses_signed_in_non_editors(
 
 @pytest.mark.parametrize(
     ("groups", "status"),
-    [("subscribers", 403), ("editorsx", 403), ("[subscribers, editors]", 200), ("editors,admins", 200)],
+    [
+        (["subscribers"], 403),
+        (["editorsx"], 403),
+        (["readers,editors"], 403),
+        (["[readers", "editors]"], 403),
+        (["subscribers", "editors"], 200),
+        (["editors", "admins"], 200),
+    ],
 )
-def test_only_members_of_the_editors_group_are_let_in(api: EditorApi, groups: str, status: int) -> None:
-    # Given a signed-in user with these groups (as API Gateway flattens them)
+def test_only_members_of_the_editors_group_are_let_in(api: EditorApi, groups: list[str], status: int) -> None:
+    # Given a signed-in user whose ID token lists these groups (API Gateway flattens them with commas)
     from tests.events import sample_claims
 
-    claims = {**sample_claims(), "cognito:groups": groups}
-
     # When they list articles
-    response = api.send("list_articles", claims=claims)
+    response = api.send("list_articles", claims=sample_claims(), groups=groups)
 
-    # Then only editors get through
+    # Then only members of the group named exactly "editors" get through
     assert response.status == status
+
+
+@pytest.mark.parametrize("name", EDITOR_EVENTS)
+def test_a_group_named_readers_comma_editors_is_refused_on_every_editor_route(
+    api: EditorApi, dynamodb_calls: CallRecorder, name: str
+) -> None:
+    # Given a user whose only group is named "readers,editors" (flattened claim: "readers,editors")
+    from tests.events import sample_claims
+
+    event = load_event(f"editor_api/{name}", claims=sample_claims(), groups=["readers,editors"])
+
+    # When they call an editor route
+    response = api.call(event)
+
+    # Then it is a 403 and the table is never touched
+    assert response.status == 403
+    assert response.problem["title"] == "Forbidden"
+    assert dynamodb_calls.operations == []
+
+
+@pytest.mark.parametrize("name", [*EDITOR_EVENTS, "health", "anonymous_list"])
+@pytest.mark.parametrize("secret", [None, "not-the-origin-secret-0123456789abcdef"])
+def test_requests_around_the_distribution_are_refused_first(
+    api: EditorApi, dynamodb_calls: CallRecorder, name: str, secret: str | None
+) -> None:
+    # Given a sample event sent straight to execute-api: no X-Origin-Verify, or a wrong one
+    event = load_event(f"editor_api/{name}", headers={"X-Origin-Verify": secret})
+
+    # When it is handled
+    response = api.call(event)
+
+    # Then it is a 403 problem, before authentication, and the table is never touched
+    assert response.status == 403
+    assert response.problem["title"] == "Forbidden"
+    assert dynamodb_calls.operations == []
+
+    # And the same event through the distribution is answered as before (a reader's list stays a 403)
+    assert (api.send(name).status == 403) == (name == "reader_list")
 
 
 def test_the_sample_reader_event_is_forbidden(api: EditorApi) -> None:

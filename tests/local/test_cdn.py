@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import subprocess
+from typing import cast
 
 import pytest
 
-from newsdesk_local.cdn import distribution_spec, pretty_url
+from newsdesk_local.apigateway import ApiGateway
+from newsdesk_local.cdn import Distribution, distribution_spec, pretty_url
+from newsdesk_local.http_messages import HttpRequest, HttpResponse
+from newsdesk_local.intrinsics import Resolver
 from newsdesk_local.rehearsal import transformed_template
-from newsdesk_local.template import load_template
+from newsdesk_local.template import Deployed, load_template
 
 URIS = [
     "/",
@@ -110,3 +115,112 @@ def test_the_site_is_served_from_the_bucket_with_its_headers_and_404_page(aws: N
     assert get("/news/", "HEAD")[2] == b""
     assert get("/news/", "POST")[0] == 403
     assert cdn.handle(HttpRequest("GET", "/site.css")).header("Cache-Control") == "public, max-age=60"
+
+
+# ----- the response headers policy and the API origin's custom headers ---------------------------------
+
+SECRET = "local-origin-secret-0123456789abcdefgh"
+
+
+class _Api:
+    """Stands in for the API stage: records what the distribution forwards, answers with a weak CSP."""
+
+    domain = "api.execute-api.localhost"
+
+    def __init__(self) -> None:
+        self.seen: list[HttpRequest] = []
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        self.seen.append(request)
+        return HttpResponse(
+            status=200,
+            headers=[("Content-Type", "application/json"), ("Content-Security-Policy", "default-src *")],
+            body=b"{}",
+        )
+
+
+class _Bucket:
+    """Stands in for the site bucket's S3 client: one page."""
+
+    class exceptions:
+        ClientError = Exception
+
+    def get_object(self, **_: object) -> dict[str, object]:
+        return {"ContentType": "text/html", "ContentLength": 5, "Body": io.BytesIO(b"hello")}
+
+
+def _distribution() -> tuple[Distribution, _Api]:
+    spec = distribution_spec(
+        transformed_template(), resolve=Resolver(Deployed(parameters={"OriginSecret": SECRET})).resolve
+    )
+    api = _Api()
+    bucket = next(o.target for o in spec.origins.values() if o.kind == "s3")
+    gateway = next(o.target for o in spec.origins.values() if o.kind == "api")
+    assert bucket is not None and gateway is not None
+    distribution = Distribution(
+        spec,
+        domain_name="d111.cloudfront.net",
+        s3=_Bucket(),
+        buckets={bucket: "site"},
+        apis={gateway: cast(ApiGateway, api)},
+    )
+    return distribution, api
+
+
+def test_every_behaviour_has_the_templates_security_headers() -> None:
+    # Given template.yaml's distribution
+    spec = distribution_spec(transformed_template())
+
+    # When each behaviour's response headers are read
+    for behavior in spec.behaviors:
+        headers = {h.name: h.value for h in behavior.response_headers}
+
+        # Then each has the policy's CSP (no inline script, no framing), HSTS, nosniff, DENY, a referrer
+        # policy
+        csp = headers["Content-Security-Policy"]
+        assert "script-src 'self';" in csp and "'unsafe-inline'" not in csp
+        assert "frame-ancestors 'none'" in csp
+        assert headers["Strict-Transport-Security"].startswith("max-age=63072000")
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+@pytest.mark.parametrize("path", ["/2024/11/25/slug/", "/api/health"])
+def test_site_and_api_answers_carry_the_security_headers(path: str) -> None:
+    # Given the distribution, its API answering with a CSP of its own
+    distribution, _ = _distribution()
+
+    # When a page and an API route are requested
+    response = distribution.handle(HttpRequest(method="GET", path=path))
+
+    # Then both carry the policy's headers, the policy's CSP replacing the origin's
+    assert response.status == 200
+    assert response.header("X-Content-Type-Options") == "nosniff"
+    assert response.header("X-Frame-Options") == "DENY"
+    assert "frame-ancestors 'none'" in (response.header("Content-Security-Policy") or "")
+    assert [k for k, _ in response.headers].count("Content-Security-Policy") == 1
+
+
+def test_the_api_gets_the_origin_secret_and_the_address_cloudfront_saw() -> None:
+    # Given a viewer that forges the origin secret header, the viewer address and X-Forwarded-For
+    distribution, api = _distribution()
+    forged = [
+        ("X-Origin-Verify", "forged"),
+        ("CloudFront-Viewer-Address", "10.0.0.1:1"),
+        ("X-Forwarded-For", "10.0.0.2"),
+    ]
+
+    # When it calls the API through the distribution
+    distribution.handle(
+        HttpRequest(
+            method="GET", path="/api/health", headers=forged, client_ip="198.51.100.7", client_port=4711
+        )
+    )
+
+    # Then the API sees the distribution's secret and the address the distribution saw, once each
+    (request,) = api.seen
+    values = {name: [v for k, v in request.headers if k == name] for name, _ in forged}
+    assert values["X-Origin-Verify"] == [SECRET]
+    assert values["CloudFront-Viewer-Address"] == ["198.51.100.7:4711"]
+    assert values["X-Forwarded-For"] == ["10.0.0.2, 198.51.100.7"]

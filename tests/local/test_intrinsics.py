@@ -36,6 +36,7 @@ def resolver() -> Resolver:
         ),
         ({"Fn::Sub": ["${Name}/x", {"Name": {"Ref": "Env"}}]}, "dev/x"),
         ({"Fn::Select": [2, {"Fn::Split": ["/", {"Ref": "Url"}]}]}, "x.test"),
+        ({"Fn::Join": [",", [{"Ref": "Env"}, "", "b"]]}, "dev,,b"),
         ({"A": [1, {"Ref": "Env"}]}, {"A": [1, "dev"]}),
     ],
 )
@@ -51,7 +52,7 @@ def test_intrinsics_resolve(resolver: Resolver, value: Any, expected: Any) -> No
     [
         {"Ref": "Missing"},
         {"Fn::GetAtt": ["Table", "Nope"]},
-        {"Fn::Join": ["-", ["a", "b"]]},
+        {"Fn::Base64": "a"},
         {"Fn::If": ["IsProd", "a", "b"]},
     ],
 )
@@ -81,5 +82,5 @@ def test_the_resolver_covers_every_function_the_transformed_template_uses() -> N
     walk(resources)
 
     # Then the resolver knows each of them (Fn::Select and Fn::Split only with a custom domain)
-    assert used <= {"Ref", "Fn::GetAtt", "Fn::Sub", "Fn::Select", "Fn::Split"}
+    assert used <= {"Ref", "Fn::GetAtt", "Fn::Sub", "Fn::Select", "Fn::Split", "Fn::Join"}
     assert {"Ref", "Fn::GetAtt", "Fn::Sub"} <= used

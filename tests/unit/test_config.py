@@ -6,7 +6,11 @@ import pytest
 
 from newsdesk.wiring.settings import EditorApiSettings, SettingsError
 
-GOOD = {"TABLE_NAME": "newsdesk-articles", "SITE_TIMEZONE": "Asia/Kolkata"}
+GOOD = {
+    "TABLE_NAME": "newsdesk-articles",
+    "SITE_TIMEZONE": "Asia/Kolkata",
+    "ORIGIN_SECRETS": "sample-origin-secret-0123456789abcdef",
+}
 
 
 def test_settings_are_read_from_upper_case_variables() -> None:
@@ -82,6 +86,7 @@ def test_the_function_settings_are_read_once_per_cold_start(monkeypatch: pytest.
 
     monkeypatch.setenv("TABLE_NAME", "newsdesk-first")
     monkeypatch.setenv("SITE_TIMEZONE", "Asia/Kolkata")
+    monkeypatch.setenv("ORIGIN_SECRETS", "sample-origin-secret-0123456789abcdef")
     monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "1")
     app = load_function(EDITOR_API_APP)
 
@@ -95,3 +100,31 @@ def test_the_function_settings_are_read_once_per_cold_start(monkeypatch: pytest.
     assert first.table_name == "newsdesk-first"
     assert second is first
     assert app.articles.table_name == "newsdesk-first"
+
+
+@pytest.mark.parametrize("secrets", ["", "too-short", ",", "sample-origin-secret-0123456789abcdef,short"])
+def test_origin_secrets_must_be_long_enough(secrets: str) -> None:
+    # Given an editor environment whose ORIGIN_SECRETS is empty or has a value under 32 characters
+    env = {**GOOD, "ORIGIN_SECRETS": secrets}
+
+    # When the settings are read
+    # Then ORIGIN_SECRETS is named
+    with pytest.raises(SettingsError, match="ORIGIN_SECRETS"):
+        EditorApiSettings.from_env(env)
+
+
+def test_the_origin_secret_being_rotated_out_is_still_accepted() -> None:
+    # Given the new secret and the one it replaces (as template.yaml joins them)
+    env = {
+        **GOOD,
+        "ORIGIN_SECRETS": "new-origin-secret-0123456789abcdefgh,old-origin-secret-0123456789abcdefgh",
+    }
+
+    # When the settings are read
+    settings = EditorApiSettings.from_env(env)
+
+    # Then both are accepted
+    assert settings.accepted_origin_secrets == (
+        "new-origin-secret-0123456789abcdefgh",
+        "old-origin-secret-0123456789abcdefgh",
+    )

@@ -15,24 +15,78 @@ from newsdesk.http.resolver import groups as _groups
 
 
 @pytest.mark.parametrize(
-    ("raw", "groups"),
-    [
-        ("editors", {"editors"}),
-        ("[editors, admins]", {"editors", "admins"}),
-        ("editors,admins", {"editors", "admins"}),
-        (["editors", "admins"], {"editors", "admins"}),
-        ("", set()),
-        (None, set()),
-        ("editorsx", {"editorsx"}),
-    ],
+    "listed",
+    [["editors"], ["editors", "admins"], ["readers,editors"], ["[readers", "editors]"], ["editorsx"], []],
 )
-def test_group_claims_are_read_in_every_shape_api_gateway_sends(raw: Any, groups: set[str]) -> None:
-    # Given a cognito:groups claim as API Gateway flattens it (or a list, as a JWT has it)
-    claims = {"sub": "u", "cognito:groups": raw}
+def test_groups_are_the_verified_tokens_list_exactly(listed: list[str]) -> None:
+    # Given a signed-in caller whose ID token lists these groups (API Gateway joins them with commas)
+    from tests.events import load_event, sample_claims
+
+    event = load_event("editor_api/list_articles", claims=sample_claims(), groups=listed)
 
     # When the groups are read
-    # Then they are the group names, exactly
-    assert _groups(claims) == groups
+    # Then they are the token's group names, exactly, whatever the flattened claim looks like
+    assert _groups(event) == set(listed)
+
+
+def test_a_group_named_with_a_comma_is_one_group() -> None:
+    # Given a user whose only group is "readers,editors": the flattened claim reads like two groups
+    from tests.events import load_event, sample_claims
+
+    event = load_event("editor_api/list_articles", claims=sample_claims(), groups=["readers,editors"])
+    assert event["requestContext"]["authorizer"]["claims"]["cognito:groups"] == "readers,editors"
+
+    # When the groups are read
+    # Then there is one group, and it is not "editors"
+    assert _groups(event) == {"readers,editors"}
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [None, "Bearer not-a-jwt", "Bearer a.!!!.c", "Bearer e30.e30.c2ln"],
+)
+def test_no_readable_token_means_no_groups(authorization: str | None) -> None:
+    # Given editor claims but an Authorization header that is missing or not a token of those claims
+    from tests.events import load_event, sample_claims
+
+    event = load_event("editor_api/list_articles", claims=sample_claims())
+    for name in ("headers", "multiValueHeaders"):
+        event[name].pop("Authorization")
+    if authorization is not None:
+        event["headers"]["Authorization"] = authorization
+        event["multiValueHeaders"]["Authorization"] = [authorization]
+
+    # When the groups are read
+    # Then there are none
+    assert _groups(event) == set()
+
+
+def test_a_token_of_another_subject_gives_no_groups() -> None:
+    # Given the claims the authorizer verified, and a header carrying an editor token of someone else
+    from tests.events import load_event, sample_claims
+
+    other = load_event("editor_api/list_articles", claims={**sample_claims(), "sub": "someone-else"})
+    event = load_event(
+        "editor_api/list_articles",
+        claims=sample_claims("editor_api/reader_list"),
+        headers={"Authorization": other["headers"]["Authorization"]},
+    )
+
+    # When the groups are read
+    # Then there are none: the header is not the token that was verified
+    assert _groups(event) == set()
+
+
+def test_two_authorization_headers_give_no_groups() -> None:
+    # Given an event with two Authorization values
+    from tests.events import load_event, sample_claims
+
+    event = load_event("editor_api/list_articles", claims=sample_claims())
+    event["multiValueHeaders"]["Authorization"] *= 2
+
+    # When the groups are read
+    # Then there are none
+    assert _groups(event) == set()
 
 
 def test_the_editor_group_is_the_one_the_template_creates() -> None:

@@ -4,13 +4,19 @@ the public comment function keeps the smallest cold start of all: boto3 comes wi
 
 The checks, in order: the article is published and open for comments (404, 409); the fields are valid
 (422, naming each); a filled honeypot is answered as accepted and dropped; a form post carries a token
-this site issued for this article, older than the minimum fill time (422, 429); the sender has not said
+this site issued for this article (422): a fresh one the page's script fetched, older than the minimum
+fill time (429) and not used before (422, claimed at the gate below), or the page's own, which is
+accepted but always held for a moderator (newsdesk.comments.tokens); the sender has not said
 the same on this article before (409), nor commented, nor has the address, within the flood interval
 (429) — the same sender history the worker checks again before storing (newsdesk.comments.worker).
+Last, the comment claims its sender's and its address's flood slots and its words' slot at the gate
+(newsdesk.comments.ports.SenderGate), atomically: of parallel posts by one sender or from one address,
+one is queued and the others get the same 429 (or 409) as if they had come one after another.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import math
 from collections.abc import Callable, Mapping
@@ -29,18 +35,19 @@ from newsdesk.comments.errors import (
 )
 from newsdesk.comments.fields import Submission, validate
 from newsdesk.comments.ids import new_ulid
-from newsdesk.comments.ports import CommentQueue, Publications, SenderHistories
+from newsdesk.comments.ports import Cipher, CommentQueue, Publications, SenderGate, SenderHistories
 from newsdesk.comments.rules import FLOOD_SECONDS, closes_at
 from newsdesk.comments.tokens import (
     MAX_AGE_SECONDS,
     MIN_FILL_SECONDS,
+    CheckedToken,
     Mac,
-    check_token,
+    check_form_token,
     email_hash,
     ip_hash,
-    make_token,
+    make_fresh_token,
 )
-from newsdesk.comments.values import CommentMessage
+from newsdesk.comments.values import CommentMessage, PersonalData, SenderClaim
 
 logger = Logger(child=True)
 
@@ -93,9 +100,13 @@ class CommentIntake:
         mac: Mac,
         policy: IntakePolicy | None = None,
         *,
+        gate: SenderGate,
+        sealer: Cipher,
         clock: Callable[[], float] = epoch_seconds,
     ) -> None:
         self.publications = publications
+        self.gate = gate
+        self.sealer = sealer
         self.history = history
         self.queue = queue
         self.mac = mac
@@ -117,7 +128,7 @@ class CommentIntake:
         article = self.open_article(article_id, now)
         issued = int(now)
         return TokenGrant(
-            token=make_token(self.mac, article.id, issued),
+            token=make_fresh_token(self.mac, article.id, issued),
             issued_at=issued,
             min_fill_seconds=self.policy.min_fill_seconds,
             closes_at=article.closes_at,
@@ -130,46 +141,64 @@ class CommentIntake:
         if submission.honeypot_filled:
             logger.info("comment dropped: honeypot filled", article_id=article.id)
             return comment_id
-        token_valid = self._check_token(submission, sender, article.id, now)
+        token = self._check_token(submission, sender, article.id, now)
+        token_valid = token is not None and token.kind == "fresh"  # else held for a moderator
         sender_hash = email_hash(self.mac, submission.email_key)
         address_hash = ip_hash(self.mac, sender.ip)
         created = dt.datetime.fromtimestamp(now, dt.UTC)
         self._check_history(article.id, submission, sender_hash, address_hash, created, comment_id)
+        personal = PersonalData(email=submission.email, ip=sender.ip, user_agent=sender.user_agent)
+        sealed = self.sealer.encrypt(personal.to_json(), comment_id)
         message = CommentMessage(
             id=comment_id,
             article_id=article.id,
             name=submission.name,
-            email=submission.email,
             website=submission.website,
             body=submission.body,
-            ip=sender.ip,
-            user_agent=sender.user_agent,
+            personal=base64.b64encode(sealed).decode("ascii"),
             email_hash=sender_hash,
             ip_hash=address_hash,
             body_hash=submission.body_hash,
             created_at=created.isoformat(timespec="microseconds"),
             token_valid=token_valid,
         )
-        self.queue.send(message)
+        claim = SenderClaim(
+            email_hash=sender_hash,
+            ip_hash=address_hash,
+            article_id=article.id,
+            body_hash=submission.body_hash,
+            at=created,
+            window_seconds=self.policy.flood_seconds,
+            token_nonce=token.nonce if token is not None else None,
+            token_expires=token.expires if token is not None else 0,
+        )
+        self.gate.claim(claim)
+        try:
+            self.queue.send(message)
+        except BaseException:
+            self.gate.release(claim)  # not queued: the sender may try again at once
+            raise
         logger.info("comment queued", comment_id=comment_id, article_id=article.id, via_form=sender.via_form)
         return comment_id
 
-    def _check_token(self, submission: Submission, sender: Sender, article_id: str, now: float) -> bool:
+    def _check_token(
+        self, submission: Submission, sender: Sender, article_id: str, now: float
+    ) -> CheckedToken | None:
+        """The form's token, checked; None for an API client without one (accepted, always held)."""
         if submission.token is None:
             if sender.via_form:
                 raise InvalidSubmission(
                     [FieldError("token", "is missing; reload the article and send the form again")]
                 )
-            return False  # an API client: accepted, but always held for a moderator
-        check_token(
+            return None
+        return check_form_token(
             self.mac,
             submission.token,
             article_id,
             now,
             min_fill=self.policy.min_fill_seconds,
-            max_age=self.policy.token_max_age,
+            page_max_age=self.policy.token_max_age,
         )
-        return True
 
     def _check_history(
         self,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Protocol
 
-from newsdesk.comments.values import CommentMessage, Publication, SenderHistory
+from newsdesk.comments.values import CommentMessage, Publication, SenderClaim, SenderHistory
 
 if TYPE_CHECKING:
     from newsdesk.comments.models import Comment, CommentPage, CommentStatus
@@ -21,13 +21,35 @@ class SenderHistories(Protocol):
     makes before queueing a comment and the worker makes again before storing it."""
 
     def sender_history(
-        self, email_hash: str, *, article_id: str, body_hash: str, before: tuple[dt.datetime, str]
+        self,
+        email_hash: str,
+        *,
+        article_id: str,
+        body_hash: str,
+        before: tuple[dt.datetime, str],
+        ip_hash: str | None = None,
     ) -> SenderHistory:
-        """What the sender's comments made before `before` (creation time, comment id) say."""
+        """What the sender's comments made before `before` (creation time, comment id) say; with
+        `ip_hash`, `approved_before` counts only approved comments sent from that address."""
         ...
 
     def latest_from_address(self, ip_hash: str, since: dt.datetime) -> dt.datetime | None:
         """When the newest comment from the address since `since` was made, if there is one."""
+        ...
+
+
+class SenderGate(Protocol):
+    """The atomic half of the flood and duplicate rules: a comment is queued only once its claim is
+    granted, and of claims made at the same moment by one sender or from one address, one is. The stored
+    history (SenderHistories) cannot give that: parallel posts all see the same history."""
+
+    def claim(self, claim: SenderClaim) -> None:
+        """Take the sender's and the address's flood slots and the words' slot, all or none:
+        CommentFlood (with the seconds to wait) or DuplicateComment if one is taken."""
+        ...
+
+    def release(self, claim: SenderClaim) -> None:
+        """Give the slots back (the comment could not be queued after all)."""
         ...
 
 

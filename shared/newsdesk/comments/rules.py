@@ -10,8 +10,9 @@ In order, the first that applies decides (WordPress's model, applied in the work
 2. another comment by the same sender less than the flood interval earlier → spam, "flood"
 3. the same words by the same sender on the same article before → spam, "duplicate"
 4. `LINK_HOLD` links or more in the comment → pending, "links" (never approved automatically)
-5. a sender with an approved comment already, sending through the site's form, when the site allows it
-   → approved, "returning"
+5. a sender with an approved comment already from the same address, sending through the site's form
+   with a fresh single-use token, when the site allows it → approved, "returning" (an email alone, or a
+   copied page token, never gets a comment approved)
 6. anything else → pending (a moderator decides)
 """
 

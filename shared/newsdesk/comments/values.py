@@ -2,10 +2,11 @@
 (the intake imports them; pydantic would be most of its cold start).
 
 `CommentMessage` is what the intake puts on the comment queue for the worker. It carries everything the
-worker needs to moderate and store the comment, including the sender's email and IP address in the clear:
-the queue is encrypted at rest (SSE), only the intake may send to it and only the worker may read it, and
-the worker stores them encrypted with KMS. The comment id is chosen by the intake, so a message delivered
-twice stores one comment.
+worker needs to moderate and store the comment, but the sender's personal data (email, IP address, user
+agent) only as `personal`: one KMS ciphertext (base64) of `PersonalData`, encrypted by the intake with the
+comment data key and bound to the comment id (encryption context), so no queue, dead-letter queue or log
+holds them in clear. The message is self-contained: resent as it is (a redrive), it decrypts and stores the
+same comment. The comment id is chosen by the intake, so a message delivered twice stores one comment.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import datetime as dt
 import json
 from dataclasses import asdict, dataclass, fields
 
-VERSION = 1
+VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -37,11 +38,28 @@ class SenderHistory:
 
     latest: dt.datetime | None = None  # when their newest earlier comment was made
     duplicate: bool = False  # the same words on the same article before
-    approved_before: bool = False  # an earlier comment of theirs was approved
+    approved_before: bool = False  # an earlier comment of theirs (from the address asked about) was approved
 
     def recent(self, at: dt.datetime, window: float) -> bool:
         """Whether they commented less than `window` seconds before `at`."""
         return self.latest is not None and (at - self.latest).total_seconds() < window
+
+
+@dataclass(frozen=True)
+class SenderClaim:
+    """What a comment claims at the gate before it is queued (newsdesk.comments.ports.SenderGate): its
+    sender's and its address's flood slot for `window_seconds`, its words on its article (so the same
+    words cannot be queued twice), and its fresh form token, if any (so a token is used once). The hashes
+    are keyed (newsdesk.comments.tokens)."""
+
+    email_hash: str
+    ip_hash: str
+    article_id: str
+    body_hash: str
+    at: dt.datetime
+    window_seconds: int
+    token_nonce: str | None = None  # a fresh form token's: used once
+    token_expires: int = 0  # epoch seconds after which the token is refused anyway
 
 
 class MalformedMessage(ValueError):
@@ -49,15 +67,33 @@ class MalformedMessage(ValueError):
 
 
 @dataclass(frozen=True)
+class PersonalData:
+    """What a comment's sender gives away without publishing it: sealed before it is queued."""
+
+    email: str
+    ip: str
+    user_agent: str | None
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> PersonalData:
+        try:
+            data = json.loads(text)
+            return cls(email=str(data["email"]), ip=str(data["ip"]), user_agent=data.get("user_agent"))
+        except (ValueError, TypeError, KeyError) as exc:
+            raise MalformedMessage("the sealed personal data is not readable") from exc
+
+
+@dataclass(frozen=True)
 class CommentMessage:
     id: str
     article_id: str
     name: str
-    email: str
     website: str | None
     body: str
-    ip: str
-    user_agent: str | None
+    personal: str  # base64 of the KMS ciphertext of PersonalData.to_json(), context {"comment_id": id}
     email_hash: str
     ip_hash: str
     body_hash: str

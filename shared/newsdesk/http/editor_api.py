@@ -8,12 +8,14 @@ comment intake's routes (another function, newsdesk.http.intake_docs) beside the
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from functools import cache
 from http import HTTPStatus
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
 from newsdesk.articles.ports import ArticleRepository
 from newsdesk.comments.ports import Cipher, CommentStore
@@ -24,11 +26,54 @@ from newsdesk.http.resolver import NewsdeskResolver
 
 MAX_REQUEST_BYTES = 262_144
 
+# Swagger UI under a strict Content-Security-Policy (no inline script or style): the page only links its
+# files, all served from /api/docs/, and its start-up script is one of them.
+SWAGGER_FILES = {
+    "swagger-ui.css": ("swagger-ui.min.css", "text/css; charset=utf-8"),
+    "swagger-ui-bundle.js": ("swagger-ui-bundle.min.js", "text/javascript; charset=utf-8"),
+}
+SWAGGER_INIT = "swagger-init.js"
+SWAGGER_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Newsdesk editor API</title>
+<link rel="stylesheet" href="/api/docs/swagger-ui.css">
+</head>
+<body>
+<div id="swagger-ui">Loading…</div>
+<script src="/api/docs/swagger-ui-bundle.js" defer></script>
+<script src="/api/docs/swagger-init.js" defer></script>
+</body>
+</html>
+"""
+SWAGGER_INIT_JS = """/* Swagger UI for this API's OpenAPI document. */
+(function () {
+  "use strict";
+  window.ui = SwaggerUIBundle({
+    url: "/api/openapi.json",
+    dom_id: "#swagger-ui",
+    docExpansion: "list",
+    deepLinking: true,
+    filter: true,
+    presets: [SwaggerUIBundle.presets.apis],
+    layout: "BaseLayout",
+  });
+})();
+"""
+
 
 def editor_api(
-    articles: ArticleRepository, comments: CommentStore, *, cipher: Cipher | None, site_tz: ZoneInfo
+    articles: ArticleRepository,
+    comments: CommentStore,
+    *,
+    cipher: Cipher | None,
+    site_tz: ZoneInfo,
+    origin_secrets: Collection[str] = (),
 ) -> NewsdeskResolver:
-    app = NewsdeskResolver(max_request_bytes=MAX_REQUEST_BYTES)
+    """The editor API's resolver; with `origin_secrets`, requests that did not come through the
+    distribution are refused (newsdesk.http.origin)."""
+    app = NewsdeskResolver(max_request_bytes=MAX_REQUEST_BYTES, origin_secrets=origin_secrets)
 
     @app.get(
         "/api/health",
@@ -45,7 +90,7 @@ def editor_api(
     app.include_router(moderation_router(comments, cipher))
 
     # Powertools' OpenAPI models (pydantic, ~90 ms to import) load when a document is first asked for, not
-    # at every cold start: hence the import inside, and /api/docs served by swagger_html() rather than
+    # at every cold start: hence the import inside, and /api/docs served by swagger_asset() rather than
     # app.enable_swagger(), which imports them as soon as it is called.
     @cache
     def openapi_json() -> str:
@@ -66,20 +111,19 @@ def editor_api(
         return json.dumps(whole_document(json.loads(generated)), ensure_ascii=False)
 
     @cache
-    def swagger_html() -> str:
-        """Powertools' Swagger UI page (assets inlined) for the document /api/openapi.json serves."""
+    def swagger_asset(name: str) -> tuple[str, str] | None:
+        """Powertools' Swagger UI files and the page's start-up script, as (media type, text)."""
+        if name == SWAGGER_INIT:
+            return "text/javascript; charset=utf-8", SWAGGER_INIT_JS
+        bundled = SWAGGER_FILES.get(name)
+        if bundled is None:
+            return None
         from pathlib import Path as FilePath
 
         from aws_lambda_powertools.event_handler.openapi import swagger_ui as ui
 
-        assets = FilePath(ui.__file__).parent
-        return ui.generate_swagger_html(
-            openapi_json().replace("</", "<\\/"),  # the document goes in a <script>: no "</script>" in it
-            (assets / "swagger-ui-bundle.min.js").read_text(encoding="utf-8"),
-            (assets / "swagger-ui.min.css").read_text(encoding="utf-8"),
-            "",  # no swagger_base_url: the assets are inlined
-            None,  # no OAuth2 config
-        )
+        file_name, media_type = bundled
+        return media_type, (FilePath(ui.__file__).parent / file_name).read_text(encoding="utf-8")
 
     @app.get(
         "/api/openapi.json",
@@ -102,7 +146,20 @@ def editor_api(
         responses={200: {"description": "A page", "content": {"text/html": {"schema": {"type": "string"}}}}},
     )
     def swagger_ui() -> Response[str]:
-        return Response(status_code=HTTPStatus.OK, content_type="text/html", body=swagger_html())
+        return Response(status_code=HTTPStatus.OK, content_type="text/html; charset=utf-8", body=SWAGGER_PAGE)
+
+    @app.get("/api/docs/<asset>", summary="Swagger UI's files", tags=["meta"], include_in_schema=False)
+    def swagger_file(asset: str) -> Response[str]:
+        found = swagger_asset(asset)
+        if found is None:
+            raise NotFoundError(f"There is nothing at /api/docs/{asset}.")
+        media_type, text = found
+        return Response(
+            status_code=HTTPStatus.OK,
+            content_type=media_type,
+            body=text,
+            headers={"Cache-Control": "public, max-age=3600"},
+        )
 
     return app
 

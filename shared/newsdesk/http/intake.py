@@ -15,7 +15,7 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl
@@ -64,17 +64,21 @@ def wants_html(event: APIGatewayProxyEvent) -> bool:
 
 
 def client_ip(event: Mapping[str, Any]) -> str:
-    """The reader's address.
+    """The reader's address, as CloudFront saw it.
 
-    API Gateway gives the viewer's address as sourceIp when the request came through CloudFront (it is
-    then also in X-Forwarded-For, as in events/editor_api/*.json). If sourceIp is not in X-Forwarded-For,
-    it is the address of a proxy in between, and the viewer's is the last entry of X-Forwarded-For: the
-    one the proxy appended, after anything the viewer may have forged.
+    The distribution adds `CloudFront-Viewer-Address` (`ip:port`; IPv6 as `v6:port`), replacing
+    any the viewer sent; the origin secret (newsdesk.http.origin) proves the request came through it.
+    Without that header: the last address of X-Forwarded-For that is not API Gateway's `sourceIp` hop
+    (CloudFront appends the viewer's address after anything the viewer forged), else sourceIp.
     """
+    headers = _headers(event)
+    viewer = headers.get("cloudfront-viewer-address", "").strip()
+    host = viewer.rpartition(":")[0].strip("[]")  # the port follows the last colon, for IPv6 too
+    if host:
+        return host
     identity = (event.get("requestContext") or {}).get("identity") or {}
     source_ip = str(identity.get("sourceIp") or "")
-    header = _headers(event).get("x-forwarded-for", "")
-    forwarded = [p.strip() for p in header.split(",") if p.strip()]
+    forwarded = [p.strip() for p in headers.get("x-forwarded-for", "").split(",") if p.strip()]
     if not forwarded or source_ip in forwarded:
         return source_ip or "unknown"
     return forwarded[-1]
@@ -130,9 +134,11 @@ def _json(status: int, body: dict[str, Any]) -> Response:
 # ----- the routes ------------------------------------------------------------------------------------
 
 
-def intake_api(intake: CommentIntake) -> NewsdeskResolver:
-    """The comment intake's resolver: two public routes, every answer `Cache-Control: no-store`."""
+def intake_api(intake: CommentIntake, *, origin_secrets: Collection[str] = ()) -> NewsdeskResolver:
+    """The comment intake's resolver: two public routes, every answer `Cache-Control: no-store`; with
+    `origin_secrets`, requests that did not come through the distribution are refused."""
     app = NewsdeskResolver(
+        origin_secrets=origin_secrets,
         enable_validation=False,
         unexpected=problem(
             HTTPStatus.SERVICE_UNAVAILABLE,

@@ -281,7 +281,9 @@ def _token_problem(refused: TokenRefused) -> Problem:
             errors=[FieldError(field="token", location="body", message="was issued too recently")],
             headers={"Retry-After": str(refused.retry_after)},
         )
-    message = "has expired" if refused.reason == "expired" else "is not a token this site issued"
+    message = {"expired": "has expired", "used": "has been used already"}.get(
+        refused.reason, "is not a token this site issued"
+    )
     return problem(
         HTTPStatus.UNPROCESSABLE_ENTITY,
         f"token: {message}; reload the article and send the comment again.",

@@ -18,8 +18,8 @@ from __future__ import annotations
 import base64
 import binascii
 import inspect
-import re
-from collections.abc import Callable, Mapping
+import json
+from collections.abc import Callable, Collection, Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -30,6 +30,7 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
 from newsdesk.http.bodies import JSON, decode_json, media_type
+from newsdesk.http.origin import through_distribution
 from newsdesk.http.problems import (
     BodyTooLarge,
     MalformedBody,
@@ -60,14 +61,61 @@ def caller_claims(event: APIGatewayProxyEvent) -> dict[str, Any]:
     return event.request_context.authorizer.claims or {}
 
 
-def groups(claims: Mapping[str, Any]) -> set[str]:
-    raw = claims.get("cognito:groups")
-    if isinstance(raw, list):
-        return {str(g) for g in raw}
-    if isinstance(raw, str):
-        # API Gateway REST APIs flatten the list, e.g. "editors" or "[editors, admins]" or "editors,admins".
-        return {g for g in re.split(r"[\s,]+", raw.strip("[]")) if g}
-    return set()
+def groups(event: Mapping[str, Any]) -> set[str]:
+    """The caller's Cognito groups, exactly as the verified ID token lists them.
+
+    API Gateway REST APIs flatten `cognito:groups` in `requestContext.authorizer.claims` into one string
+    ("editors,admins" or "[editors, admins]"), and a group name may itself contain a comma or a space, so
+    that string cannot be split truthfully: a user whose only group is "readers,editors" would read as an
+    editor. The list is read instead from the token the Cognito authorizer verified before the function
+    ran: the `Authorization` header (the authorizer's identity source), whose payload is decoded here. Its
+    signature was checked by API Gateway; the payload must also name the same subject and token as the
+    authorizer's claims, so a request whose header is not the token that was verified has no groups.
+    Anything unexpected (no token, two Authorization headers, a payload that is not JSON, groups that are
+    not a list of strings) means no groups.
+    """
+    context = event.get("requestContext") or {}
+    claims = (context.get("authorizer") or {}).get("claims") or {}
+    token = _authorization_token(event)
+    if not claims.get("sub") or token is None:
+        return set()
+    payload = _jwt_payload(token)
+    if payload is None:
+        return set()
+    for name in ("sub", "jti", "origin_jti", "event_id", "aud", "token_use"):
+        if name in claims and str(payload.get(name)) != str(claims[name]):
+            return set()
+    listed = payload.get("cognito:groups", [])
+    if not isinstance(listed, list) or not all(isinstance(g, str) for g in listed):
+        return set()
+    return set(listed)
+
+
+def _authorization_token(event: Mapping[str, Any]) -> str | None:
+    values = [
+        value
+        for name, many in (event.get("multiValueHeaders") or {}).items()
+        if name.lower() == "authorization"
+        for value in many or []
+    ]
+    if not values:
+        values = [v for k, v in (event.get("headers") or {}).items() if k.lower() == "authorization"]
+    if len(values) != 1 or not isinstance(values[0], str):
+        return None
+    value = values[0].strip()
+    return value[7:].strip() if value[:7].lower() == "bearer " else value
+
+
+def _jwt_payload(token: str) -> dict[str, Any] | None:
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4))
+        payload = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return payload if isinstance(payload, dict) else None
 
 
 # Router.route's parameters without `self`: the decorators (get, post ...) pass them all by position.
@@ -105,6 +153,8 @@ class NewsdeskResolver(APIGatewayRestResolver):
     `unexpected` is the problem of a fault of ours (logged with its trace). `html_problems(event)` says
     whether a request wants problems as a small HTML page (a browser's form post) rather than JSON; the
     page links back to `context["back"]` (a route sets it) or `/`. `headers` go on every response.
+    With `origin_secrets`, a request without one of them in X-Origin-Verify (one that did not come
+    through the distribution) is refused with a 403 before anything else (newsdesk.http.origin).
     """
 
     def __init__(
@@ -115,10 +165,12 @@ class NewsdeskResolver(APIGatewayRestResolver):
         unexpected: Problem | None = None,
         html_problems: Callable[[APIGatewayProxyEvent], bool] | None = None,
         headers: Mapping[str, str] | None = None,
+        origin_secrets: Collection[str] = (),
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("json_body_deserializer", decode_json)
         super().__init__(enable_validation=enable_validation, **kwargs)
+        self.origin_secrets = tuple(origin_secrets)
         self.max_request_bytes = max_request_bytes
         self.unexpected = unexpected or problem(
             HTTPStatus.INTERNAL_SERVER_ERROR, "Something went wrong on our side; it has been logged."
@@ -204,6 +256,13 @@ class NewsdeskResolver(APIGatewayRestResolver):
         return {**event, "headers": {**headers, "Content-Type": JSON}}
 
     def _refusal(self, event: Mapping[str, Any]) -> dict[str, Any] | None:
+        if self.origin_secrets and not through_distribution(event, self.origin_secrets):
+            return self._refuse(
+                problem(
+                    HTTPStatus.FORBIDDEN,
+                    "Send requests to the site's address, not to the API's own endpoint.",
+                )
+            )
         body = event.get("body") or ""
         # A text body arrives decoded: count its UTF-8 bytes, not its characters.
         size = len(body) * 3 / 4 if event.get("isBase64Encoded") else len(body.encode("utf-8"))
@@ -225,7 +284,7 @@ class NewsdeskResolver(APIGatewayRestResolver):
                     headers={"WWW-Authenticate": 'Bearer realm="newsdesk"'},
                 )
             )
-        if EDITORS_GROUP not in groups(claims):
+        if EDITORS_GROUP not in groups(event):
             return self._refuse(
                 problem(HTTPStatus.FORBIDDEN, "Only members of the editors group may do this.")
             )

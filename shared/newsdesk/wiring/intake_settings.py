@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from newsdesk.comments.intake import IntakePolicy
 from newsdesk.comments.rules import FLOOD_SECONDS
 from newsdesk.comments.tokens import MIN_FILL_SECONDS
+from newsdesk.http.origin import parse_secrets
 
 
 class IntakeSettingsError(RuntimeError):
@@ -22,11 +23,14 @@ class IntakeSettingsError(RuntimeError):
 
 @dataclass(frozen=True)
 class IntakeSettings:
-    """Read from TABLE_NAME, COMMENTS_QUEUE_URL, COMMENTS_MAC_KEY_ID and COMMENTS_OPEN_DAYS."""
+    """Read from TABLE_NAME, COMMENTS_QUEUE_URL, COMMENTS_MAC_KEY_ID, COMMENTS_DATA_KEY_ID (seals the
+    sender's personal data before it is queued), ORIGIN_SECRETS (comma-separated) and COMMENTS_OPEN_DAYS."""
 
     table_name: str
     queue_url: str
     mac_key_id: str
+    data_key_id: str
+    origin_secrets: tuple[str, ...]
     open_days: int = 14
     min_fill_seconds: int = MIN_FILL_SECONDS
     flood_seconds: int = FLOOD_SECONDS
@@ -58,10 +62,23 @@ class IntakeSettings:
         table = text("TABLE_NAME", r"^[A-Za-z0-9_.-]{3,255}$")
         queue = text("COMMENTS_QUEUE_URL", r"^https?://\S+$")
         key = text("COMMENTS_MAC_KEY_ID", r"^\S{1,2048}$")
+        data_key = text("COMMENTS_DATA_KEY_ID", r"^\S{1,2048}$")
+        accepted: tuple[str, ...] = ()
+        try:
+            accepted = parse_secrets(env.get("ORIGIN_SECRETS", ""))
+        except ValueError as exc:
+            problems.append(f"ORIGIN_SECRETS: {exc}")
         days_text = env.get("COMMENTS_OPEN_DAYS", "14").strip()
         days = int(days_text) if days_text.isdigit() else -1
         if not 0 <= days <= 3650:
             problems.append(f"COMMENTS_OPEN_DAYS: {days_text!r} is not a whole number from 0 to 3650")
         if problems:
             raise IntakeSettingsError(f"{cls.__name__} is not configured: {'; '.join(problems)}")
-        return cls(table_name=table, queue_url=queue, mac_key_id=key, open_days=days)
+        return cls(
+            table_name=table,
+            queue_url=queue,
+            mac_key_id=key,
+            data_key_id=data_key,
+            origin_secrets=accepted,
+            open_days=days,
+        )

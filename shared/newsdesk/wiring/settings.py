@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from newsdesk.http.origin import MIN_SECRET_LENGTH, parse_secrets
+
 
 class SettingsError(RuntimeError):
     """The function's environment is missing or has a malformed setting."""
@@ -57,6 +59,19 @@ class EditorApiSettings(_Settings):
     comments_data_key_id: str | None = Field(
         default=None, min_length=1, description="KMS key of commenters' emails and IPs (moderators see them)."
     )
+    origin_secrets: str = Field(
+        min_length=MIN_SECRET_LENGTH, description="Comma-separated values of X-Origin-Verify the API accepts."
+    )
+
+    @field_validator("origin_secrets")
+    @classmethod
+    def _secrets(cls, value: str) -> str:
+        parse_secrets(value)
+        return value
+
+    @property
+    def accepted_origin_secrets(self) -> tuple[str, ...]:
+        return parse_secrets(self.origin_secrets)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -47,7 +47,13 @@ class SenderHistoryTable(TableAdapter):
     ByUpdated index's COMMENTER# partitions) and of their IP address (ByIp)."""
 
     def sender_history(
-        self, email_hash: str, *, article_id: str, body_hash: str, before: tuple[dt.datetime, str]
+        self,
+        email_hash: str,
+        *,
+        article_id: str,
+        body_hash: str,
+        before: tuple[dt.datetime, str],
+        ip_hash: str | None = None,
     ) -> SenderHistory:
         latest: dt.datetime | None = None
         duplicate = approved = False
@@ -55,7 +61,7 @@ class SenderHistoryTable(TableAdapter):
             max_pages=HISTORY_PAGES,
             IndexName=BY_UPDATED.name,
             KeyConditionExpression="#pk = :pk AND #sk < :before",
-            ProjectionExpression="#sk, article_id, body_hash, #status",
+            ProjectionExpression="#sk, article_id, body_hash, ip_hash, #status",
             ExpressionAttributeNames={"#pk": BY_UPDATED.pk, "#sk": BY_UPDATED.sk, "#status": "status"},
             ExpressionAttributeValues={
                 ":pk": {"S": sender_partition(email_hash)},
@@ -71,7 +77,10 @@ class SenderHistoryTable(TableAdapter):
                     item.get("article_id", {}).get("S") == article_id
                     and item.get("body_hash", {}).get("S") == body_hash
                 )
-                approved = approved or item.get("status", {}).get("S") == "approved"
+                approved = approved or (
+                    item.get("status", {}).get("S") == "approved"
+                    and (ip_hash is None or item.get("ip_hash", {}).get("S") == ip_hash)
+                )
         return SenderHistory(latest=latest, duplicate=duplicate, approved_before=approved)
 
     def latest_from_address(self, ip_hash: str, since: dt.datetime) -> dt.datetime | None:

@@ -1,0 +1,176 @@
+"""Every page type and the API's documentation work under the distribution's Content-Security-Policy.
+
+Headless Chromium on the local stack (which applies template.yaml's response headers policy) opens the
+home page, an article, a tag page, the archive and a month of it, sends the comment form, and opens
+Swagger UI at /api/docs; every document answers with the security headers, and the browser reports no
+CSP violation. A control proves the listener hears a violation when there is one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import requests
+
+from tests.browser.test_comment_form import a_live_article
+from tests.e2e.conftest import RunningStack, start_stack
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, Response
+
+pytestmark = pytest.mark.browser
+
+SECURITY_HEADERS = (
+    "content-security-policy",
+    "strict-transport-security",
+    "x-content-type-options",
+    "x-frame-options",
+    "referrer-policy",
+)
+# Injected by the browser driver (not subject to the page's CSP): every violation is reported to Python.
+LISTEN = """document.addEventListener("securitypolicyviolation", function (e) {
+  window.reportViolation(e.violatedDirective + " " + (e.blockedURI || "inline") + " on " + e.documentURI);
+});"""
+
+
+@pytest.fixture(scope="module")
+def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    running = start_stack(tmp_path_factory.mktemp("stack") / "dev.log")
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
+    violations: list[str] = []
+    page = browser.new_page()
+
+    def report(text: str) -> None:
+        violations.append(text)
+
+    def console(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    page.expose_function("reportViolation", report)
+    page.add_init_script(LISTEN)
+    page.on("console", console)
+    page.on("pageerror", lambda exc: violations.append(f"page error: {exc}"))
+    try:
+        yield page, violations
+    finally:
+        page.close()
+
+
+def assert_secured(response: Response | None) -> None:
+    assert response is not None and response.ok, response and response.status
+    headers = response.headers
+    missing = [name for name in SECURITY_HEADERS if name not in headers]
+    assert missing == [], f"{response.url} lacks {missing}"
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert "unsafe-inline" not in headers["content-security-policy"]
+
+
+def test_every_page_type_renders_without_a_csp_violation(
+    local_stack: RunningStack, page: tuple[Page, list[str]]
+) -> None:
+    # Given the sample site, and the pages of every type it has
+    tab, violations = page
+    article = a_live_article(local_stack, local_stack.token())
+    tag = article["tags"][0]["slug"]
+    published = str(article["published_at"])
+    month = f"/archive/{published[:4]}/{published[5:7]}/"
+    paths = ["/", article["url"], f"/tags/{tag}/", "/archive/", month]
+
+    for path in paths:
+        # When each is opened
+        response = tab.goto(local_stack.site_url + path)
+
+        # Then it answers with the security headers and renders with no violation
+        assert_secured(response)
+        tab.wait_for_load_state("load")
+        assert tab.locator("header.masthead").count() == 1
+    assert violations == []
+
+
+def test_the_comment_form_is_sent_under_the_csp(
+    local_stack: RunningStack, page: tuple[Page, list[str]]
+) -> None:
+    # Given an article page whose script fetched a fresh form token under the CSP (connect-src 'self')
+    tab, violations = page
+    article = a_live_article(local_stack, local_stack.token())
+    assert_secured(tab.goto(local_stack.site_url + article["url"]))
+    tab.focus("#comment-name")
+    opened = time.monotonic()
+    tab.wait_for_selector("form.comment-form[data-token=fresh]", state="attached", timeout=10_000)
+
+    # When the reader fills it in and sends it (form-action 'self'; the 303 goes back to the article)
+    tab.fill("#comment-name", "Ravi Menon")
+    tab.fill("#comment-email", "ravi.csp@example.com")
+    tab.fill("#comment-body", "Sent under a strict policy.")
+    time.sleep(max(0.0, 3.5 - (time.monotonic() - opened)))
+    with tab.expect_navigation(timeout=10_000) as navigation:
+        tab.click("form.comment-form button[type=submit]")
+
+    # Then the browser is back on the article at the pending notice, with no violation on the way
+    assert_secured(navigation.value)
+    assert tab.url.endswith(article["url"] + "#comment-pending")
+    tab.locator("#comment-pending").wait_for(state="visible", timeout=5_000)
+    assert violations == []
+
+
+def test_swagger_ui_works_under_the_csp(local_stack: RunningStack, page: tuple[Page, list[str]]) -> None:
+    # Given the API's documentation page
+    tab, violations = page
+
+    # When it is opened
+    response = tab.goto(local_stack.api_url + "/docs")
+
+    # Then it answers with the security headers, Swagger UI renders the operations of the OpenAPI
+    # document, and nothing was refused
+    assert_secured(response)
+    tab.wait_for_selector(".opblock-summary-path", timeout=15_000)
+    paths = tab.locator(".opblock-summary-path").all_inner_texts()
+    assert any("/api/articles" in p for p in paths)
+    assert violations == []
+
+
+def test_an_inline_script_is_refused_and_heard(
+    local_stack: RunningStack, page: tuple[Page, list[str]]
+) -> None:
+    # Given the home page under the CSP
+    tab, violations = page
+    assert_secured(tab.goto(local_stack.site_url + "/"))
+
+    # When something adds an inline script to it
+    tab.evaluate(
+        """() => { const s = document.createElement("script"); s.textContent = "window.ran = true";
+                   document.body.appendChild(s); }"""
+    )
+
+    # Then it does not run, and the violation is reported
+    deadline = time.monotonic() + 5
+    while not violations and time.monotonic() < deadline:
+        tab.wait_for_timeout(50)
+    assert tab.evaluate("() => window.ran === undefined")
+    assert any("script-src" in v for v in violations), violations
+
+
+def test_the_api_answers_with_the_security_headers(local_stack: RunningStack) -> None:
+    # Given the stack's API
+    # When health, a refusal and the OpenAPI document are requested
+    answers: list[Any] = [
+        requests.get(f"{local_stack.api_url}/health", timeout=10),
+        requests.get(f"{local_stack.api_url}/articles", timeout=10),
+        requests.get(f"{local_stack.api_url}/openapi.json", timeout=10),
+    ]
+
+    # Then each carries the security headers
+    assert [a.status_code for a in answers] == [200, 401, 200]
+    for answer in answers:
+        assert all(name in answer.headers for name in SECURITY_HEADERS), answer.headers
