@@ -40,9 +40,7 @@ def _moderated(
 ) -> Comment:
     due = None
     if not comment.personal_data_removed:
-        due = personal_data_due(
-            status, comment.personal_data_expires_at, now=now, days=personal_data_days
-        )
+        due = personal_data_due(status, comment.personal_data_expires_at, now=now, days=personal_data_days)
     return comment.model_copy(
         update={
             "status": status,

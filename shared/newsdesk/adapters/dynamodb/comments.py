@@ -320,10 +320,10 @@ class CommentStore(TableAdapter):
             self.client.update_item(
                 TableName=self.table_name,
                 Key=keys.comment_key(comment_id),
-                UpdateExpression=(
-                    f"REMOVE {', '.join(names)} SET #removed = :now_iso, #v = #v + :one"
+                UpdateExpression=(f"REMOVE {', '.join(names)} SET #removed = :now_iso, #v = #v + :one"),
+                ConditionExpression=(
+                    f"attribute_exists(PK) AND #status IN (:spam, :rejected) AND {due} <= :now"
                 ),
-                ConditionExpression=f"attribute_exists(PK) AND #status IN (:spam, :rejected) AND {due} <= :now",
                 ExpressionAttributeNames={
                     **names,
                     "#removed": "personal_data_removed_at",
