@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
 from collections.abc import Iterator
@@ -66,3 +67,17 @@ def test_settings_come_from_newsdesk_variables() -> None:
     assert settings.api_url == "http://127.0.0.1:9000/api"
     with pytest.raises(SettingsError, match="NEWSDESK_AWS_PORT"):
         LocalSettings.from_env({"NEWSDESK_AWS_PORT": "nope"})
+
+
+def test_retention_takes_an_aware_moment_and_refuses_a_naive_one(capsys: pytest.CaptureFixture[str]) -> None:
+    # Given the parser
+    parser = build_parser()
+
+    # When the retention is asked for as of a moment with and without a time zone
+    args = parser.parse_args(["retention", "--as-of", "2030-01-31T00:00Z"])
+    with pytest.raises(SystemExit):
+        parser.parse_args(["retention", "--as-of", "2030-01-31T00:00"])
+
+    # Then the first is parsed, the second refused with the reason
+    assert args.as_of == dt.datetime(2030, 1, 31, tzinfo=dt.UTC) and args.stack is None
+    assert "give a time zone" in capsys.readouterr().err
