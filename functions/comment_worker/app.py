@@ -31,6 +31,7 @@ worker = Worker(
         blocklist=parse_blocklist(settings.comments_blocklist),
         auto_approve_returning=settings.comments_auto_approve_returning,
     ),
+    personal_data_days=settings.comments_personal_data_days,
 )
 
 

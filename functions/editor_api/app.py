@@ -28,6 +28,7 @@ app = editor_api(
     cipher=cipher,
     site_tz=settings.tz,
     origin_secrets=settings.accepted_origin_secrets,
+    personal_data_days=settings.comments_personal_data_days,
 )
 
 

@@ -7,6 +7,7 @@ its arguments; the function gets the parsed arguments and the local settings and
 from __future__ import annotations
 
 import argparse
+import datetime
 import logging
 import signal
 import sys
@@ -296,6 +297,66 @@ def redrive(args: argparse.Namespace, settings: LocalSettings) -> int:
         return 1
     print(json.dumps(report, indent=2) if args.json else describe(report), flush=True)
     return 0 if not (report["render"]["left"] or report["comments"]["left"]) else 3
+
+
+# ----- retention ------------------------------------------------------------------------------------
+
+
+def _moment(value: str) -> datetime.datetime:
+    moment = datetime.datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError("give a time zone, e.g. 2030-01-31T00:00Z")
+    return moment
+
+
+@subcommand(
+    "retention",
+    "Remove the sender's email and IP from spam and rejected comments whose period "
+    "(CommentPersonalDataDays) is over, as the daily schedule does on AWS; the comments' text stays. "
+    "Local stack by default; --stack NAME for a deployed one (AWS credentials from the environment).",
+    arg("--stack", default=None, help="A deployed CloudFormation stack instead of the local stack."),
+    arg(
+        "--as-of",
+        default=None,
+        type=_moment,
+        metavar="ISO",
+        help="Local stack only: remove what is due by this moment (e.g. 2030-01-31T00:00Z) instead of now.",
+    ),
+)
+def retention(args: argparse.Namespace, settings: LocalSettings) -> int:
+    import boto3
+
+    from newsdesk.clock import utc_now
+    from newsdesk_local.retention import run_deployed, run_local
+    from newsdesk_local.stack import FAKE_CREDENTIALS
+
+    if args.stack and args.as_of:
+        print("--as-of applies to the local stack only.", file=sys.stderr)
+        return 2
+    try:
+        if args.stack:
+            session = boto3.session.Session()
+            clients = {n: session.client(n) for n in ("cloudformation", "lambda")}
+            report = run_deployed(clients, stack_name=args.stack)
+        else:
+            dynamodb = boto3.client(
+                "dynamodb",
+                endpoint_url=settings.aws_endpoint,
+                region_name=settings.region,
+                aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+            )
+            report = run_local(dynamodb, stack_name=settings.stack_name, now=args.as_of or utc_now())
+    except Exception as exc:  # connection and service errors alike end the command with their message
+        where = args.stack or f"the local stack at {settings.aws_endpoint} (is `newsdesk dev` running?)"
+        print(f"Cannot remove personal data on {where}: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"Personal data removed from {report.removed} comments "
+        f"({report.due} due, {report.skipped} changed since).",
+        file=sys.stderr,
+    )
+    return 0
 
 
 if __name__ == "__main__":

@@ -9,9 +9,11 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -37,7 +39,7 @@ from newsdesk.wiring.intake_settings import IntakeSettings
 from newsdesk_local.event_sources import sqs_record
 from tests.conftest import REGION, FakeLambdaContext
 from tests.events import SAMPLE_ORIGIN_SECRET, load_event
-from tests.handlers.client import ApiResponse
+from tests.handlers.client import ApiResponse, EditorApi
 from tests.render.conftest import make_article, pipeline, site_bucket  # noqa: F401 (fixtures)
 
 if TYPE_CHECKING:
@@ -361,3 +363,23 @@ def world(dynamodb_client: DynamoDBClient, articles_table: str) -> Iterator[Comm
         queue_arn=arn,
         dlq_url=dlq,
     )
+
+
+@pytest.fixture
+def editor_function(
+    editor_env: str, world: CommentWorld, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[ModuleType]:
+    """The editor function (functions/editor_api/app.py) on the world's table, with the email key."""
+    from tests.conftest import EDITOR_API_APP, load_function
+
+    monkeypatch.setenv("COMMENTS_DATA_KEY_ID", world.data_key)
+    module: ModuleType = load_function(EDITOR_API_APP)
+    try:
+        yield module
+    finally:
+        sys.modules.pop(module.__name__, None)
+
+
+@pytest.fixture
+def api(editor_function: ModuleType, lambda_context: Any) -> EditorApi:
+    return EditorApi(editor_function.lambda_handler, lambda_context)

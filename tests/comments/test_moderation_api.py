@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
@@ -17,26 +15,6 @@ from tests.handlers.client import ApiResponse, EditorApi
 from tests.handlers.conftest import CallRecorder
 
 UNKNOWN = "01JDQ7ZK3M8N4P5R6S7T8V9W0X"
-
-
-@pytest.fixture
-def editor_function(
-    editor_env: str, world: CommentWorld, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[ModuleType]:
-    """The editor function (functions/editor_api/app.py) on the world's table, with the email key."""
-    from tests.conftest import EDITOR_API_APP, load_function
-
-    monkeypatch.setenv("COMMENTS_DATA_KEY_ID", world.data_key)
-    module: ModuleType = load_function(EDITOR_API_APP)
-    try:
-        yield module
-    finally:
-        sys.modules.pop(module.__name__, None)
-
-
-@pytest.fixture
-def api(editor_function: ModuleType, lambda_context: Any) -> EditorApi:
-    return EditorApi(editor_function.lambda_handler, lambda_context)
 
 
 def queue(

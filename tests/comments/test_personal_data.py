@@ -75,7 +75,7 @@ def test_a_dead_lettered_comment_holds_no_personal_data_and_redriven_as_is_is_st
 
     # Then the comment is stored, its email and IP encrypted for moderators, its user agent not kept
     stored = world.stored(comment_id)
-    assert stored is not None
+    assert stored is not None and stored.email_ciphertext and stored.ip_ciphertext
     assert world.cipher.decrypt(stored.email_ciphertext, comment_id) == "dead.letter@example.com"
     assert world.cipher.decrypt(stored.ip_ciphertext, comment_id) == READER_IP
     assert stored.user_agent is None

@@ -26,7 +26,9 @@ def test_redrive_resends_dead_comments_and_a_second_redrive_does_nothing(world: 
     article = world.article()
     ids = []
     for n in range(2):
-        fields = comment_fields(name=f"Reader {n}", email=f"reader{n}@example.org", body=f"Comment number {n}")
+        fields = comment_fields(
+            name=f"Reader {n}", email=f"reader{n}@example.org", body=f"Comment number {n}"
+        )
         response = world.post(article.id, fields, ip=f"203.0.113.{10 + n}")  # two readers, two addresses
         assert response.status == 202, response.body
         ids.append(response.json()["id"])

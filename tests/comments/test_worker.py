@@ -50,6 +50,7 @@ def test_a_comment_goes_from_the_intake_through_the_queue_to_the_table_as_pendin
     assert comment.article_id == article.id
     assert comment.version == 1
     assert comment.via_form is False
+    assert comment.email_ciphertext and comment.ip_ciphertext
     assert world.cipher.decrypt(comment.email_ciphertext, comment_id) == "meera@example.com"
     assert world.cipher.decrypt(comment.ip_ciphertext, comment_id) == READER_IP
     (item,) = world.comment_items()
@@ -64,7 +65,7 @@ def test_a_ciphertext_only_decrypts_for_its_own_comment(world: CommentWorld) -> 
     first, second = post_json(world, article.id), post_json(world, article.id, email="other@example.com")
     world.drain()
     stolen = world.stored(first)
-    assert stolen is not None
+    assert stolen is not None and stolen.email_ciphertext
     with pytest.raises(world.kms.exceptions.InvalidCiphertextException):
         world.cipher.decrypt(stolen.email_ciphertext, second)
 

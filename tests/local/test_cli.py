@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import io
 import logging
 import signal
@@ -110,3 +111,17 @@ def test_dev_refuses_a_template_cloudformation_would_refuse(
     for port in (settings.port, settings.aws_port):
         with socket.socket() as probe:
             assert probe.connect_ex((settings.host, port)) != 0
+
+
+def test_retention_takes_an_aware_moment_and_refuses_a_naive_one(capsys: pytest.CaptureFixture[str]) -> None:
+    # Given the parser
+    parser = build_parser()
+
+    # When the retention is asked for as of a moment with and without a time zone
+    args = parser.parse_args(["retention", "--as-of", "2030-01-31T00:00Z"])
+    with pytest.raises(SystemExit):
+        parser.parse_args(["retention", "--as-of", "2030-01-31T00:00"])
+
+    # Then the first is parsed, the second refused with the reason
+    assert args.as_of == dt.datetime(2030, 1, 31, tzinfo=dt.UTC) and args.stack is None
+    assert "give a time zone" in capsys.readouterr().err

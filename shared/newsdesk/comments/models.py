@@ -37,7 +37,10 @@ class CommentStatus(StrEnum):
 
 class Comment(BaseModel):
     """A stored comment. The sender's email and IP address are only here as KMS ciphertexts (and as
-    keyed hashes, which identify a sender without revealing the address)."""
+    keyed hashes, which identify a sender without revealing the address).
+
+    A spam or rejected comment keeps them until `personal_data_expires_at`; then they are removed
+    (newsdesk.comments.retention) and the four fields are None, the text and its status kept."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -50,19 +53,27 @@ class Comment(BaseModel):
     reason: str | None = Field(default=None, description="Why the rules held it or marked it spam.")
     created_at: Timestamp
     version: int = Field(ge=1)
-    email_ciphertext: bytes
-    ip_ciphertext: bytes
-    email_hash: str
-    ip_hash: str
+    email_ciphertext: bytes | None
+    ip_ciphertext: bytes | None
+    email_hash: str | None
+    ip_hash: str | None
     body_hash: str
     user_agent: str | None = None
     via_form: bool = Field(default=False, description="Sent through the site's form with a valid token.")
     moderated_by: str | None = None
     moderated_at: Timestamp | None = None
+    personal_data_expires_at: Timestamp | None = Field(
+        default=None, description="When the sender's email and IP are removed (spam and rejected only)."
+    )
+    personal_data_removed_at: Timestamp | None = None
 
     @property
     def is_public(self) -> bool:
         return self.status is CommentStatus.APPROVED
+
+    @property
+    def personal_data_removed(self) -> bool:
+        return self.personal_data_removed_at is not None
 
 
 class PublicComment(BaseModel):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from newsdesk.comments.errors import CommentChanged, CommentNotFound
 from newsdesk.comments.models import Comment, CommentPage, CommentStatus
 from newsdesk.comments.ports import CommentStore
+from newsdesk.comments.retention import DEFAULT_PERSONAL_DATA_DAYS, personal_data_due
 from newsdesk.errors import DomainError
 
 MAX_BULK = 100
@@ -34,13 +35,19 @@ def get_comment(store: CommentStore, comment_id: str) -> Comment:
     return comment
 
 
-def _moderated(comment: Comment, status: CommentStatus, moderator: str, now: dt.datetime) -> Comment:
+def _moderated(
+    comment: Comment, status: CommentStatus, moderator: str, now: dt.datetime, personal_data_days: int
+) -> Comment:
+    due = None
+    if not comment.personal_data_removed:
+        due = personal_data_due(status, comment.personal_data_expires_at, now=now, days=personal_data_days)
     return comment.model_copy(
         update={
             "status": status,
             "version": comment.version + 1,
             "moderated_by": moderator,
             "moderated_at": now,
+            "personal_data_expires_at": due,
         }
     )
 
@@ -53,10 +60,20 @@ def set_status(
     moderator: str,
     now: dt.datetime,
     expected_version: int | None = None,
+    personal_data_days: int = DEFAULT_PERSONAL_DATA_DAYS,
 ) -> Comment:
-    """Approve, hold, reject or mark as spam. Setting the status a comment has already changes nothing."""
+    """Approve, hold, reject or mark as spam. Setting the status a comment has already changes nothing.
+    A comment marked spam or rejected keeps its sender's personal data `personal_data_days` days."""
     current = get_comment(store, comment_id)
-    return _apply(store, current, status, moderator=moderator, now=now, expected_version=expected_version)
+    return _apply(
+        store,
+        current,
+        status,
+        moderator=moderator,
+        now=now,
+        expected_version=expected_version,
+        personal_data_days=personal_data_days,
+    )
 
 
 def _apply(
@@ -67,12 +84,13 @@ def _apply(
     moderator: str,
     now: dt.datetime,
     expected_version: int | None,
+    personal_data_days: int,
 ) -> Comment:
     if expected_version is not None and current.version != expected_version:
         raise CommentChanged(current.id, expected_version)
     if current.status is status:
         return current
-    updated = _moderated(current, status, moderator, now)
+    updated = _moderated(current, status, moderator, now, personal_data_days)
     store.save(updated, current.version)
     return updated
 
@@ -89,7 +107,13 @@ class BulkOutcome:
 
 
 def set_status_many(
-    store: CommentStore, ids: list[str], status: CommentStatus, *, moderator: str, now: dt.datetime
+    store: CommentStore,
+    ids: list[str],
+    status: CommentStatus,
+    *,
+    moderator: str,
+    now: dt.datetime,
+    personal_data_days: int = DEFAULT_PERSONAL_DATA_DAYS,
 ) -> list[BulkOutcome]:
     """One status for a page of the queue (at most MAX_BULK ids), each id on its own: one failure does
     not stop the others. Read in one BatchGetItem, written one conditional Put each."""
@@ -102,7 +126,15 @@ def set_status_many(
             outcomes.append(BulkOutcome(comment_id, None, CommentNotFound(comment_id)))
             continue
         try:
-            updated = _apply(store, current, status, moderator=moderator, now=now, expected_version=None)
+            updated = _apply(
+                store,
+                current,
+                status,
+                moderator=moderator,
+                now=now,
+                expected_version=None,
+                personal_data_days=personal_data_days,
+            )
         except DomainError as exc:
             outcomes.append(BulkOutcome(comment_id, None, exc))
             continue

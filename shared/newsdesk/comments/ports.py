@@ -4,6 +4,7 @@ only at run time (the intake imports this module)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Protocol
 
 from newsdesk.comments.values import CommentMessage, Publication, SenderClaim, SenderHistory
@@ -76,3 +77,16 @@ class CommentStore(Protocol):
     def put_new(self, comment: Comment) -> bool: ...
     def save(self, comment: Comment, expected_version: int) -> None: ...
     def delete(self, comment_id: str, expected_version: int | None = None) -> None: ...
+
+
+class PersonalDataRetention(Protocol):
+    """Refused comments whose sender's personal data is due for removal (newsdesk.comments.retention)."""
+
+    def due_for_removal(self, now: dt.datetime) -> Iterator[str]:
+        """The ids of the comments whose personal data is due by `now`, oldest due first."""
+        ...
+
+    def remove_personal_data(self, comment_id: str, *, now: dt.datetime) -> bool:
+        """Remove the sender's email and IP (ciphertexts, hashes, index keys) from the comment if it is
+        still spam or rejected and still due by `now`; False if it is not (any more)."""
+        ...

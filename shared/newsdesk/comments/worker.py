@@ -17,8 +17,10 @@ from dataclasses import dataclass
 
 from aws_lambda_powertools import Logger
 
+from newsdesk.clock import utc_now
 from newsdesk.comments.models import Comment, CommentStatus
 from newsdesk.comments.ports import Cipher, CommentStore, SenderHistories
+from newsdesk.comments.retention import DEFAULT_PERSONAL_DATA_DAYS, personal_data_due
 from newsdesk.comments.rules import Candidate, Decision, History, RuleSettings, moderate
 from newsdesk.comments.values import CommentMessage, MalformedMessage, PersonalData
 
@@ -31,6 +33,7 @@ class Worker:
     history: SenderHistories
     cipher: Cipher
     rules: RuleSettings
+    personal_data_days: int = DEFAULT_PERSONAL_DATA_DAYS  # how long a spam comment keeps email and IP
 
     def personal(self, message: CommentMessage) -> PersonalData:
         """The sender's sealed personal data (MalformedMessage if it is not base64)."""
@@ -71,13 +74,14 @@ class Worker:
         """Moderate and store one comment. False if it was stored before (a repeated message)."""
         personal = self.personal(message)
         decision = self.decide(message, personal)
+        status = CommentStatus(decision.status)
         comment = Comment(
             id=message.id,
             article_id=message.article_id,
             name=message.name,
             website=message.website,
             body=message.body,
-            status=CommentStatus(decision.status),
+            status=status,
             reason=decision.reason,
             created_at=message.created,
             version=1,
@@ -88,6 +92,9 @@ class Worker:
             body_hash=message.body_hash,
             user_agent=None,  # used by the rules, never stored
             via_form=message.token_valid,
+            personal_data_expires_at=personal_data_due(
+                status, None, now=utc_now(), days=self.personal_data_days
+            ),
         )
         stored = self.store.put_new(comment)
         logger.info(

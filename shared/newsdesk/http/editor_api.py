@@ -19,6 +19,7 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
 from newsdesk.articles.ports import ArticleRepository
 from newsdesk.comments.ports import Cipher, CommentStore
+from newsdesk.comments.retention import DEFAULT_PERSONAL_DATA_DAYS
 from newsdesk.http.articles import articles_router
 from newsdesk.http.models import Health
 from newsdesk.http.moderation import moderation_router
@@ -70,9 +71,11 @@ def editor_api(
     cipher: Cipher | None,
     site_tz: ZoneInfo,
     origin_secrets: Collection[str] = (),
+    personal_data_days: int = DEFAULT_PERSONAL_DATA_DAYS,
 ) -> NewsdeskResolver:
     """The editor API's resolver; with `origin_secrets`, requests that did not come through the
-    distribution are refused (newsdesk.http.origin)."""
+    distribution are refused (newsdesk.http.origin). A comment a moderator refuses keeps its sender's
+    personal data `personal_data_days` days."""
     app = NewsdeskResolver(max_request_bytes=MAX_REQUEST_BYTES, origin_secrets=origin_secrets)
 
     @app.get(
@@ -87,7 +90,7 @@ def editor_api(
         return Health(status="ok")
 
     app.include_router(articles_router(articles, site_tz=site_tz))
-    app.include_router(moderation_router(comments, cipher))
+    app.include_router(moderation_router(comments, cipher, personal_data_days=personal_data_days))
 
     # Powertools' OpenAPI models (pydantic, ~90 ms to import) load when a document is first asked for, not
     # at every cold start: hence the import inside, and /api/docs served by swagger_asset() rather than

@@ -1,7 +1,9 @@
 """The moderation API (editors only): routes over newsdesk.comments.moderation, in the editor API.
 
 Moderators see what readers never do: the sender's email and IP address, decrypted here with KMS for the
-response (this function alone may decrypt them), the user agent and why the rules held a comment.
+response (this function alone may decrypt them), the user agent and why the rules held a comment. A spam
+or rejected comment's email and IP are removed after a while (newsdesk.comments.retention): then the view
+says `personal_data: "removed"` and both are null.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from newsdesk.comments import moderation as service
 from newsdesk.comments.errors import CommentChanged, CommentNotFound
 from newsdesk.comments.models import Comment, CommentId, CommentStatus
 from newsdesk.comments.ports import Cipher, CommentStore
+from newsdesk.comments.retention import DEFAULT_PERSONAL_DATA_DAYS
 from newsdesk.http import if_match as conditions
 from newsdesk.http.if_match import etag, parse_if_match
 from newsdesk.http.problems import problem_for
@@ -55,8 +58,15 @@ class ModeratorComment(BaseModel):
     status: CommentStatus
     reason: str | None = Field(description="Why the rules held it or marked it spam, if they did.")
     name: str
-    email: str | None = Field(description="Never published. Null if it cannot be decrypted.")
-    ip: str | None = Field(description="Never published. Null if it cannot be decrypted.")
+    email: str | None = Field(description="Never published. Null if removed or if it cannot be decrypted.")
+    ip: str | None = Field(description="Never published. Null if removed or if it cannot be decrypted.")
+    personal_data: Literal["kept", "removed"] = Field(
+        description="`removed`: the sender's email and IP were removed (spam or rejected long enough)."
+    )
+    personal_data_expires_at: dt.datetime | None = Field(
+        description="When the sender's email and IP will be removed (spam and rejected comments only)."
+    )
+    personal_data_removed_at: dt.datetime | None
     website: str | None
     body: str
     created_at: dt.datetime
@@ -100,8 +110,8 @@ class BulkResult(BaseModel):
 
 
 def moderator_view(comment: Comment, cipher: Cipher | None) -> ModeratorComment:
-    def reveal(ciphertext: bytes) -> str | None:
-        if cipher is None:
+    def reveal(ciphertext: bytes | None) -> str | None:
+        if cipher is None or ciphertext is None:
             return None
         try:
             return cipher.decrypt(ciphertext, comment.id)
@@ -117,6 +127,9 @@ def moderator_view(comment: Comment, cipher: Cipher | None) -> ModeratorComment:
         name=comment.name,
         email=reveal(comment.email_ciphertext),
         ip=reveal(comment.ip_ciphertext),
+        personal_data="removed" if comment.personal_data_removed else "kept",
+        personal_data_expires_at=comment.personal_data_expires_at,
+        personal_data_removed_at=comment.personal_data_removed_at,
         website=comment.website,
         body=comment.body,
         created_at=comment.created_at,
@@ -152,8 +165,11 @@ def expected_version(store: CommentStore, comment_id: str, if_match: str | None)
 # ----- routes -----------------------------------------------------------------------------------------
 
 
-def moderation_router(store: CommentStore, cipher: Cipher | None) -> EditorRouter:
-    """The moderation routes over `store`; `cipher` reveals senders' emails and IPs (None: it does not)."""
+def moderation_router(
+    store: CommentStore, cipher: Cipher | None, *, personal_data_days: int = DEFAULT_PERSONAL_DATA_DAYS
+) -> EditorRouter:
+    """The moderation routes over `store`; `cipher` reveals senders' emails and IPs (None: it does not);
+    a comment refused here keeps its sender's email and IP `personal_data_days` days."""
     router = EditorRouter()
 
     def view(comment: Comment) -> ModeratorComment:
@@ -208,7 +224,12 @@ def moderation_router(store: CommentStore, cipher: Cipher | None) -> EditorRoute
     )
     def bulk_moderate(action: Annotated[BulkModeration, Body()]) -> BulkResult:
         outcomes = service.set_status_many(
-            store, list(action.ids), CommentStatus(action.status), moderator=moderator(), now=utc_now()
+            store,
+            list(action.ids),
+            CommentStatus(action.status),
+            moderator=moderator(),
+            now=utc_now(),
+            personal_data_days=personal_data_days,
         )
         results = []
         for outcome in outcomes:
@@ -259,6 +280,7 @@ def moderation_router(store: CommentStore, cipher: Cipher | None) -> EditorRoute
             moderator=moderator(),
             now=utc_now(),
             expected_version=expected_version(store, comment_id, if_match),
+            personal_data_days=personal_data_days,
         )
         logger.info(
             "comment moderated", comment_id=comment_id, status=comment.status, version=comment.version

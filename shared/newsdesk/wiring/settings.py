@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from newsdesk.comments.retention import DEFAULT_PERSONAL_DATA_DAYS
 from newsdesk.http.origin import MIN_SECRET_LENGTH, parse_secrets
 
 
@@ -53,8 +54,14 @@ def _known_zone(value: str) -> str:
 TimeZoneName = Annotated[str, Field(min_length=1), AfterValidator(_known_zone)]
 
 
+PersonalDataDays = Annotated[
+    int, Field(ge=1, le=3650, description="Days a spam or rejected comment keeps its sender's email and IP.")
+]
+
+
 class EditorApiSettings(_Settings):
     table_name: str = Field(min_length=3, max_length=255)
+    comments_personal_data_days: PersonalDataDays = DEFAULT_PERSONAL_DATA_DAYS
     site_timezone: TimeZoneName = Field(description="IANA zone for dates in URLs and pages.")
     comments_data_key_id: str | None = Field(
         default=None, min_length=1, description="KMS key of commenters' emails and IPs (moderators see them)."
@@ -129,3 +136,8 @@ class CommentWorkerSettings(_Settings):
     comments_data_key_id: str = Field(min_length=1, description="KMS key that encrypts emails and IPs.")
     comments_auto_approve_returning: bool = False
     comments_blocklist: str = Field(default="", max_length=65_536)
+    comments_personal_data_days: PersonalDataDays = DEFAULT_PERSONAL_DATA_DAYS
+
+
+class CommentRetentionSettings(_Settings):
+    table_name: str = Field(min_length=3, max_length=255)

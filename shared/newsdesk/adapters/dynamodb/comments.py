@@ -7,12 +7,13 @@ the intake reads too, in newsdesk.adapters.dynamodb.senders.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 from newsdesk.adapters.dynamodb import keys
 from newsdesk.adapters.dynamodb.codec import Item, from_item, to_item
 from newsdesk.adapters.dynamodb.cursor import encode_cursor
-from newsdesk.adapters.dynamodb.keys import BY_IP, BY_STATUS, BY_TAG, BY_UPDATED
+from newsdesk.adapters.dynamodb.keys import BY_IP, BY_STATUS, BY_TAG, BY_UPDATED, PERSONAL_DATA_DUE
 from newsdesk.adapters.dynamodb.table import TableAdapter
 from newsdesk.adapters.dynamodb.unreadable import readable
 from newsdesk.comments.errors import CommentChanged, CommentNotFound
@@ -20,6 +21,23 @@ from newsdesk.comments.models import Comment, CommentPage, CommentStatus, Public
 
 # What the public page needs of a comment: never the ciphertexts, hashes or user agent.
 PUBLIC_ATTRIBUTES = ("id", "article_id", "name", "website", "body", "status", "created_at")
+
+# What removing a refused comment's personal data takes off its item: the sender's email and IP as
+# ciphertexts and keyed hashes, and the index keys that file the comment under them (its sender's and its
+# address's history) and under the removal still due.
+PERSONAL_ATTRIBUTES = (
+    "email_ciphertext",
+    "ip_ciphertext",
+    "email_hash",
+    "ip_hash",
+    "user_agent",
+    BY_UPDATED.pk,
+    BY_UPDATED.sk,
+    BY_IP.pk,
+    BY_IP.sk,
+    PERSONAL_DATA_DUE.pk,
+    PERSONAL_DATA_DUE.sk,
+)
 
 
 def _iso(moment: dt.datetime) -> str:
@@ -51,16 +69,36 @@ def comment_to_item(comment: Comment) -> Item:
         "via_form": comment.via_form,
         "moderated_by": comment.moderated_by,
         "moderated_at": _iso(comment.moderated_at) if comment.moderated_at else None,
+        "personal_data_removed_at": (
+            _iso(comment.personal_data_removed_at) if comment.personal_data_removed_at else None
+        ),
         BY_STATUS.pk: keys.queue_partition(comment.status.value),
         BY_STATUS.sk: sort,
         BY_TAG.pk: keys.comments_on_partition(comment.article_id),
         BY_TAG.sk: sort,
-        BY_UPDATED.pk: keys.sender_partition(comment.email_hash),
-        BY_UPDATED.sk: sort,
-        BY_IP.pk: keys.address_partition(comment.ip_hash),
-        BY_IP.sk: sort,
     }
+    if comment.email_hash is not None:
+        values[BY_UPDATED.pk] = keys.sender_partition(comment.email_hash)
+        values[BY_UPDATED.sk] = sort
+    if comment.ip_hash is not None:
+        values[BY_IP.pk] = keys.address_partition(comment.ip_hash)
+        values[BY_IP.sk] = sort
+    due = comment.personal_data_expires_at
+    if due is not None and not comment.personal_data_removed:
+        values[PERSONAL_DATA_DUE.pk] = keys.PERSONAL_DATA_PARTITION
+        values[PERSONAL_DATA_DUE.sk] = _epoch(due)
     return to_item(values)
+
+
+def _epoch(moment: dt.datetime) -> int:
+    """Whole seconds since the epoch, rounded up: data is never removed before its moment."""
+    seconds = moment.timestamp()
+    whole = int(seconds)
+    return whole if whole == seconds else whole + 1
+
+
+def _optional_bytes(value: Any) -> bytes | None:
+    return bytes(value) if value is not None else None
 
 
 def item_to_comment(item: Item) -> Comment:
@@ -75,15 +113,25 @@ def item_to_comment(item: Item) -> Comment:
         reason=data.get("reason"),
         created_at=dt.datetime.fromisoformat(data["created_at"]),
         version=data["version"],
-        email_ciphertext=bytes(data["email_ciphertext"]),
-        ip_ciphertext=bytes(data["ip_ciphertext"]),
-        email_hash=data["email_hash"],
-        ip_hash=data["ip_hash"],
+        email_ciphertext=_optional_bytes(data.get("email_ciphertext")),
+        ip_ciphertext=_optional_bytes(data.get("ip_ciphertext")),
+        email_hash=data.get("email_hash"),
+        ip_hash=data.get("ip_hash"),
         body_hash=data["body_hash"],
         user_agent=data.get("user_agent"),
         via_form=bool(data.get("via_form", False)),
         moderated_by=data.get("moderated_by"),
         moderated_at=dt.datetime.fromisoformat(data["moderated_at"]) if data.get("moderated_at") else None,
+        personal_data_expires_at=(
+            dt.datetime.fromtimestamp(data[PERSONAL_DATA_DUE.sk], dt.UTC)
+            if data.get(PERSONAL_DATA_DUE.sk) is not None
+            else None
+        ),
+        personal_data_removed_at=(
+            dt.datetime.fromisoformat(data["personal_data_removed_at"])
+            if data.get("personal_data_removed_at")
+            else None
+        ),
     )
 
 
@@ -100,7 +148,8 @@ def item_to_public(item: Item) -> PublicComment:
 
 
 class CommentStore(TableAdapter):
-    """newsdesk.comments.ports.CommentStore, and the renderer's newsdesk.site.ports.CommentReader."""
+    """newsdesk.comments.ports.CommentStore and PersonalDataRetention, and the renderer's
+    newsdesk.site.ports.CommentReader."""
 
     # ----- reads -----------------------------------------------------------------------------------
 
@@ -242,3 +291,58 @@ class CommentStore(TableAdapter):
             if expected_version is None or self.get(comment_id) is None:
                 raise CommentNotFound(comment_id) from exc
             raise CommentChanged(comment_id, expected_version) from exc
+
+    # ----- personal data of refused comments ---------------------------------------------------------
+
+    def due_for_removal(self, now: dt.datetime) -> Iterator[str]:
+        """Comment ids from the sparse PersonalDataDue index, due by `now`, oldest due first, a page
+        at a time (the index holds keys only: a page is up to 1 MB of keys)."""
+        pages = self.query_pages(
+            IndexName=PERSONAL_DATA_DUE.name,
+            KeyConditionExpression="#pk = :pk AND #due <= :now",
+            ExpressionAttributeNames={"#pk": PERSONAL_DATA_DUE.pk, "#due": PERSONAL_DATA_DUE.sk},
+            ExpressionAttributeValues={
+                ":pk": {"S": keys.PERSONAL_DATA_PARTITION},
+                ":now": {"N": str(int(now.timestamp()))},
+            },
+        )
+        for items in pages:
+            for item in items:
+                comment_id = keys.comment_id_of(item["PK"]["S"])
+                if comment_id is not None:
+                    yield comment_id
+
+    def remove_personal_data(self, comment_id: str, *, now: dt.datetime) -> bool:
+        """One conditional UpdateItem: the personal attributes and index keys go, the version moves on
+        (so a moderator's write based on the earlier version fails instead of restoring them)."""
+        from botocore.exceptions import ClientError
+
+        names = {f"#r{i}": name for i, name in enumerate(PERSONAL_ATTRIBUTES)}
+        due = f"#r{PERSONAL_ATTRIBUTES.index(PERSONAL_DATA_DUE.sk)}"
+        try:
+            self.client.update_item(
+                TableName=self.table_name,
+                Key=keys.comment_key(comment_id),
+                UpdateExpression=(f"REMOVE {', '.join(names)} SET #removed = :now_iso, #v = #v + :one"),
+                ConditionExpression=(
+                    f"attribute_exists(PK) AND #status IN (:spam, :rejected) AND {due} <= :now"
+                ),
+                ExpressionAttributeNames={
+                    **names,
+                    "#removed": "personal_data_removed_at",
+                    "#v": "version",
+                    "#status": "status",
+                },
+                ExpressionAttributeValues={
+                    ":now_iso": {"S": _iso(now)},
+                    ":one": {"N": "1"},
+                    ":spam": {"S": CommentStatus.SPAM.value},
+                    ":rejected": {"S": CommentStatus.REJECTED.value},
+                    ":now": {"N": str(int(now.timestamp()))},
+                },
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True

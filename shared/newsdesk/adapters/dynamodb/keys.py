@@ -14,12 +14,16 @@ only (the comment intake reads the table through it).
 |                |              |            | ByTag      TAGPK=COMMENTS_ON#{article}  TAGSK={created}#{id}  |
 |                |              |            | ByUpdated  GSI2PK=COMMENTER#{email h.}  GSI2SK={created}#{id} |
 |                |              |            | ByIp       IPPK=IP#{ip hash}            IPSK={created}#{id}   |
+|                |              |            | PersonalDataDue PIIPK=PERSONAL_DATA (spam/rejected, until
+|                |              |            |            removed)       pii_expires_at={epoch seconds}     |
 | rebuild        | REBUILD#{id} | R          | -                                                             |
 
 The indexes are template.yaml's, named there for their first use (articles). Comments overload three of
 them with partitions of their own, which the partition functions below name: ByStatus holds the
 moderation queue of each status, ByTag each article's comments, ByUpdated each sender's comments; ByIp
-exists for comments.
+and PersonalDataDue exist for comments. PersonalDataDue is sparse (keys only): it holds exactly the refused
+comments whose sender's personal data is still to be removed, so the daily removal reads only what is
+due, however many refused comments the table keeps.
 """
 
 from __future__ import annotations
@@ -47,10 +51,11 @@ PUBLISHED = Index("Published", "PUBPK", "PUBSK")
 BY_TAG = Index("ByTag", "TAGPK", "TAGSK")
 PUBLISHED_BY_TAG = Index("PublishedByTag", "PTAGPK", "PUBSK")
 BY_IP = Index("ByIp", "IPPK", "IPSK")
+PERSONAL_DATA_DUE = Index("PersonalDataDue", "PIIPK", "pii_expires_at")
 # Index name -> (partition attribute, sort attribute), as template.yaml declares them.
 INDEXES: dict[str, tuple[str, str]] = {
     index.name: (index.pk, index.sk)
-    for index in (BY_STATUS, BY_UPDATED, PUBLISHED, BY_TAG, PUBLISHED_BY_TAG, BY_IP)
+    for index in (BY_STATUS, BY_UPDATED, PUBLISHED, BY_TAG, PUBLISHED_BY_TAG, BY_IP, PERSONAL_DATA_DUE)
 }
 
 
@@ -160,6 +165,10 @@ def sender_partition(email_hash: str) -> str:
 def address_partition(ip_hash: str) -> str:
     """The ByIp partition of the comments from one address (by the keyed hash of the IP)."""
     return f"IP#{ip_hash}"
+
+
+# The one PersonalDataDue partition: refused comments whose sender's personal data is still stored.
+PERSONAL_DATA_PARTITION = "PERSONAL_DATA"
 
 
 def time_key(created_at: dt.datetime, comment_id: str = "") -> str:
