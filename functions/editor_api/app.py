@@ -11,6 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from newsdesk.adapters.dynamodb.articles import ArticleStore
 from newsdesk.adapters.dynamodb.comments import CommentStore
 from newsdesk.adapters.kms import KmsCipher
+from newsdesk.adapters.scheduler import EventBridgeScheduler
 from newsdesk.http.editor_api import editor_api
 from newsdesk.wiring.settings import EditorApiSettings
 from newsdesk.wiring.tracing import lazy_tracer
@@ -22,7 +23,12 @@ settings = EditorApiSettings.from_env()
 articles = ArticleStore(settings.table_name)
 comments = CommentStore(settings.table_name)
 cipher = KmsCipher(settings.comments_data_key_id) if settings.comments_data_key_id else None
-app = editor_api(articles, comments, cipher=cipher, site_tz=settings.tz)
+scheduler = (
+    EventBridgeScheduler(settings.schedule_group, settings.scheduled_action_arn, settings.scheduler_role_arn)
+    if settings.schedule_group and settings.scheduled_action_arn and settings.scheduler_role_arn
+    else None
+)
+app = editor_api(articles, comments, cipher=cipher, site_tz=settings.tz, scheduler=scheduler)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False)

@@ -10,18 +10,28 @@ from zoneinfo import ZoneInfo
 from aws_lambda_powertools.event_handler import Response
 
 from newsdesk.articles.ports import ArticleRepository
+from newsdesk.articles.scheduling import NoScheduler, Scheduler
 from newsdesk.comments.ports import Cipher, CommentStore
 from newsdesk.http.articles import articles_router
 from newsdesk.http.models import Health
 from newsdesk.http.moderation import moderation_router
 from newsdesk.http.resolver import NewsdeskResolver
+from newsdesk.http.scheduling import scheduling_router
 
 MAX_REQUEST_BYTES = 262_144
 
 
 def editor_api(
-    articles: ArticleRepository, comments: CommentStore, *, cipher: Cipher | None, site_tz: ZoneInfo
+    articles: ArticleRepository,
+    comments: CommentStore,
+    *,
+    cipher: Cipher | None,
+    site_tz: ZoneInfo,
+    scheduler: Scheduler | None = None,
 ) -> NewsdeskResolver:
+    """`scheduler` holds the one-shot schedules of scheduled publishes and expiries; without one, the
+    table alone holds them (and the overdue sweep of the scheduled-action function fires them)."""
+    scheduler = scheduler or NoScheduler()
     app = NewsdeskResolver(max_request_bytes=MAX_REQUEST_BYTES)
 
     @app.get(
@@ -35,7 +45,8 @@ def editor_api(
     def health() -> Health:
         return Health(status="ok")
 
-    app.include_router(articles_router(articles, site_tz=site_tz))
+    app.include_router(articles_router(articles, site_tz=site_tz, scheduler=scheduler))
+    app.include_router(scheduling_router(articles, scheduler))
     app.include_router(moderation_router(comments, cipher))
 
     # Powertools' OpenAPI models (pydantic, ~90 ms to import) load when a document is first asked for, not

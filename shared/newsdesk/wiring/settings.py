@@ -11,7 +11,15 @@ import os
 from typing import Annotated, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 
 class SettingsError(RuntimeError):
@@ -35,7 +43,8 @@ class _Settings(BaseModel):
             return cls.model_validate(values)
         except ValidationError as exc:
             problems = "; ".join(
-                f"{str(err['loc'][0]).upper()}: {err['msg']}" for err in exc.errors(include_url=False)
+                f"{str((err['loc'] or ('settings',))[0]).upper()}: {err['msg']}"
+                for err in exc.errors(include_url=False)
             )
             raise SettingsError(f"{cls.__name__} is not configured: {problems}") from None
 
@@ -57,6 +66,31 @@ class EditorApiSettings(_Settings):
     comments_data_key_id: str | None = Field(
         default=None, min_length=1, description="KMS key of commenters' emails and IPs (moderators see them)."
     )
+    schedule_group: str | None = Field(
+        default=None, min_length=1, max_length=64, description="EventBridge Scheduler group of the stack."
+    )
+    scheduled_action_arn: str | None = Field(
+        default=None, pattern=r"^arn:", description="The function a due schedule invokes."
+    )
+    scheduler_role_arn: str | None = Field(
+        default=None, pattern=r"^arn:", description="The role EventBridge Scheduler invokes it with."
+    )
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.site_timezone)
+
+    @model_validator(mode="after")
+    def _scheduler_complete(self) -> Self:
+        given = [self.schedule_group, self.scheduled_action_arn, self.scheduler_role_arn]
+        if any(given) and not all(given):
+            raise ValueError("SCHEDULE_GROUP, SCHEDULED_ACTION_ARN and SCHEDULER_ROLE_ARN go together")
+        return self
+
+
+class ScheduledActionSettings(_Settings):
+    table_name: str = Field(min_length=3, max_length=255)
+    site_timezone: TimeZoneName
 
     @property
     def tz(self) -> ZoneInfo:
