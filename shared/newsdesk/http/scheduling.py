@@ -34,7 +34,7 @@ def scheduling_router(store: ArticleRepository, scheduler: scheduling.Scheduler)
         tags=["articles"],
         responses={
             200: {"description": "Scheduled", "content": {"application/json": {"model": ArticleOut}}},
-            **problem_responses(400, 404, 409, 412, 413, 422),
+            **problem_responses(400, 404, 409, 412, 413, 415, 422),
             **_AUTH,
         },
     )
@@ -47,7 +47,7 @@ def scheduling_router(store: ArticleRepository, scheduler: scheduling.Scheduler)
             article_id,
             publish_at=when.publish_at,
             expire_at=when.expire_at,
-            expected_version=expected_version(if_match, required=False),
+            expected_version=expected_version(store, article_id, if_match),
         )
         logger.info(
             "article scheduled",
@@ -63,13 +63,13 @@ def scheduling_router(store: ArticleRepository, scheduler: scheduling.Scheduler)
         tags=["articles"],
         responses={
             200: {"description": "Cancelled", "content": {"application/json": {"model": ArticleOut}}},
-            **problem_responses(404, 409, 412, 422),
+            **problem_responses(400, 404, 409, 412, 422),
             **_AUTH,
         },
     )
     def cancel_schedule(article_id: ArticleIdParam, if_match: IfMatch = None) -> Response[ArticleOut]:
         article = scheduling.cancel_schedule(
-            store, scheduler, article_id, expected_version=expected_version(if_match, required=False)
+            store, scheduler, article_id, expected_version=expected_version(store, article_id, if_match)
         )
         logger.info("schedule cancelled", article_id=article.id, version=article.version)
         return article_response(HTTPStatus.OK, article_out(article))
