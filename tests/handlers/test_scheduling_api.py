@@ -390,3 +390,39 @@ def test_the_sweep_publishes_a_scheduled_article_whose_schedule_was_lost(
     assert within == {"overdue": 0, "fired": 0}
     assert after == {"overdue": 1, "fired": 1}
     assert api.get(article["id"]).json()["status"] == "published"
+
+
+def test_publishing_a_scheduled_article_by_the_button_removes_its_schedule_and_keeps_its_expiry(
+    api: EditorApi, scheduler_client: Any, clock: FrozenClock
+) -> None:
+    # Given an article scheduled for tomorrow, to expire the day after
+    article = api.create_ok()
+    publish_at = clock() + dt.timedelta(days=1)
+    body = {"publish_at": iso(publish_at), "expire_at": iso(publish_at + dt.timedelta(days=1))}
+    assert schedule(api, article["id"], body).status == 200
+
+    # When it is published now by the button
+    published = api.publish(article["id"])
+
+    # Then only the expiry is still scheduled
+    assert published.status == 200, published.body
+    assert published.json()["publish_at"] is None
+    assert list(schedules(scheduler_client)) == [f"{article['id']}-unpublish"]
+
+    # And unpublishing it removes the expiry too
+    assert api.unpublish(article["id"]).status == 200
+    assert schedules(scheduler_client) == {}
+
+
+def test_patch_refuses_an_embargo_without_an_offset(api: EditorApi) -> None:
+    # Given a draft
+    article = api.create_ok()
+
+    # When an embargo without an offset is sent
+    naive = api.patch(article["id"], {"embargo_until": "2026-11-21T09:00:00"}, if_match='"1"')
+
+    # Then 422 names the field, and the same time with an offset is accepted
+    assert naive.problem["status"] == 422
+    assert naive.problem_fields() == ["embargo_until"]
+    accepted = api.patch(article["id"], {"embargo_until": "2026-11-21T09:00:00+05:30"}, if_match='"1"')
+    assert accepted.status == 200, accepted.body
