@@ -426,3 +426,21 @@ def test_patch_refuses_an_embargo_without_an_offset(api: EditorApi) -> None:
     assert naive.problem_fields() == ["embargo_until"]
     accepted = api.patch(article["id"], {"embargo_until": "2026-11-21T09:00:00+05:30"}, if_match='"1"')
     assert accepted.status == 200, accepted.body
+
+
+def test_an_expiry_in_the_past_is_refused_and_a_future_one_accepted(
+    api: EditorApi, clock: FrozenClock
+) -> None:
+    # Given a published article
+    article = api.create_ok()
+    published = api.publish(article["id"]).json()
+    etag = f'"{published["version"]}"'
+
+    # When an expiry a second ago is set
+    past = api.patch(article["id"], {"expire_at": iso(clock() - dt.timedelta(seconds=1))}, if_match=etag)
+
+    # Then it is a 422 naming expire_at, and one in the future is accepted
+    assert past.problem["status"] == 422
+    assert past.problem_fields() == ["expire_at"]
+    future = api.patch(article["id"], {"expire_at": iso(clock() + dt.timedelta(hours=1))}, if_match=etag)
+    assert future.status == 200, future.body

@@ -87,9 +87,11 @@ def reconcile(scheduler: Scheduler, before: Article | None, after: Article | Non
         scheduler.delete((before or after).id, action)  # type: ignore[union-attr]
 
 
-def check_dates(article: Article) -> None:
-    """The rules between an article's own times (publish, embargo, expiry), as of its `updated_at`."""
-    if article.expire_at is not None and article.expire_at <= article.updated_at:
+def check_dates(article: Article, previous: Article | None = None) -> None:
+    """The rules between an article's own times (publish, embargo, expiry), as of its `updated_at`. A new
+    expiry must be in the future; one already stored is left to its schedule."""
+    moved = previous is None or previous.expire_at != article.expire_at
+    if moved and article.expire_at is not None and article.expire_at <= article.updated_at:
         raise InvalidArticle("expire_at", "expire_at must be in the future.")
     scheduled = article.status is ArticleStatus.SCHEDULED and article.publish_at is not None
     if scheduled and article.embargo_until is not None and article.publish_at < article.embargo_until:  # type: ignore[operator]

@@ -118,7 +118,7 @@ def revise_article(
     revised = _validated(
         {**current.model_dump(), **update, "updated_at": clock(), "version": current.version + 1}
     )
-    scheduling.check_dates(revised)
+    scheduling.check_dates(revised, current)
     repo.save(revised, current)
     return revised
 
