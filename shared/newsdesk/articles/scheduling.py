@@ -239,20 +239,6 @@ def overdue(repo: ArticleRepository, *, clock: Clock = utc_now, page_size: int =
             return found
 
 
-def pending(repo: ArticleRepository, *, page_size: int = 100) -> list[DueAction]:
-    """Every scheduled publish the table holds (to rebuild a scheduler that lost them)."""
-    found: list[DueAction] = []
-    cursor: str | None = None
-    while True:
-        page = repo.list_by_status(ArticleStatus.SCHEDULED, page_size, cursor)
-        for article in page.items:
-            for action, at in wanted(article).items():
-                found.append(DueAction(article.id, action, at, article.version))
-        cursor = page.next_cursor
-        if cursor is None:
-            return found
-
-
 class NoScheduler:
     """A Scheduler that holds nothing: the table alone (the overdue sweep fires due actions, late)."""
 
