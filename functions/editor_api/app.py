@@ -11,6 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from newsdesk.adapters.dynamodb.articles import ArticleStore
 from newsdesk.adapters.dynamodb.comments import CommentStore
 from newsdesk.adapters.kms import KmsCipher
+from newsdesk.adapters.scheduler import EventBridgeScheduler
 from newsdesk.http.editor_api import editor_api
 from newsdesk.wiring.settings import EditorApiSettings
 from newsdesk.wiring.tracing import lazy_tracer
@@ -22,6 +23,11 @@ settings = EditorApiSettings.from_env()
 articles = ArticleStore(settings.table_name)
 comments = CommentStore(settings.table_name)
 cipher = KmsCipher(settings.comments_data_key_id) if settings.comments_data_key_id else None
+scheduler = (
+    EventBridgeScheduler(settings.schedule_group, settings.scheduled_action_arn, settings.scheduler_role_arn)
+    if settings.schedule_group and settings.scheduled_action_arn and settings.scheduler_role_arn
+    else None
+)
 app = editor_api(
     articles,
     comments,
@@ -29,6 +35,7 @@ app = editor_api(
     site_tz=settings.tz,
     origin_secrets=settings.accepted_origin_secrets,
     personal_data_days=settings.comments_personal_data_days,
+    scheduler=scheduler,
 )
 
 

@@ -27,6 +27,7 @@ from newsdesk_local.pollers import PollerThread, QueuePoller, StreamPoller, sqs_
 from newsdesk_local.rehearsal import deployment_order, kept_resources, load, sam_transform
 from newsdesk_local.runtime import EnvironmentSwitch, FunctionRuntime, Invocation
 from newsdesk_local.samples import load_samples, publish_samples, table_is_empty, upload_media
+from newsdesk_local.schedules import SchedulePoller
 from newsdesk_local.settings import LocalSettings
 from newsdesk_local.template import Deployed
 
@@ -34,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 HOUSEKEEPING_INTERVAL = 10.0  # seconds between housekeeping rounds
+SCHEDULE_INTERVAL = 0.5  # seconds between looks at the due schedules (EventBridge Scheduler's one-shots)
 
 
 class PortInUse(RuntimeError):
@@ -223,6 +225,25 @@ class LocalStack:
             thread = PollerThread(mapping.name, poll, self.settings.poll_interval, self._stop)
             thread.start()
             self._pollers.append(thread)
+        for group in self.deployed.of_type("AWS::Scheduler::ScheduleGroup"):
+            schedules = SchedulePoller(
+                self._clients("scheduler"), self.deployed.names[group], self._invoke_arn
+            )
+            thread = PollerThread(f"schedules-{group}", schedules.poll_once, SCHEDULE_INTERVAL, self._stop)
+            thread.start()
+            self._pollers.append(thread)
+
+    def _invoke_arn(self, function_arn: str, event: dict[str, Any]) -> Invocation:
+        """A schedule's target, by ARN (as EventBridge Scheduler names it)."""
+        try:
+            function = self.deployed.logical_id_of_arn(function_arn)
+        except KeyError:
+            function = ""
+        if function not in self.runtimes:
+            return Invocation(
+                error_type="ResourceNotFoundException", error_message=f"no function {function_arn}"
+            )
+        return self.invoke(function, event)
 
     def _poller(self, mapping: EventSourceMapping) -> Any:
         def invoke(event: dict[str, Any]) -> Invocation:

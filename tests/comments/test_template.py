@@ -298,6 +298,13 @@ def test_the_intake_handler_imports_the_fewest_modules_and_no_pydantic() -> None
     # daily retention job has no resolver and no batch processor, and no cold start anyone waits for)
     intake = found.pop("comment_intake")
     found.pop("comment_retention")
+    # The scheduled-action function serves no HTTP (no resolver, no templates): it is smaller still, and
+    # compared on that instead.
+    scheduled = found.pop("scheduled_action")
+    assert [m for m in scheduled["modules"] if m.startswith(REQUEST_VALIDATION)] == []
+    assert not any(
+        m.startswith(("jinja2", "aws_lambda_powertools.event_handler")) for m in scheduled["modules"]
+    )
     heavy = [
         m for m in intake["modules"] if m.split(".")[0] in ("pydantic", "pydantic_core", "boto3", "jinja2")
     ]

@@ -69,6 +69,26 @@ def test_a_minimal_draft_survives_the_round_trip() -> None:
     # Then it is equal, and absent optional values are not stored at all
     assert again == article
     assert not {"source", "dateline", "section", "image", "published_at", "url"} & item.keys()
+    assert not {"publish_at", "embargo_until", "expire_at"} & item.keys()
+
+
+def test_the_times_of_a_scheduled_article_survive_the_round_trip_in_utc() -> None:
+    # Given a scheduled article with its publish, embargo and expiry times in the site's zone
+    publish_at = dt.datetime(2027, 1, 1, 0, 15, tzinfo=KOLKATA)
+    article = full_article(
+        status=ArticleStatus.SCHEDULED,
+        publish_at=publish_at,
+        embargo_until=publish_at - dt.timedelta(minutes=15),
+        expire_at=publish_at + dt.timedelta(days=1),
+    )
+
+    # When it is mapped to an item and back
+    item = article_to_item(article)
+    again = item_to_article(item)
+
+    # Then the same moments come back, stored in UTC
+    assert again == article
+    assert item["publish_at"] == {"S": "2026-12-31T18:45:00+00:00"}
 
 
 def test_an_image_caption_round_trips_when_present_and_is_not_stored_when_absent() -> None:

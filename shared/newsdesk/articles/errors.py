@@ -3,6 +3,8 @@ document (newsdesk.http.problems)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from newsdesk.errors import DomainError
 
 
@@ -38,6 +40,18 @@ class SlugTaken(DomainError):
 
 class InvalidTransition(DomainError):
     """The article's status does not allow this action (e.g. deleting a published article)."""
+
+
+class Embargoed(DomainError):
+    """The article is under embargo: it cannot be published, or scheduled, before `until`."""
+
+    def __init__(self, article_id: str, until: dt.datetime) -> None:
+        super().__init__(
+            f"Article {article_id!r} is under embargo until {until.isoformat()}; "
+            "it cannot be published before then."
+        )
+        self.article_id = article_id
+        self.until = until
 
 
 class InvalidArticle(DomainError):

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from newsdesk.articles.errors import InvalidArticle, InvalidTransition
+from newsdesk.articles.errors import Embargoed, InvalidArticle, InvalidTransition
 from newsdesk.articles.slugs import slugify
 from newsdesk.articles.types import (
     AltText,
@@ -82,6 +82,11 @@ class Article(BaseModel):
     published_at: Timestamp | None = None
     version: Version
     url: str | None = None
+    # When a scheduled publish, the end of an embargo and an expiry (wire copy) fall. See
+    # newsdesk.articles.scheduling.
+    publish_at: Timestamp | None = None
+    embargo_until: Timestamp | None = None
+    expire_at: Timestamp | None = None
 
     @property
     def is_live(self) -> bool:
@@ -128,6 +133,8 @@ def public_path(slug: str, first_published: dt.datetime, site_tz: ZoneInfo) -> s
 def publish(article: Article, now: dt.datetime, site_tz: ZoneInfo) -> Article:
     if article.status is ArticleStatus.PUBLISHED:
         raise InvalidTransition(f"Article {article.id!r} is already published.")
+    if article.embargo_until is not None and now < article.embargo_until:
+        raise Embargoed(article.id, article.embargo_until)
     published_at = article.published_at or now
     url = article.url or public_path(article.slug, published_at, site_tz)
     return article.model_copy(
@@ -137,6 +144,7 @@ def publish(article: Article, now: dt.datetime, site_tz: ZoneInfo) -> Article:
             "url": url,
             "updated_at": now,
             "version": article.version + 1,
+            "publish_at": None,
         }
     )
 

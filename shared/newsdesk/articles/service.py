@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 from ulid import ULID
 
-from newsdesk.articles import models
+from newsdesk.articles import models, scheduling
 from newsdesk.articles.errors import ArticleNotFound, InvalidArticle, VersionConflict
 from newsdesk.articles.models import Article, ArticlePage, ArticleStatus, Image, RenderReceipt
 from newsdesk.articles.ports import ArticleRepository
@@ -118,6 +118,7 @@ def revise_article(
     revised = _validated(
         {**current.model_dump(), **update, "updated_at": clock(), "version": current.version + 1}
     )
+    scheduling.check_dates(revised, current)
     repo.save(revised, current)
     return revised
 

@@ -12,9 +12,9 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from pydantic import Field
 
-from newsdesk.articles import service
+from newsdesk.articles import scheduling, service
 from newsdesk.articles.errors import ArticleNotFound, PreconditionRequired, VersionConflict
-from newsdesk.articles.models import ArticleStatus
+from newsdesk.articles.models import Article, ArticleStatus
 from newsdesk.articles.ports import ArticleRepository
 from newsdesk.articles.slugs import slugify
 from newsdesk.articles.types import ArticleId
@@ -74,7 +74,7 @@ def required_version(store: ArticleRepository, article_id: str, if_match: str | 
     return expected
 
 
-def _article_response(status: int, out: ArticleOut) -> Response[ArticleOut]:
+def article_response(status: int, out: ArticleOut) -> Response[ArticleOut]:
     # The body stays a model: the resolver validates it against the route's `Response[Model]` return
     # type and serializes it. A pre-serialized JSON string fails that validation (422 on every route).
     return Response(
@@ -82,9 +82,16 @@ def _article_response(status: int, out: ArticleOut) -> Response[ArticleOut]:
     )
 
 
-def articles_router(store: ArticleRepository, *, site_tz: ZoneInfo) -> EditorRouter:
-    """The article routes over `store`; published URLs are dated in the site's zone."""
+def articles_router(
+    store: ArticleRepository, *, site_tz: ZoneInfo, scheduler: scheduling.Scheduler | None = None
+) -> EditorRouter:
+    """The article routes over `store`; published URLs are dated in the site's zone. Each change ends by
+    making `scheduler` hold the schedules the article now wants (an expiry, a scheduled publish)."""
     router = EditorRouter()
+
+    def rescheduled(article_id: str, article: Article | None) -> None:
+        if scheduler is not None:
+            scheduling.reconcile_all(scheduler, article_id, article)
 
     @router.post(
         "/api/articles",
@@ -99,7 +106,7 @@ def articles_router(store: ArticleRepository, *, site_tz: ZoneInfo) -> EditorRou
     def create_article(draft: Annotated[ArticleCreate, Body()]) -> Response[ArticleOut]:
         article = service.create_article(store, draft.model_dump())
         logger.info("article created", article_id=article.id, slug=article.slug)
-        response = _article_response(HTTPStatus.CREATED, article_out(article))
+        response = article_response(HTTPStatus.CREATED, article_out(article))
         response.headers["Location"] = f"/api/articles/{article.id}"
         return response
 
@@ -139,7 +146,7 @@ def articles_router(store: ArticleRepository, *, site_tz: ZoneInfo) -> EditorRou
     )
     def get_article(article_id: ArticleIdParam) -> Response[ArticleOut]:
         article, receipt = service.get_article_with_receipt(store, article_id)
-        return _article_response(HTTPStatus.OK, article_out(article, render_out(article, receipt)))
+        return article_response(HTTPStatus.OK, article_out(article, render_out(article, receipt)))
 
     @router.patch(
         "/api/articles/<article_id>",
@@ -158,8 +165,10 @@ def articles_router(store: ArticleRepository, *, site_tz: ZoneInfo) -> EditorRou
         article = service.revise_article(
             store, article_id, changes.model_dump(exclude_unset=True), expected_version=expected
         )
+        if {"embargo_until", "expire_at"} & changes.model_fields_set:
+            rescheduled(article.id, article)
         logger.info("article revised", article_id=article.id, version=article.version)
-        return _article_response(HTTPStatus.OK, article_out(article))
+        return article_response(HTTPStatus.OK, article_out(article))
 
     @router.delete(
         "/api/articles/<article_id>",
@@ -171,6 +180,7 @@ def articles_router(store: ArticleRepository, *, site_tz: ZoneInfo) -> EditorRou
         service.delete_article(
             store, article_id, expected_version=expected_version(store, article_id, if_match)
         )
+        rescheduled(article_id, None)
         logger.info("article deleted", article_id=article_id)
         return Response(status_code=HTTPStatus.NO_CONTENT, body=None)
 
@@ -191,8 +201,9 @@ def articles_router(store: ArticleRepository, *, site_tz: ZoneInfo) -> EditorRou
             site_tz=site_tz,
             expected_version=expected_version(store, article_id, if_match),
         )
+        rescheduled(article.id, article)
         logger.info("article published", article_id=article.id, url=article.url, version=article.version)
-        return _article_response(HTTPStatus.OK, article_out(article))
+        return article_response(HTTPStatus.OK, article_out(article))
 
     @router.post(
         "/api/articles/<article_id>/unpublish",
@@ -208,7 +219,8 @@ def articles_router(store: ArticleRepository, *, site_tz: ZoneInfo) -> EditorRou
         article = service.unpublish_article(
             store, article_id, expected_version=expected_version(store, article_id, if_match)
         )
+        rescheduled(article.id, article)
         logger.info("article unpublished", article_id=article.id, version=article.version)
-        return _article_response(HTTPStatus.OK, article_out(article))
+        return article_response(HTTPStatus.OK, article_out(article))
 
     return router

@@ -18,12 +18,14 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
 from newsdesk.articles.ports import ArticleRepository
+from newsdesk.articles.scheduling import NoScheduler, Scheduler
 from newsdesk.comments.ports import Cipher, CommentStore
 from newsdesk.comments.retention import DEFAULT_PERSONAL_DATA_DAYS
 from newsdesk.http.articles import articles_router
 from newsdesk.http.models import Health
 from newsdesk.http.moderation import moderation_router
 from newsdesk.http.resolver import NewsdeskResolver
+from newsdesk.http.scheduling import scheduling_router
 
 MAX_REQUEST_BYTES = 262_144
 
@@ -72,10 +74,14 @@ def editor_api(
     site_tz: ZoneInfo,
     origin_secrets: Collection[str] = (),
     personal_data_days: int = DEFAULT_PERSONAL_DATA_DAYS,
+    scheduler: Scheduler | None = None,
 ) -> NewsdeskResolver:
     """The editor API's resolver; with `origin_secrets`, requests that did not come through the
     distribution are refused (newsdesk.http.origin). A comment a moderator refuses keeps its sender's
-    personal data `personal_data_days` days."""
+    personal data `personal_data_days` days. `scheduler` holds the one-shot schedules of scheduled
+    publishes and expiries; without one, the table alone holds them (and the overdue sweep of the
+    scheduled-action function fires them)."""
+    scheduler = scheduler or NoScheduler()
     app = NewsdeskResolver(max_request_bytes=MAX_REQUEST_BYTES, origin_secrets=origin_secrets)
 
     @app.get(
@@ -89,7 +95,8 @@ def editor_api(
     def health() -> Health:
         return Health(status="ok")
 
-    app.include_router(articles_router(articles, site_tz=site_tz))
+    app.include_router(articles_router(articles, site_tz=site_tz, scheduler=scheduler))
+    app.include_router(scheduling_router(articles, scheduler))
     app.include_router(moderation_router(comments, cipher, personal_data_days=personal_data_days))
 
     # Powertools' OpenAPI models (pydantic, ~90 ms to import) load when a document is first asked for, not

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from newsdesk.articles.models import Article, ArticleStatus, RenderReceipt, RenderState
 from newsdesk.articles.types import (
@@ -68,6 +68,25 @@ class ArticlePatch(BaseModel):
     section: ShortText | None = None
     tags: list[TagName] | None = Field(default=None, max_length=MAX_TAGS)
     image: ImageIn | None = None
+    embargo_until: AwareDatetime | None = Field(
+        default=None,
+        description="ISO 8601 with an offset: the article cannot be published (or scheduled) before it; "
+        "null lifts the embargo.",
+    )
+    expire_at: AwareDatetime | None = Field(
+        default=None,
+        description="ISO 8601 with an offset: the published article comes down then (wire copy); "
+        "null keeps it up.",
+    )
+
+
+class ScheduleIn(BaseModel):
+    """When to publish, and perhaps when to take down again. Times are ISO 8601 with an offset."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    publish_at: AwareDatetime = Field(description="In the future, and not before an embargo.")
+    expire_at: AwareDatetime | None = Field(default=None, description="After publish_at.")
 
 
 class TagOut(BaseModel):
@@ -113,6 +132,9 @@ class ArticleOut(BaseModel):
     published_at: dt.datetime | None
     version: int
     url: str | None = Field(description="Public path of the page; null until first published, then fixed.")
+    publish_at: dt.datetime | None = Field(default=None, description="When a scheduled publish is due.")
+    embargo_until: dt.datetime | None = Field(default=None, description="Not published before this.")
+    expire_at: dt.datetime | None = Field(default=None, description="When it comes down again.")
     render: RenderOut | None = Field(
         default=None, description="Render receipt of the public pages (single-article reads only)."
     )
@@ -148,6 +170,9 @@ def article_out(article: Article, render: RenderOut | None = None) -> ArticleOut
         published_at=article.published_at,
         version=article.version,
         url=article.url,
+        publish_at=article.publish_at,
+        embargo_until=article.embargo_until,
+        expire_at=article.expire_at,
         render=render,
     )
 

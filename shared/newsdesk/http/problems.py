@@ -24,6 +24,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 
 from newsdesk.articles.errors import (
     ArticleNotFound,
+    Embargoed,
     InvalidArticle,
     InvalidTransition,
     PreconditionRequired,
@@ -219,6 +220,14 @@ def _domain_problem(exc: DomainError) -> Problem:
             exc.detail,
             type_="urn:newsdesk:problem:slug-taken",
             errors=[FieldError(field="slug", location="body", message=exc.detail)],
+        )
+    if isinstance(exc, Embargoed):
+        return problem(
+            HTTPStatus.CONFLICT,
+            exc.detail,
+            type_="urn:newsdesk:problem:embargoed",
+            title="The article is under embargo",
+            errors=[FieldError(field="embargo_until", location="body", message=exc.detail)],
         )
     if isinstance(exc, InvalidTransition):
         return problem(HTTPStatus.CONFLICT, exc.detail, type_="urn:newsdesk:problem:invalid-state")

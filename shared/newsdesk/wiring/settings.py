@@ -11,7 +11,15 @@ import os
 from typing import Annotated, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from newsdesk.comments.retention import DEFAULT_PERSONAL_DATA_DAYS
 from newsdesk.http.origin import MIN_SECRET_LENGTH, parse_secrets
@@ -38,7 +46,8 @@ class _Settings(BaseModel):
             return cls.model_validate(values)
         except ValidationError as exc:
             problems = "; ".join(
-                f"{str(err['loc'][0]).upper()}: {err['msg']}" for err in exc.errors(include_url=False)
+                f"{str((err['loc'] or ('settings',))[0]).upper()}: {err['msg']}"
+                for err in exc.errors(include_url=False)
             )
             raise SettingsError(f"{cls.__name__} is not configured: {problems}") from None
 
@@ -70,6 +79,16 @@ class EditorApiSettings(_Settings):
         min_length=MIN_SECRET_LENGTH, description="Comma-separated values of X-Origin-Verify the API accepts."
     )
 
+    schedule_group: str | None = Field(
+        default=None, min_length=1, max_length=64, description="EventBridge Scheduler group of the stack."
+    )
+    scheduled_action_arn: str | None = Field(
+        default=None, pattern=r"^arn:", description="The function a due schedule invokes."
+    )
+    scheduler_role_arn: str | None = Field(
+        default=None, pattern=r"^arn:", description="The role EventBridge Scheduler invokes it with."
+    )
+
     @field_validator("origin_secrets")
     @classmethod
     def _secrets(cls, value: str) -> str:
@@ -79,6 +98,22 @@ class EditorApiSettings(_Settings):
     @property
     def accepted_origin_secrets(self) -> tuple[str, ...]:
         return parse_secrets(self.origin_secrets)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.site_timezone)
+
+    @model_validator(mode="after")
+    def _scheduler_complete(self) -> Self:
+        given = [self.schedule_group, self.scheduled_action_arn, self.scheduler_role_arn]
+        if any(given) and not all(given):
+            raise ValueError("SCHEDULE_GROUP, SCHEDULED_ACTION_ARN and SCHEDULER_ROLE_ARN go together")
+        return self
+
+
+class ScheduledActionSettings(_Settings):
+    table_name: str = Field(min_length=3, max_length=255)
+    site_timezone: TimeZoneName
 
     @property
     def tz(self) -> ZoneInfo:

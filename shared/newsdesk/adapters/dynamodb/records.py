@@ -63,6 +63,9 @@ def article_to_item(article: Article) -> Item:
         "published_at": _iso(article.published_at),
         "version": article.version,
         "url": article.url,
+        "publish_at": _iso(article.publish_at),
+        "embargo_until": _iso(article.embargo_until),
+        "expire_at": _iso(article.expire_at),
         BY_STATUS.pk: status_partition(article.status.value),
         BY_STATUS.sk: updated_sort,
         BY_UPDATED.pk: ALL_ARTICLES,
@@ -99,7 +102,14 @@ def item_to_article(item: Item) -> Article:
         published_at=dt.datetime.fromisoformat(data["published_at"]) if data.get("published_at") else None,
         version=data["version"],
         url=data.get("url"),
+        publish_at=_when(data.get("publish_at")),
+        embargo_until=_when(data.get("embargo_until")),
+        expire_at=_when(data.get("expire_at")),
     )
+
+
+def _when(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
 
 
 def read_article(item: Item) -> Article:
@@ -147,6 +157,9 @@ def article_as_stored(item: Item) -> Article:
             published_at=dt.datetime.fromisoformat(published) if published else None,
             version=int(data["version"]),
             url=data.get("url"),
+            publish_at=_when(data.get("publish_at")),
+            embargo_until=_when(data.get("embargo_until")),
+            expire_at=_when(data.get("expire_at")),
         )
     except MAPPING_ERRORS as exc:
         raise _unreadable(item, strict) from exc
