@@ -130,23 +130,44 @@ def test_create_without_a_body_field_names_it(api: EditorApi) -> None:
     assert response.problem_fields() == ["body"]
 
 
-def test_a_second_article_with_the_same_headline_is_refused_by_the_slug_claim(
+def test_a_second_article_with_the_same_headline_gets_the_next_free_slug(
     api: EditorApi, dynamodb_calls: CallRecorder
 ) -> None:
     # Given an article
     first = api.create_ok(headline="Sensex closes at record high")
     dynamodb_calls.clear()
 
-    # When another is created with the same headline (so the same derived slug)
+    # When two more are created with the same headline and no slug
     second = api.create(headline="Sensex closes at record high")
+    third = api.create(headline="Sensex closes at record high")
 
-    # Then it is refused naming the slug, by the create transaction itself (no read beforehand)
-    assert second.status == 409
-    assert second.problem["type"] == "urn:newsdesk:problem:slug-taken"
-    assert second.problem_fields() == ["slug"]
-    assert dynamodb_calls.operations == ["TransactWriteItems"]
-    # and only the first article exists
-    assert [a["id"] for a in api.list().json()["items"]] == [first["id"]]
+    # Then they get the next free numbered slugs, each found by the create transaction (no read beforehand)
+    assert second.status == 201
+    assert second.json()["slug"] == "sensex-closes-at-record-high-2"
+    assert third.json()["slug"] == "sensex-closes-at-record-high-3"
+    assert set(dynamodb_calls.operations) == {"TransactWriteItems"}
+    assert {a["id"] for a in api.list().json()["items"]} == {
+        first["id"],
+        second.json()["id"],
+        third.json()["id"],
+    }
+
+
+def test_an_explicit_slug_that_is_taken_is_refused_saying_so(api: EditorApi) -> None:
+    # Given an article
+    first = api.create_ok(headline="Sensex closes at record high")
+
+    # When another is created with that slug given explicitly, then with a free one
+    refused = api.create(headline="Markets rally", slug=first["slug"])
+    accepted = api.create(headline="Markets rally", slug="markets-rally-again")
+
+    # Then the first is refused naming the slug it sent, and the second is created
+    assert refused.status == 409
+    assert refused.problem["type"] == "urn:newsdesk:problem:slug-taken"
+    assert refused.problem_fields() == ["slug"]
+    assert "'sensex-closes-at-record-high' is already used" in refused.problem["detail"]
+    assert accepted.status == 201
+    assert accepted.json()["slug"] == "markets-rally-again"
 
 
 # ----- read --------------------------------------------------------------------------------------
@@ -361,7 +382,7 @@ def test_a_draft_can_change_its_slug_and_its_old_slug_is_freed(api: EditorApi) -
     assert other.status == 201
     assert other.json()["slug"] == old_slug
     # while the new slug is claimed
-    assert api.create(headline="Rupee hits record low").status == 409
+    assert api.create(headline="Rupee", slug="rupee-hits-record-low").status == 409
 
 
 def test_a_slug_used_by_another_article_is_refused_with_409(api: EditorApi) -> None:

@@ -32,7 +32,17 @@ class PreconditionRequired(DomainError):
 
 class SlugTaken(DomainError):
     def __init__(self, slug: str) -> None:
-        super().__init__(f"The slug {slug!r} is already used by another article.")
+        super().__init__(f"The slug {slug!r} is already used by another article; choose another.")
+        self.slug = slug
+
+
+class NoFreeSlug(DomainError):
+    """Every numbered variant of a headline's slug that a create tries is taken."""
+
+    def __init__(self, slug: str, tried: int) -> None:
+        super().__init__(
+            f"The slug {slug!r} and its next {tried - 1} numbered variants are all taken; give a slug."
+        )
         self.slug = slug
 
 

@@ -23,6 +23,7 @@ from newsdesk.articles.errors import (
     ArticleNotFound,
     InvalidArticle,
     InvalidTransition,
+    NoFreeSlug,
     PreconditionRequired,
     SlugTaken,
     VersionConflict,
@@ -189,6 +190,13 @@ def _domain_problem(exc: DomainError) -> Problem:
             HTTPStatus.PRECONDITION_REQUIRED, exc.detail, type_="urn:newsdesk:problem:if-match-required"
         )
     if isinstance(exc, SlugTaken):
+        return problem(
+            HTTPStatus.CONFLICT,
+            exc.detail,
+            type_="urn:newsdesk:problem:slug-taken",
+            errors=[FieldError(field="slug", location="body", message=exc.detail)],
+        )
+    if isinstance(exc, NoFreeSlug):
         return problem(
             HTTPStatus.CONFLICT,
             exc.detail,
