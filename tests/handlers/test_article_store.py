@@ -177,7 +177,7 @@ def test_removing_a_tag_removes_the_article_from_that_tag(
     assert index_ids(dynamodb_client, table, "ByTag", "TAGPK", "TAG#assam") == [article.id]
     assert index_ids(dynamodb_client, table, "ByTag", "TAGPK", "TAG#relief") == [article.id]
     tag_items = sorted(i["SK"]["S"] for i in partition(dynamodb_client, table, f"ARTICLE#{article.id}"))
-    assert tag_items == ["A", "TAG#assam", "TAG#relief"]
+    assert tag_items == ["A", "REV#00000001", "REV#00000002", "TAG#assam", "TAG#relief"]
 
 
 # ----- writes ------------------------------------------------------------------------------------

@@ -1024,6 +1024,9 @@ def test_the_openapi_document_lists_every_route_with_its_status_codes(api: Edito
         ("/api/articles/{article_id}", "delete"): {204, 404, 409, 412, 422} | auth,
         ("/api/articles/{article_id}/publish", "post"): {200, 404, 409, 412, 422} | auth,
         ("/api/articles/{article_id}/unpublish", "post"): {200, 404, 409, 412, 422} | auth,
+        ("/api/articles/{article_id}/revisions", "get"): {200, 400, 404, 422} | auth,
+        ("/api/articles/{article_id}/revisions/{version}", "get"): {200, 404, 422} | auth,
+        ("/api/articles/{article_id}/revisions/{version}/restore", "post"): {200, 404, 412, 422, 428} | auth,
         ("/api/comments", "get"): {200, 400, 422} | auth,
         ("/api/comments/bulk", "post"): {200, 400, 422} | auth,
         ("/api/comments/{comment_id}", "get"): {200, 404, 422} | auth,
@@ -1048,7 +1051,7 @@ def test_every_route_in_the_openapi_document_is_served(api: EditorApi) -> None:
     # Then none is a 404 for the route or a 405 for the method
     for path, methods in document["paths"].items():
         for method in methods:
-            concrete = path.replace("{article_id}", UNKNOWN_ID)
+            concrete = path.replace("{article_id}", UNKNOWN_ID).replace("{version}", "1")
             body = {"headline": "Probe", "body": "x"} if method in {"post", "patch"} else None
             response = api.send(
                 "get_article", path=concrete, method=method.upper(), body=body, headers={"If-Match": '"1"'}
@@ -1212,6 +1215,9 @@ def test_the_openapi_document_says_which_routes_need_an_editor(api: EditorApi) -
         ("DELETE", "/api/articles/{article_id}"): editor_only,
         ("POST", "/api/articles/{article_id}/publish"): editor_only,
         ("POST", "/api/articles/{article_id}/unpublish"): editor_only,
+        ("GET", "/api/articles/{article_id}/revisions"): editor_only,
+        ("GET", "/api/articles/{article_id}/revisions/{version}"): editor_only,
+        ("POST", "/api/articles/{article_id}/revisions/{version}/restore"): editor_only,
         ("GET", "/api/comments"): editor_only,
         ("POST", "/api/comments/bulk"): editor_only,
         ("GET", "/api/comments/{comment_id}"): editor_only,
@@ -1227,6 +1233,7 @@ def test_what_the_document_says_is_what_is_enforced(api: EditorApi) -> None:
     for path, item in document["paths"].items():
         for method, operation in item.items():
             concrete = path.replace("{article_id}", SAMPLE_ID).replace("{comment_id}", SAMPLE_ID)
+            concrete = concrete.replace("{version}", "1")
             response = api.send("health", path=concrete, method=method.upper(), claims=None)
 
             # Then exactly the operations with a security requirement refuse an anonymous caller

@@ -26,6 +26,15 @@ class VersionConflict(DomainError):
         self.expected = expected
 
 
+class RevisionNotFound(DomainError):
+    def __init__(self, article_id: str, version: int) -> None:
+        super().__init__(
+            f"Article {article_id!r} has no saved version {version} (never saved, or past its retention)."
+        )
+        self.article_id = article_id
+        self.version = version
+
+
 class PreconditionRequired(DomainError):
     """An update was attempted without naming the version it is based on."""
 

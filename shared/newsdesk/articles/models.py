@@ -171,3 +171,40 @@ class RenderReceipt(BaseModel):
     rendered_at: Timestamp
     paths: list[str] = Field(default_factory=list)
     error: str | None = None
+
+
+# ----- revisions -----------------------------------------------------------------------------------
+
+
+class Revision(BaseModel):
+    """One saved version of an article (body, headline and metadata), as it was when saved."""
+
+    model_config = ConfigDict(frozen=True)
+
+    article: Article
+    saved_at: Timestamp
+
+    @property
+    def version(self) -> int:
+        return self.article.version
+
+
+@dataclass(frozen=True)
+class RevisionPage:
+    """One page of an article's revisions, newest first, and the next page's cursor (None on the last)."""
+
+    items: list[Revision]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class RevisionRetention:
+    """How long saved versions are kept: the newest `keep` versions, and (if `days` is set) none older than
+    `days` days. The current version is always the article itself, whatever the retention."""
+
+    keep: int = 100
+    days: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.keep < 1 or (self.days is not None and self.days < 1):
+            raise ValueError("retention keeps at least one version, for at least one day")

@@ -9,18 +9,19 @@ from zoneinfo import ZoneInfo
 
 from aws_lambda_powertools.event_handler import Response
 
-from newsdesk.articles.ports import ArticleRepository
+from newsdesk.articles.ports import RevisionRepository
 from newsdesk.comments.ports import Cipher, CommentStore
 from newsdesk.http.articles import articles_router
 from newsdesk.http.models import Health
 from newsdesk.http.moderation import moderation_router
 from newsdesk.http.resolver import NewsdeskResolver
+from newsdesk.http.revisions import revisions_router
 
 MAX_REQUEST_BYTES = 262_144
 
 
 def editor_api(
-    articles: ArticleRepository, comments: CommentStore, *, cipher: Cipher | None, site_tz: ZoneInfo
+    articles: RevisionRepository, comments: CommentStore, *, cipher: Cipher | None, site_tz: ZoneInfo
 ) -> NewsdeskResolver:
     app = NewsdeskResolver(max_request_bytes=MAX_REQUEST_BYTES)
 
@@ -36,6 +37,7 @@ def editor_api(
         return Health(status="ok")
 
     app.include_router(articles_router(articles, site_tz=site_tz))
+    app.include_router(revisions_router(articles))
     app.include_router(moderation_router(comments, cipher))
 
     # Powertools' OpenAPI models (pydantic, ~90 ms to import) load when a document is first asked for, not

@@ -25,6 +25,7 @@ from newsdesk.articles.errors import (
     InvalidTransition,
     NoFreeSlug,
     PreconditionRequired,
+    RevisionNotFound,
     SlugTaken,
     VersionConflict,
 )
@@ -175,7 +176,7 @@ def problem_for(exc: Exception) -> Problem | None:
 
 
 def _domain_problem(exc: DomainError) -> Problem:
-    if isinstance(exc, ArticleNotFound | CommentNotFound | NoPublishedArticle):
+    if isinstance(exc, ArticleNotFound | CommentNotFound | NoPublishedArticle | RevisionNotFound):
         return problem(HTTPStatus.NOT_FOUND, exc.detail, type_=NOT_FOUND)
     if isinstance(exc, CommentChanged):
         return problem(

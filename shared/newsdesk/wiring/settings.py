@@ -8,10 +8,13 @@ pydantic would be most of that function's cold start.
 from __future__ import annotations
 
 import os
-from typing import Annotated, Self
+from typing import TYPE_CHECKING, Annotated, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+if TYPE_CHECKING:
+    from newsdesk.articles.models import RevisionRetention
 
 
 class SettingsError(RuntimeError):
@@ -57,10 +60,20 @@ class EditorApiSettings(_Settings):
     comments_data_key_id: str | None = Field(
         default=None, min_length=1, description="KMS key of commenters' emails and IPs (moderators see them)."
     )
+    revisions_keep: int = Field(default=100, ge=1, le=10_000, description="Saved versions kept per article.")
+    revisions_max_age_days: int = Field(
+        default=0, ge=0, le=36_500, description="Saved versions expire after this many days; 0: never."
+    )
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.site_timezone)
+
+    @property
+    def revisions(self) -> RevisionRetention:
+        from newsdesk.articles.models import RevisionRetention
+
+        return RevisionRetention(keep=self.revisions_keep, days=self.revisions_max_age_days or None)
 
 
 class SiteSettings(_Settings):

@@ -17,14 +17,18 @@ from newsdesk.adapters.dynamodb.keys import (
     BY_UPDATED,
     ENTITY_ARTICLE,
     ENTITY_RENDER,
+    ENTITY_REVISION,
     ENTITY_SLUG,
     ENTITY_TAG,
+    INDEXES,
     LIVE,
     PUBLISHED,
     PUBLISHED_BY_TAG,
     RENDER_SK,
     SLUG_SK,
+    TTL_ATTRIBUTE,
     article_pk,
+    revision_sk,
     slug_pk,
     sort_time,
     status_partition,
@@ -33,7 +37,16 @@ from newsdesk.adapters.dynamodb.keys import (
 )
 from newsdesk.adapters.dynamodb.unreadable import MAPPING_ERRORS
 from newsdesk.articles.errors import UnreadableArticle
-from newsdesk.articles.models import Article, ArticleStatus, Image, RenderReceipt, RenderState, Tag
+from newsdesk.articles.models import (
+    Article,
+    ArticleStatus,
+    Image,
+    RenderReceipt,
+    RenderState,
+    Revision,
+    RevisionRetention,
+    Tag,
+)
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -224,4 +237,31 @@ def item_to_receipt(item: Item) -> RenderReceipt:
         rendered_at=dt.datetime.fromisoformat(data["rendered_at"]),
         paths=data.get("paths", []),
         error=data.get("error"),
+    )
+
+
+# ----- revisions -----------------------------------------------------------------------------------
+
+_INDEX_ATTRIBUTES = frozenset(name for pair in INDEXES.values() for name in pair)
+
+
+def revision_to_item(article: Article, retention: RevisionRetention) -> Item:
+    """The saved version `article.version`: the article item's attributes under the revision's sort key,
+    without index keys (a revision is in no listing), with the time it was saved and, when retention has
+    an age limit, the `ttl` at which DynamoDB deletes it."""
+    item = {k: v for k, v in article_to_item(article).items() if k not in _INDEX_ATTRIBUTES}
+    item["SK"] = {"S": revision_sk(article.version)}
+    item["entity"] = {"S": ENTITY_REVISION}
+    item["saved_at"] = {"S": article.updated_at.astimezone(dt.UTC).isoformat()}
+    if retention.days is not None:
+        expires = article.updated_at + dt.timedelta(days=retention.days)
+        item[TTL_ATTRIBUTE] = {"N": str(int(expires.timestamp()))}
+    return item
+
+
+def item_to_revision(item: Item) -> Revision:
+    """The revision of an item, read as it is stored (a rule tightened since it was saved is no reason to
+    hide it); restoring it validates the article again."""
+    return Revision.model_construct(
+        article=article_as_stored(item), saved_at=dt.datetime.fromisoformat(item["saved_at"]["S"])
     )
