@@ -13,10 +13,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from newsdesk.articles.errors import InvalidArticle, InvalidTransition
 from newsdesk.articles.slugs import slugify
 from newsdesk.articles.types import (
+    MAX_CORRECTIONS,
     AltText,
     ArticleId,
     Body,
     Caption,
+    CorrectionText,
     Headline,
     HttpUrlText,
     PersonName,
@@ -60,8 +62,36 @@ class Image(BaseModel):
     caption: Caption | None = None
 
 
+class CorrectionType(StrEnum):
+    CORRECTION = "correction"
+    CLARIFICATION = "clarification"
+    EDITORS_NOTE = "editors_note"
+
+    @property
+    def label(self) -> str:
+        return {
+            "correction": "Correction",
+            "clarification": "Clarification",
+            "editors_note": "Editor's note",
+        }[self.value]
+
+
+class Correction(BaseModel):
+    """A correction, clarification or editor's note appended to a published article, in plain text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    type: CorrectionType
+    text: CorrectionText
+    issued_at: Timestamp
+
+
 class Article(BaseModel):
-    """An article in any state. `url` is fixed by the first publish and never changes afterwards."""
+    """An article in any state. `url` is fixed by the first publish and never changes afterwards.
+
+    `corrections` are appended (never edited or removed); `revised_at` is when the headline or the body
+    last changed or a correction was issued: what readers are told as "Updated".
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -82,6 +112,8 @@ class Article(BaseModel):
     published_at: Timestamp | None = None
     version: Version
     url: str | None = None
+    corrections: list[Correction] = Field(default_factory=list, max_length=MAX_CORRECTIONS)
+    revised_at: Timestamp | None = None
 
     @property
     def is_live(self) -> bool:
@@ -147,6 +179,14 @@ def unpublish(article: Article, now: dt.datetime) -> Article:
     return article.model_copy(
         update={"status": ArticleStatus.UNPUBLISHED, "updated_at": now, "version": article.version + 1}
     )
+
+
+MATERIAL_FIELDS = frozenset({"headline", "body"})
+
+
+def material_change(article: Article, update: dict[str, object]) -> bool:
+    """Whether an update changes what readers would call the story (its headline or body)."""
+    return any(name in update and update[name] != getattr(article, name) for name in MATERIAL_FIELDS)
 
 
 def ensure_deletable(article: Article) -> None:

@@ -9,16 +9,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsdesk.articles.errors import ArticleNotFound, RevisionNotFound, VersionConflict
-from newsdesk.articles.models import Article, Revision, RevisionPage
+from newsdesk.articles.models import Article, Revision, RevisionPage, material_change
 from newsdesk.articles.ports import RevisionRepository
 from newsdesk.articles.service import validated
 from newsdesk.clock import Clock, utc_now
 
-# What a restore brings back: the words and the metadata. The slug (the article's address), its status and
-# its dates stay as they are now.
+# What a restore brings back: the words and the metadata. The slug (the article's address), its status,
+# its dates and its corrections (a public record) stay as they are now.
 RESTORED_FIELDS = ("headline", "summary", "body", "authors", "source", "dateline", "section", "tags", "image")
 # What a diff compares: the restored fields, and the address and state of the version.
-COMPARED_FIELDS = ("slug", *RESTORED_FIELDS, "status")
+COMPARED_FIELDS = ("slug", *RESTORED_FIELDS, "status", "corrections")
 
 
 @dataclass(frozen=True)
@@ -82,14 +82,11 @@ def restore_revision(
     if expected_version is not None and expected_version != current.version:
         raise VersionConflict(article_id, expected_version)
     saved = _revision(repo, current, version).article
-    restored = validated(
-        {
-            **current.model_dump(),
-            **{name: getattr(saved, name) for name in RESTORED_FIELDS},
-            "updated_at": clock(),
-            "version": current.version + 1,
-        }
-    )
+    now = clock()
+    words = {name: getattr(saved, name) for name in RESTORED_FIELDS}
+    if material_change(current, words):
+        words["revised_at"] = now
+    restored = validated({**current.model_dump(), **words, "updated_at": now, "version": current.version + 1})
     repo.save(restored, current)
     return restored
 

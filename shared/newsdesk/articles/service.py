@@ -135,8 +135,11 @@ def revise_article(
             update[name] = value
     if not update:
         return current
+    now = clock()
+    if models.material_change(current, update):
+        update["revised_at"] = now
     revised = _validated(
-        {**current.model_dump(), **update, "updated_at": clock(), "version": current.version + 1}
+        {**current.model_dump(), **update, "updated_at": now, "version": current.version + 1}
     )
     repo.save(revised, current)
     return revised

@@ -12,6 +12,7 @@ from aws_lambda_powertools.event_handler import Response
 from newsdesk.articles.ports import RevisionRepository
 from newsdesk.comments.ports import Cipher, CommentStore
 from newsdesk.http.articles import articles_router
+from newsdesk.http.corrections import corrections_router
 from newsdesk.http.models import Health
 from newsdesk.http.moderation import moderation_router
 from newsdesk.http.resolver import NewsdeskResolver
@@ -38,6 +39,7 @@ def editor_api(
 
     app.include_router(articles_router(articles, site_tz=site_tz))
     app.include_router(revisions_router(articles))
+    app.include_router(corrections_router(articles))
     app.include_router(moderation_router(comments, cipher))
 
     # Powertools' OpenAPI models (pydantic, ~90 ms to import) load when a document is first asked for, not

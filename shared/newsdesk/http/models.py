@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from newsdesk.articles.models import Article, ArticleStatus, RenderReceipt, RenderState
+from newsdesk.articles.models import Article, ArticleStatus, CorrectionType, RenderReceipt, RenderState
 from newsdesk.articles.types import (
     MAX_AUTHORS,
     MAX_TAGS,
@@ -95,6 +95,12 @@ class RenderOut(BaseModel):
     error: str | None = None
 
 
+class CorrectionOut(BaseModel):
+    type: CorrectionType
+    text: str
+    issued_at: dt.datetime
+
+
 class ArticleOut(BaseModel):
     id: str
     slug: str
@@ -113,6 +119,12 @@ class ArticleOut(BaseModel):
     published_at: dt.datetime | None
     version: int
     url: str | None = Field(description="Public path of the page; null until first published, then fixed.")
+    corrections: list[CorrectionOut] = Field(
+        default_factory=list, description="Corrections, clarifications and editor's notes, oldest first."
+    )
+    revised_at: dt.datetime | None = Field(
+        default=None, description="When the headline or body last changed or a correction was issued."
+    )
     render: RenderOut | None = Field(
         default=None, description="Render receipt of the public pages (single-article reads only)."
     )
@@ -148,6 +160,10 @@ def article_out(article: Article, render: RenderOut | None = None) -> ArticleOut
         published_at=article.published_at,
         version=article.version,
         url=article.url,
+        corrections=[
+            CorrectionOut(type=c.type, text=c.text, issued_at=c.issued_at) for c in article.corrections
+        ],
+        revised_at=article.revised_at,
         render=render,
     )
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup, escape
 
-from newsdesk.articles.models import Article
+from newsdesk.articles.models import Article, Correction
 from newsdesk.site.markdown import render_markdown
 from newsdesk.site.models import SiteObject, page_key
 
@@ -47,6 +47,9 @@ class SiteConfig:
     url: str  # absolute, no trailing slash
     tz: ZoneInfo
     language: str = "en"
+    # An article is labelled "Updated" when its headline or body changed, or a correction was issued,
+    # more than this long after it was first published.
+    updated_after: dt.timedelta = dt.timedelta(minutes=30)
 
     @property
     def css_path(self) -> str:
@@ -171,7 +174,7 @@ def _teaser(article: Article, site: SiteConfig) -> dict[str, Any]:
 def _article_view(article: Article, site: SiteConfig) -> dict[str, Any]:
     assert article.url is not None and article.published_at is not None
     canonical = site.url + article.url
-    published, updated = article.published_at, article.updated_at
+    published, updated, revised = article.published_at, article.updated_at, article.revised_at
     json_ld: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -197,6 +200,11 @@ def _article_view(article: Article, site: SiteConfig) -> dict[str, Any]:
         json_ld["dateline"] = article.dateline
     if article.source:
         json_ld["sourceOrganization"] = {"@type": "Organization", "name": article.source}
+    if article.corrections:
+        json_ld["correction"] = [
+            {"@type": "CorrectionComment", "text": c.text, "datePublished": _iso(c.issued_at, site.tz)}
+            for c in article.corrections
+        ]
     json_ld = {k: v for k, v in json_ld.items() if v is not None}
     return {
         "headline": article.headline,
@@ -211,10 +219,22 @@ def _article_view(article: Article, site: SiteConfig) -> dict[str, Any]:
         "published_iso": _iso(published, site.tz),
         "published_text": _when(published, site.tz),
         "updated_iso": _iso(max(updated, published), site.tz),
-        "updated_text": _when(updated, site.tz),
-        "show_updated": updated - published > dt.timedelta(minutes=1),
+        "revised_iso": _iso(revised, site.tz) if revised else None,
+        "revised_text": _when(revised, site.tz) if revised else None,
+        "show_updated": revised is not None and revised - published > site.updated_after,
+        "corrections": [_correction_view(c, site) for c in article.corrections],
         "body_html": render_markdown(article.body),
         "jsonld": _json_ld(json_ld),
+    }
+
+
+def _correction_view(correction: Correction, site: SiteConfig) -> dict[str, Any]:
+    return {
+        "type": correction.type.value,
+        "label": correction.type.label,
+        "text": correction.text,
+        "issued_iso": _iso(correction.issued_at, site.tz),
+        "issued_text": _when(correction.issued_at, site.tz),
     }
 
 

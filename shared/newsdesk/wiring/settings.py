@@ -102,6 +102,9 @@ class RendererSettings(SiteSettings):
         default=None, min_length=1, description="KMS HMAC key that signs the comment form's token."
     )
     comments_open_days: int = Field(default=14, ge=0, le=3650, description="0 closes comments everywhere.")
+    updated_label_after_minutes: int = Field(
+        default=30, ge=0, le=10_080, description='"Updated" shows for changes this long after publication.'
+    )
 
 
 class RedriveSettings(RendererSettings):

@@ -40,6 +40,8 @@ from newsdesk.articles.errors import UnreadableArticle
 from newsdesk.articles.models import (
     Article,
     ArticleStatus,
+    Correction,
+    CorrectionType,
     Image,
     RenderReceipt,
     RenderState,
@@ -76,6 +78,8 @@ def article_to_item(article: Article) -> Item:
         "published_at": _iso(article.published_at),
         "version": article.version,
         "url": article.url,
+        "corrections": [_correction_values(c) for c in article.corrections],
+        "revised_at": _iso(article.revised_at),
         BY_STATUS.pk: status_partition(article.status.value),
         BY_STATUS.sk: updated_sort,
         BY_UPDATED.pk: ALL_ARTICLES,
@@ -112,7 +116,25 @@ def item_to_article(item: Item) -> Article:
         published_at=dt.datetime.fromisoformat(data["published_at"]) if data.get("published_at") else None,
         version=data["version"],
         url=data.get("url"),
+        corrections=[_correction(c) for c in data.get("corrections") or []],
+        revised_at=_datetime(data.get("revised_at")),
     )
+
+
+def _correction_values(correction: Correction) -> dict[str, Any]:
+    return {"type": correction.type.value, "text": correction.text, "issued_at": _iso(correction.issued_at)}
+
+
+def _correction(data: dict[str, Any]) -> Correction:
+    return Correction(
+        type=CorrectionType(data["type"]),
+        text=data["text"],
+        issued_at=dt.datetime.fromisoformat(data["issued_at"]),
+    )
+
+
+def _datetime(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
 
 
 def read_article(item: Item) -> Article:
@@ -160,6 +182,15 @@ def article_as_stored(item: Item) -> Article:
             published_at=dt.datetime.fromisoformat(published) if published else None,
             version=int(data["version"]),
             url=data.get("url"),
+            corrections=[
+                Correction.model_construct(
+                    type=CorrectionType(c["type"]),
+                    text=str(c["text"]),
+                    issued_at=dt.datetime.fromisoformat(c["issued_at"]),
+                )
+                for c in data.get("corrections") or []
+            ],
+            revised_at=_datetime(data.get("revised_at")),
         )
     except MAPPING_ERRORS as exc:
         raise _unreadable(item, strict) from exc
