@@ -37,6 +37,7 @@ from newsdesk.site.models import (
     HOME,
     NEWS_SITEMAP,
     SITEMAP_INDEX,
+    CorrectionEntry,
     Page,
     SiteObject,
     key_to_path,
@@ -557,6 +558,10 @@ class MemoryReader:
             local = article.published_at.astimezone(tz)
             found.add((local.year, local.month))
         return sorted(found, reverse=True)
+
+    def recent_corrections(self, limit: int) -> list[CorrectionEntry]:
+        entries = [CorrectionEntry(a, c) for a in self._live(None) for c in a.corrections]
+        return sorted(entries, key=lambda e: e.correction.issued_at, reverse=True)[:limit]
 
 
 @dataclass

@@ -29,6 +29,7 @@ from newsdesk.adapters.dynamodb.keys import (
 from newsdesk.adapters.dynamodb.records import (
     article_as_stored,
     article_to_item,
+    correction_log_item,
     item_to_article,
     item_to_receipt,
     item_to_revision,
@@ -273,6 +274,10 @@ class ArticleStore(TableAdapter):
             {"Put": {"TableName": self.table_name, "Item": tag_to_item(article, t)}} for t in article.tags
         )
         actions.extend(self._keep_revision(article))
+        actions.extend(
+            {"Put": {"TableName": self.table_name, "Item": correction_log_item(article, number)}}
+            for number in range(len(previous.corrections), len(article.corrections))
+        )
         self._transact(actions, previous, slug_index=slug_index, article_index=0, new_slug=article.slug)
 
     def delete(self, article: Article) -> None:

@@ -11,6 +11,7 @@ only (the comment intake reads the table through it).
 | render receipt | ARTICLE#{id} | RENDER     | -                                                             |
 | revision       | ARTICLE#{id} | REV#{v:08d}| - (a copy of the article at version v; `ttl` when it expires) |
 | slug claim     | SLUG#{slug}  | S          | -                                                             |
+| correction log | CORRECTIONS  | {issued}#{id}#{n:03d}: an article's n-th correction, site-wide by time |
 | comment        | COMMENT#{id} | C          | ByStatus   GSI1PK=COMMENTS#{status}     GSI1SK={created}#{id} |
 |                |              |            | ByTag      TAGPK=COMMENTS_ON#{article}  TAGSK={created}#{id}  |
 |                |              |            | ByUpdated  GSI2PK=COMMENTER#{email h.}  GSI2SK={created}#{id} |
@@ -130,6 +131,14 @@ def revision_sk(version: int) -> str:
 
 def revision_key(article_id: str, version: int) -> Item:
     return _key(article_pk(article_id), revision_sk(version))
+
+
+CORRECTIONS_PK = "CORRECTIONS"  # every correction issued, newest last: the /corrections/ page's source
+ENTITY_CORRECTION = "correction"
+
+
+def correction_log_key(issued_at: dt.datetime, article_id: str, number: int) -> Item:
+    return _key(CORRECTIONS_PK, f"{sort_time(issued_at)}#{article_id}#{number:03d}")
 
 
 def receipt_key(article_id: str) -> Item:

@@ -16,6 +16,7 @@ from newsdesk.adapters.dynamodb.keys import (
     BY_TAG,
     BY_UPDATED,
     ENTITY_ARTICLE,
+    ENTITY_CORRECTION,
     ENTITY_RENDER,
     ENTITY_REVISION,
     ENTITY_SLUG,
@@ -28,6 +29,7 @@ from newsdesk.adapters.dynamodb.keys import (
     SLUG_SK,
     TTL_ATTRIBUTE,
     article_pk,
+    correction_log_key,
     revision_sk,
     slug_pk,
     sort_time,
@@ -296,3 +298,15 @@ def item_to_revision(item: Item) -> Revision:
     return Revision.model_construct(
         article=article_as_stored(item), saved_at=dt.datetime.fromisoformat(item["saved_at"]["S"])
     )
+
+
+def correction_log_item(article: Article, number: int) -> Item:
+    """The site-wide log entry of an article's `number`-th correction (from 0)."""
+    correction = article.corrections[number]
+    item = correction_log_key(correction.issued_at, article.id, number)
+    return {
+        **item,
+        "entity": {"S": ENTITY_CORRECTION},
+        "article_id": {"S": article.id},
+        "number": {"N": str(number)},
+    }
