@@ -33,6 +33,8 @@ from newsdesk.articles.slugs import slugify
 from newsdesk.batch.stream import handle_stream_batch
 from newsdesk.site.models import (
     ARCHIVE_INDEX,
+    CORRECTIONS,
+    CORRECTIONS_FEED,
     FEED,
     HOME,
     NEWS_SITEMAP,
@@ -353,6 +355,7 @@ class Pipeline:
         for article in live:
             publisher.rerender_article(article.id)
         pages: set[Page] = {HOME, ARCHIVE_INDEX, FEED, SITEMAP_INDEX, NEWS_SITEMAP}
+        pages |= {CORRECTIONS, CORRECTIONS_FEED}
         for article in live:
             assert article.published_at is not None
             local = article.published_at.astimezone(KOLKATA)
