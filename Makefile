@@ -13,7 +13,7 @@ TEST_WORKERS ?= auto
 # clock, as setting the system clock would: libfaketime's default also moves CLOCK_MONOTONIC, and
 # CPython's timed waits (Event.wait, Lock.acquire, Thread.join with a timeout) then never wake.
 export FAKETIME_DONT_FAKE_MONOTONIC := 1
-.PHONY: help install dev test test-fast lint format bench build deploy clean
+.PHONY: help install dev test test-fast fuzz lint format bench build deploy clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,6 +35,9 @@ test: $(STAMP) ## Run every test (unit, moto, local-stack end to end, browser)
 
 test-fast: $(STAMP) ## Unit and moto tests only (no local stack, no browser)
 	$(BIN)/pytest -m "not e2e and not browser"
+
+fuzz: $(STAMP) ## Schemathesis over the OpenAPI document, every route, as an editor, for two minutes
+	NEWSDESK_FUZZ_SECONDS=120 NEWSDESK_FUZZ_EXAMPLES=100 $(BIN)/pytest tests/e2e/test_fuzz.py -s
 
 lint: $(STAMP) ## ruff, mypy, import contracts, cfn-lint (Serverless Rules), sam validate --lint, deploy rehearsal
 	$(BIN)/ruff check .

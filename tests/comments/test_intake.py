@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
+import logging
 from typing import Any
 
 import pytest
@@ -255,6 +257,82 @@ def test_malformed_requests(world: CommentWorld) -> None:
     big = comment_fields(body="b" * 4000, name="n" * 20000)
     assert_problem(world.post(article.id, big), 413)
     assert_problem(world.post(article.id, method="PUT"), 405)
+
+
+UNREADABLE = {
+    # name: (body, headers, status)
+    "16 KB of [": ("[" * (16 * 1024 - 1), None, 400),
+    "5,000 digits": ("1" * 5000, None, 400),
+    "a long number in a field": ('{"name": "Meera", "body": ' + "7" * 100 + "}", None, 400),
+    "NaN": ('{"name": NaN}', None, 400),
+    "a lone surrogate": ('{"name": "\\udc00", "email": "a@example.com", "body": "x"}', None, 400),
+    "text/plain": ("name=x", {"Content-Type": "text/plain"}, 415),
+    "xml": ("<comment/>", {"Content-Type": "application/xml"}, 415),
+    "octet-stream": ("\x00", {"Content-Type": "application/octet-stream"}, 415),
+}
+
+
+@pytest.mark.parametrize("name", list(UNREADABLE))
+def test_a_body_that_cannot_be_read_is_a_4xx_logged_as_a_warning(
+    world: CommentWorld, caplog: pytest.LogCaptureFixture, name: str
+) -> None:
+    # Given a published article, and a comment body the intake cannot read
+    article = world.article()
+    body, headers, status = UNREADABLE[name]
+
+    # When it is posted
+    with caplog.at_level(logging.INFO):
+        response = world.post(article.id, body, headers=headers)
+
+    # Then it is refused as the client's mistake (never a 503, never a trace in the log), nothing queued
+    assert_problem(response, status)
+    assert response.headers["cache-control"] == "no-store"
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == ["request refused"]
+    assert world.queued() == []
+    # and a readable comment is taken
+    assert world.post(article.id, comment_fields()).status == 202
+
+
+def test_a_body_whose_base64_is_broken_is_a_400(world: CommentWorld) -> None:
+    # Given a published article, and an event marked base64-encoded whose body is not base64
+    article = world.article()
+    event = world.event(article.id, comment_fields())
+    event["isBase64Encoded"] = True
+    event["body"] = "not base64!"
+
+    # When it is posted
+    response = ApiResponse.from_proxy(world.intake()(event))
+
+    # Then it is a 400, and the same comment well encoded is taken
+    assert_problem(response, 400)
+    event["body"] = base64.b64encode(json.dumps(comment_fields()).encode()).decode()
+    assert ApiResponse.from_proxy(world.intake()(event)).status == 202
+
+
+def test_the_openapi_document_describes_exactly_the_intakes_routes(world: CommentWorld) -> None:
+    # Given the intake's resolver and the operations the editor API's document gives it
+    from newsdesk.http import intake_docs
+
+    app = world.intake().app
+    documented = {(method.upper(), path) for path, item in intake_docs.paths().items() for method in item}
+
+    # When the intake's routes are read (API Gateway sends them only GET on the token route)
+    served = {
+        (method, route.rule.pattern)
+        for route in [*app._static_routes, *app._dynamic_routes]
+        for method in [route.method]
+        if method != "HEAD"
+    }
+
+    # Then each documented operation is one of the intake's routes, and each route is documented
+    assert len(documented) == len(served) == 2
+    for method, path in documented:
+        concrete = path.replace("{article_id}", UNKNOWN)
+        assert app.matching_route(method, concrete) is not None, (method, path)
+        response = world.post(UNKNOWN, comment_fields(), method=method, route=path.rsplit("/", 1)[-1])
+        assert response.status == 404  # the route is there: the article is not
+        assert response.problem["type"] == "urn:newsdesk:problem:not-found"
 
 
 # ----- flood and duplicates --------------------------------------------------------------------------------

@@ -151,12 +151,65 @@ def test_patch_refuses_anything_but_a_moderation_status(
     assert field in response.problem_fields()[0]
 
 
-def test_unknown_comments_and_malformed_if_match(world: CommentWorld, api: EditorApi) -> None:
+def test_unknown_comments_are_404(world: CommentWorld, api: EditorApi) -> None:
+    # Given a stored comment, and an id no comment has
     (comment_id,) = queue(world, world.article().id)
-    assert get(api, f"/api/comments/{UNKNOWN}").problem["type"] == "urn:newsdesk:problem:not-found"
-    assert patch(api, UNKNOWN, {"status": "approved"}).status == 404
-    assert get(api, "/api/comments/not-an-id").status == 422
-    assert patch(api, comment_id, {"status": "approved"}, if_match="yesterday").status == 412
+
+    # When an editor reads or moderates the unknown one, or asks for a malformed id
+    unknown = get(api, f"/api/comments/{UNKNOWN}")
+    moderated = patch(api, UNKNOWN, {"status": "approved"})
+    tagged = patch(api, UNKNOWN, {"status": "approved"}, if_match='"1"')
+    malformed = get(api, "/api/comments/not-an-id")
+
+    # Then those are 404 (whatever If-Match says) and 422, and the stored comment is still moderated
+    assert unknown.problem["type"] == "urn:newsdesk:problem:not-found"
+    assert (moderated.status, tagged.status, malformed.status) == (404, 404, 422)
+    assert patch(api, comment_id, {"status": "approved"}, if_match='"1"').status == 200
+
+
+@pytest.mark.parametrize(
+    ("if_match", "status"),
+    [
+        ("yesterday", 400),  # not an entity tag
+        ('"1', 400),  # unterminated
+        ('w/"1"', 400),  # the weak prefix is case-sensitive
+        ('"stale-version"', 412),  # well formed, not this comment's
+        ('W/"1"', 412),  # weak: never matches a strong comparison
+        ('"01"', 412),  # the opaque tags differ
+        ('"7", "8"', 412),
+        ('"1"', 200),
+        ('"7", W/"1", "1"', 200),
+        ("*", 200),
+    ],
+)
+def test_moderation_compares_if_match_strongly(
+    world: CommentWorld, api: EditorApi, if_match: str, status: int
+) -> None:
+    # Given a stored comment at version 1
+    (comment_id,) = queue(world, world.article().id)
+
+    # When an editor approves it with the If-Match
+    response = patch(api, comment_id, {"status": "approved"}, if_match=if_match)
+
+    # Then the RFC 9110 rules decide; after a refusal the comment's own ETag still works
+    assert response.status == status, response.body
+    if status != 200:
+        assert response.problem["status"] == status
+        assert patch(api, comment_id, {"status": "approved"}, if_match='"1"').status == 200
+
+
+def test_if_match_star_on_a_missing_comment_is_a_412(world: CommentWorld, api: EditorApi) -> None:
+    # Given a comment that was deleted
+    first, second = queue(world, world.article().id, 2)
+    assert api.send("delete_article", path=f"/api/comments/{first}").status == 204
+
+    # When an editor deletes it again with If-Match: *
+    response = api.send("delete_article", path=f"/api/comments/{first}", headers={"If-Match": "*"})
+
+    # Then the condition fails (there is no current version), and a comment that exists is deleted
+    assert response.status == 412
+    assert response.problem["type"] == "urn:newsdesk:problem:stale-version"
+    assert api.send("delete_article", path=f"/api/comments/{second}", headers={"If-Match": "*"}).status == 204
 
 
 def test_delete_removes_a_comment(world: CommentWorld, api: EditorApi) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
+import logging
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
@@ -813,6 +815,120 @@ def test_a_json_body_that_is_not_an_object_is_refused(api: EditorApi, body: str)
     assert response.problem["type"] == "urn:newsdesk:problem:validation"
 
 
+BAD_BODIES = {
+    # name: (body, headers, status, problem type)
+    "text/plain": ('{"headline": "x", "body": "y"}', {"Content-Type": "text/plain"}, 415, "about:blank"),
+    "xml": ("<article/>", {"Content-Type": "application/xml"}, 415, "about:blank"),
+    "octet-stream": ("\x00\x01", {"Content-Type": "application/octet-stream"}, 415, "about:blank"),
+    "a form": (
+        "headline=x&body=y",
+        {"Content-Type": "application/x-www-form-urlencoded"},
+        415,
+        "about:blank",
+    ),
+    "multipart": ("--b--", {"Content-Type": "multipart/form-data; boundary=b"}, 415, "about:blank"),
+    "5,000 digits": ("1" * 5000, None, 400, "urn:newsdesk:problem:json-too-complex"),
+    "a long number in a field": (
+        '{"headline": "x", "body": "y", "tags": [' + "9" * 400 + "]}",
+        None,
+        400,
+        "urn:newsdesk:problem:json-too-complex",
+    ),
+    "100,000 [": ("[" * 100_000, None, 400, "urn:newsdesk:problem:json-too-complex"),
+    "33 levels": (
+        '{"headline": "x", "body": "y", "image": ' + "[" * 33 + "]" * 33 + "}",
+        None,
+        400,
+        "urn:newsdesk:problem:json-too-complex",
+    ),
+    "NaN": (
+        '{"headline": "x", "body": "y", "summary": NaN}',
+        None,
+        400,
+        "urn:newsdesk:problem:malformed-json",
+    ),
+    "a lone surrogate": (
+        '{"headline": "\\ud800", "body": "y"}',
+        None,
+        400,
+        "urn:newsdesk:problem:malformed-json",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_BODIES))
+def test_a_body_that_cannot_be_read_is_a_4xx_logged_as_a_warning(
+    api: EditorApi, caplog: pytest.LogCaptureFixture, name: str
+) -> None:
+    # Given a create request whose body is not JSON, or JSON past the decoder's limits
+    body, headers, status, kind = BAD_BODIES[name]
+
+    # When it is handled
+    with caplog.at_level(logging.INFO):
+        response = api.send("create_article", body=body, headers=headers)
+
+    # Then it is refused as a client's mistake: a problem document, a warning, no error nor trace
+    assert response.status == status, response.body
+    assert response.problem["type"] == kind
+    if status == 415:
+        assert response.headers["accept-post"] == "application/json"
+    refusals = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert [r.getMessage() for r in refusals] == ["request refused"]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    # and the same request as JSON within the limits is served
+    assert api.create(headline=f"After {name}").status == 201
+
+
+def test_a_patch_that_is_not_json_is_a_415_naming_what_patch_accepts(api: EditorApi) -> None:
+    # Given an article
+    article = api.create_ok()
+
+    # When a change is sent as a form
+    response = api.send(
+        "patch_article",
+        path=f"/api/articles/{article['id']}",
+        body="summary=x",
+        headers={"Content-Type": "application/x-www-form-urlencoded", "If-Match": '"1"'},
+    )
+
+    # Then it is a 415 with Accept-Patch, and the same change as JSON is applied
+    assert response.status == 415
+    assert response.headers["accept-patch"] == "application/json"
+    assert api.patch(article["id"], {"summary": "x"}, if_match='"1"').status == 200
+
+
+@pytest.mark.parametrize("content_type", ["Application/JSON", "application/json; charset=utf-8", None])
+def test_json_is_read_whatever_the_case_and_parameters_of_its_media_type(
+    api: EditorApi, content_type: str | None
+) -> None:
+    # Given a create request whose Content-Type is JSON spelled another way, or absent
+    body = json.dumps({"headline": f"Spelled {content_type}", "body": "Text."})
+
+    # When it is handled
+    response = api.send("create_article", body=body, headers={"Content-Type": content_type})
+
+    # Then the draft is created
+    assert response.status == 201, response.body
+
+
+def test_a_body_whose_base64_is_broken_is_a_400(api: EditorApi) -> None:
+    # Given a create request marked base64-encoded whose body is not base64
+    event = load_event("editor_api/create_article", body="not base64!")
+    event["isBase64Encoded"] = True
+
+    # When it is handled
+    response = api.call(event)
+
+    # Then it is a 400, and a well-encoded one is created
+    assert response.status == 400
+    event = load_event(
+        "editor_api/create_article",
+        body=base64.b64encode(json.dumps({"headline": "Encoded", "body": "x"}).encode()).decode(),
+    )
+    event["isBase64Encoded"] = True
+    assert api.call(event).status == 201
+
+
 def test_a_body_over_256_kb_is_a_413(api: EditorApi, dynamodb_calls: CallRecorder) -> None:
     # Given a create request whose body is just over 256 KB
     body = json.dumps({"headline": "Too long", "body": "x" * 262_144})
@@ -1011,47 +1127,62 @@ def test_the_openapi_document_lists_every_route_with_its_status_codes(api: Edito
         for method, operation in methods.items()
     }
 
-    # Then every route is there with exactly the statuses it can answer with
-    auth = {401, 403}
+    # Then every route is there with exactly the statuses it can answer with (413: any request over the
+    # size limit, refused before routing; 400: malformed JSON or If-Match; 415: a body that is not JSON)
+    editor = {401, 403, 413}
     assert document["openapi"].startswith("3.")
-    # (Powertools documents a 422 on every route when validation is on, even on health, which takes no input.)
-    assert 200 in operations.pop(("/api/health", "get"))
     assert operations == {
-        ("/api/articles", "post"): {201, 400, 409, 413, 422} | auth,
-        ("/api/articles", "get"): {200, 400, 422} | auth,
-        ("/api/articles/{article_id}", "get"): {200, 404, 422} | auth,
-        ("/api/articles/{article_id}", "patch"): {200, 400, 404, 409, 412, 413, 422, 428} | auth,
-        ("/api/articles/{article_id}", "delete"): {204, 404, 409, 412, 422} | auth,
-        ("/api/articles/{article_id}/publish", "post"): {200, 404, 409, 412, 422} | auth,
-        ("/api/articles/{article_id}/unpublish", "post"): {200, 404, 409, 412, 422} | auth,
-        ("/api/articles/{article_id}/revisions", "get"): {200, 400, 404, 422} | auth,
-        ("/api/articles/{article_id}/corrections", "post"): {201, 400, 404, 409, 412, 413, 422} | auth,
-        ("/api/articles/{article_id}/revisions/{version}", "get"): {200, 404, 422} | auth,
-        ("/api/articles/{article_id}/revisions/{version}/restore", "post"): {200, 404, 412, 422, 428} | auth,
-        ("/api/comments", "get"): {200, 400, 422} | auth,
-        ("/api/comments/bulk", "post"): {200, 400, 422} | auth,
-        ("/api/comments/{comment_id}", "get"): {200, 404, 422} | auth,
-        ("/api/comments/{comment_id}", "patch"): {200, 400, 404, 412, 422} | auth,
-        ("/api/comments/{comment_id}", "delete"): {204, 404, 412, 422} | auth,
+        ("/api/health", "get"): {200, 413},
+        ("/api/openapi.json", "get"): {200, 413},
+        ("/api/docs", "get"): {200, 413},
+        ("/api/articles", "post"): {201, 400, 409, 415, 422} | editor,
+        ("/api/articles", "get"): {200, 400, 422} | editor,
+        ("/api/articles/{article_id}", "get"): {200, 404, 422} | editor,
+        ("/api/articles/{article_id}", "patch"): {200, 400, 404, 409, 412, 415, 422, 428} | editor,
+        ("/api/articles/{article_id}", "delete"): {204, 400, 404, 409, 412, 422} | editor,
+        ("/api/articles/{article_id}/publish", "post"): {200, 400, 404, 409, 412, 422} | editor,
+        ("/api/articles/{article_id}/unpublish", "post"): {200, 400, 404, 409, 412, 422} | editor,
+        ("/api/articles/{article_id}/revisions", "get"): {200, 400, 404, 422} | editor,
+        ("/api/articles/{article_id}/revisions/{version}", "get"): {200, 404, 422} | editor,
+        ("/api/articles/{article_id}/revisions/{version}/restore", "post"): {200, 400, 404, 412, 422, 428}
+        | editor,
+        ("/api/articles/{article_id}/corrections", "post"): {201, 400, 404, 409, 412, 415, 422} | editor,
+        ("/api/comments", "get"): {200, 400, 422} | editor,
+        ("/api/comments/bulk", "post"): {200, 400, 415, 422} | editor,
+        ("/api/comments/{comment_id}", "get"): {200, 404, 422} | editor,
+        ("/api/comments/{comment_id}", "patch"): {200, 400, 404, 412, 415, 422} | editor,
+        ("/api/comments/{comment_id}", "delete"): {204, 400, 404, 412, 422} | editor,
+        # the comment intake (another function, on the same API)
+        ("/api/articles/{article_id}/comment-token", "get"): {200, 404, 409, 503},
+        ("/api/articles/{article_id}/comments", "post"): {202, 303, 400, 404, 409, 413, 415, 422, 429, 503},
     }
-    # and every error response of the article routes is documented as a problem document
+    # and every error response is documented as a problem document (or, to a browser's form, a page)
     for path, methods in document["paths"].items():
-        if not path.startswith("/api/articles"):
-            continue
         for method, operation in methods.items():
             for code, described in operation["responses"].items():
                 if int(code) >= 400:
-                    assert list(described["content"]) == ["application/problem+json"], (method, path, code)
+                    assert next(iter(described["content"])) == "application/problem+json", (
+                        method,
+                        path,
+                        code,
+                    )
+                    assert described["content"]["application/problem+json"]["schema"] == {
+                        "$ref": "#/components/schemas/Problem"
+                    }
+                    assert set(described["content"]) <= {"application/problem+json", "text/html"}
 
 
 def test_every_route_in_the_openapi_document_is_served(api: EditorApi) -> None:
     # Given the routes of the OpenAPI document
     document = json.loads(api.send("health", path="/api/openapi.json").body or "")
 
-    # When each is called by an editor (with a well-formed id that does not exist)
+    # When each of the editor function's is called by an editor (with a well-formed id that does not exist;
+    # the intake's are served by the intake, tests/comments/test_intake.py)
     # Then none is a 404 for the route or a 405 for the method
     for path, methods in document["paths"].items():
-        for method in methods:
+        for method, operation in methods.items():
+            if "public comments" in operation["tags"]:
+                continue
             concrete = path.replace("{article_id}", UNKNOWN_ID).replace("{version}", "1")
             body = {"headline": "Probe", "body": "x"} if method in {"post", "patch"} else None
             response = api.send(
@@ -1075,8 +1206,10 @@ def test_the_openapi_document_is_the_resolvers_own(api: EditorApi, editor_api: M
         )
     )
 
-    # Then they describe the same paths
-    assert set(served["paths"]) == set(generated["paths"])
+    # Then they describe the same paths, and the comment intake's beside them
+    from newsdesk.http import intake_docs
+
+    assert set(served["paths"]) == set(generated["paths"]) | set(intake_docs.paths())
 
 
 # ----- concurrency -------------------------------------------------------------------------------
@@ -1205,10 +1338,15 @@ def test_the_openapi_document_says_which_routes_need_an_editor(api: EditorApi) -
     # When each operation's security requirement is read
     security = {key: operation.get("security") for key, operation in operations.items()}
 
-    # Then every article and moderation route needs an editor's token, and the health check nothing
+    # Then every article and moderation route needs an editor's token; health, docs and the public
+    # comment routes nothing
     editor_only: list[dict[str, list[str]]] = [{"editorToken": []}]
     assert security == {
         ("GET", "/api/health"): None,
+        ("GET", "/api/openapi.json"): None,
+        ("GET", "/api/docs"): None,
+        ("GET", "/api/articles/{article_id}/comment-token"): None,
+        ("POST", "/api/articles/{article_id}/comments"): None,
         ("POST", "/api/articles"): editor_only,
         ("GET", "/api/articles"): editor_only,
         ("GET", "/api/articles/{article_id}"): editor_only,
@@ -1234,6 +1372,8 @@ def test_what_the_document_says_is_what_is_enforced(api: EditorApi) -> None:
     document = json.loads(api.send("health", path="/api/openapi.json").body or "")
     for path, item in document["paths"].items():
         for method, operation in item.items():
+            if "public comments" in operation["tags"]:  # (the intake's: it never asks for a token)
+                continue
             concrete = path.replace("{article_id}", SAMPLE_ID).replace("{comment_id}", SAMPLE_ID)
             concrete = concrete.replace("{version}", "1")
             response = api.send("health", path=concrete, method=method.upper(), claims=None)

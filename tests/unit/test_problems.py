@@ -73,7 +73,7 @@ def test_a_validation_problem_lists_its_field_errors() -> None:
 def test_a_raw_problem_response_is_a_whole_api_gateway_response() -> None:
     # Given a refusal made before routing
     # When it is built
-    response = raw_problem_response(413, "Too big.", headers={"Retry-After": "0"})
+    response = raw_problem_response(problem(413, "Too big.", headers={"Retry-After": "0"}))
 
     # Then it is a complete proxy response with a problem+json body
     assert response["statusCode"] == 413

@@ -13,12 +13,13 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Pat
 from pydantic import Field
 
 from newsdesk.articles import service
-from newsdesk.articles.errors import PreconditionRequired, VersionConflict
+from newsdesk.articles.errors import ArticleNotFound, PreconditionRequired, VersionConflict
 from newsdesk.articles.models import ArticleStatus
 from newsdesk.articles.ports import ArticleRepository
 from newsdesk.articles.slugs import slugify
 from newsdesk.articles.types import ArticleId
-from newsdesk.http.if_match import IF_MATCH_PATTERN, etag, parse_if_match
+from newsdesk.http import if_match as conditions
+from newsdesk.http.if_match import etag, parse_if_match
 from newsdesk.http.models import (
     ArticleCreate,
     ArticleList,
@@ -38,23 +39,39 @@ IfMatch = Annotated[
     str | None,
     Header(
         alias="If-Match",
-        description='The ETag of the version being changed, e.g. "3" (or *, whatever version is stored).',
-        pattern=IF_MATCH_PATTERN,
-        max_length=200,
+        description='The ETag of the version being changed, e.g. "3", or a list of them, or * (whatever '
+        "version is stored). Compared strongly (RFC 9110): a weak or unknown entity tag is a 412, a value "
+        "that is not a list of entity tags a 400.",
     ),
 ]
 
 
-def expected_version(if_match: str | None, *, required: bool) -> int | None:
-    """The version an article's If-Match names; None for `*` or, where it is optional, no header."""
-    found = parse_if_match(if_match)
-    if not found.sent:
-        if required:
-            raise PreconditionRequired("Send If-Match with the ETag of the version you edited.")
-        return None
-    if not found.readable:
-        raise VersionConflict("(unknown)")
-    return found.version
+def expected_version(store: ArticleRepository, article_id: str, if_match: str | None) -> int | None:
+    """The version a write of the article must find stored, from its If-Match (RFC 9110); None when the
+    header is absent. 400 for a malformed header, 412 for a condition that does not hold (`*` on a missing
+    article included), 404 for entity tags on a missing article."""
+    condition = parse_if_match(if_match)
+
+    def stored() -> int | None:
+        try:
+            return service.get_article(store, article_id).version
+        except ArticleNotFound:
+            return None
+
+    try:
+        return conditions.expected_version(condition, stored)
+    except conditions.ConditionFailed as failed:
+        if failed.missing and not condition.any:
+            raise ArticleNotFound(article_id) from None
+        raise VersionConflict(article_id) from None
+
+
+def required_version(store: ArticleRepository, article_id: str, if_match: str | None) -> int:
+    """expected_version where If-Match is required: 428 when it is absent."""
+    expected = expected_version(store, article_id, if_match)
+    if expected is None:
+        raise PreconditionRequired("Send If-Match with the ETag of the version you edited.")
+    return expected
 
 
 def _article_response(status: int, out: ArticleOut) -> Response[ArticleOut]:
@@ -75,7 +92,7 @@ def articles_router(store: ArticleRepository, *, site_tz: ZoneInfo) -> EditorRou
         tags=["articles"],
         responses={
             201: {"description": "Created", "content": {"application/json": {"model": ArticleOut}}},
-            **problem_responses(400, 409, 413, 422),
+            **problem_responses(400, 409, 413, 415, 422),
             **_AUTH,
         },
     )
@@ -130,16 +147,14 @@ def articles_router(store: ArticleRepository, *, site_tz: ZoneInfo) -> EditorRou
         tags=["articles"],
         responses={
             200: {"description": "The new version", "content": {"application/json": {"model": ArticleOut}}},
-            **problem_responses(400, 404, 409, 412, 413, 422, 428),
+            **problem_responses(400, 404, 409, 412, 413, 415, 422, 428),
             **_AUTH,
         },
     )
     def patch_article(
         article_id: ArticleIdParam, changes: Annotated[ArticlePatch, Body()], if_match: IfMatch = None
     ) -> Response[ArticleOut]:
-        expected = expected_version(if_match, required=True)
-        if expected is None:  # "*": whatever is stored now
-            expected = service.get_article(store, article_id).version
+        expected = required_version(store, article_id, if_match)
         article = service.revise_article(
             store, article_id, changes.model_dump(exclude_unset=True), expected_version=expected
         )
@@ -150,10 +165,12 @@ def articles_router(store: ArticleRepository, *, site_tz: ZoneInfo) -> EditorRou
         "/api/articles/<article_id>",
         summary="Delete an article that is not published",
         tags=["articles"],
-        responses={204: {"description": "Deleted"}, **problem_responses(404, 409, 412, 422), **_AUTH},
+        responses={204: {"description": "Deleted"}, **problem_responses(400, 404, 409, 412, 422), **_AUTH},
     )
     def delete_article(article_id: ArticleIdParam, if_match: IfMatch = None) -> Response[None]:
-        service.delete_article(store, article_id, expected_version=expected_version(if_match, required=False))
+        service.delete_article(
+            store, article_id, expected_version=expected_version(store, article_id, if_match)
+        )
         logger.info("article deleted", article_id=article_id)
         return Response(status_code=HTTPStatus.NO_CONTENT, body=None)
 
@@ -163,7 +180,7 @@ def articles_router(store: ArticleRepository, *, site_tz: ZoneInfo) -> EditorRou
         tags=["articles"],
         responses={
             200: {"description": "Published", "content": {"application/json": {"model": ArticleOut}}},
-            **problem_responses(404, 409, 412, 422),
+            **problem_responses(400, 404, 409, 412, 422),
             **_AUTH,
         },
     )
@@ -172,7 +189,7 @@ def articles_router(store: ArticleRepository, *, site_tz: ZoneInfo) -> EditorRou
             store,
             article_id,
             site_tz=site_tz,
-            expected_version=expected_version(if_match, required=False),
+            expected_version=expected_version(store, article_id, if_match),
         )
         logger.info("article published", article_id=article.id, url=article.url, version=article.version)
         return _article_response(HTTPStatus.OK, article_out(article))
@@ -183,13 +200,13 @@ def articles_router(store: ArticleRepository, *, site_tz: ZoneInfo) -> EditorRou
         tags=["articles"],
         responses={
             200: {"description": "Unpublished", "content": {"application/json": {"model": ArticleOut}}},
-            **problem_responses(404, 409, 412, 422),
+            **problem_responses(400, 404, 409, 412, 422),
             **_AUTH,
         },
     )
     def unpublish_article(article_id: ArticleIdParam, if_match: IfMatch = None) -> Response[ArticleOut]:
         article = service.unpublish_article(
-            store, article_id, expected_version=expected_version(if_match, required=False)
+            store, article_id, expected_version=expected_version(store, article_id, if_match)
         )
         logger.info("article unpublished", article_id=article.id, version=article.version)
         return _article_response(HTTPStatus.OK, article_out(article))

@@ -43,7 +43,7 @@ def corrections_router(store: ArticleRepository) -> EditorRouter:
                 "description": "The new version, with the correction last in `corrections`",
                 "content": {"application/json": {"model": ArticleOut}},
             },
-            **problem_responses(400, 404, 409, 412, 413, 422),
+            **problem_responses(400, 404, 409, 412, 413, 415, 422),
             **problem_responses(401, 403),
         },
     )
@@ -55,7 +55,7 @@ def corrections_router(store: ArticleRepository) -> EditorRouter:
             article_id,
             correction.type,
             correction.text,
-            expected_version=expected_version(if_match, required=False),
+            expected_version=expected_version(store, article_id, if_match),
         )
         logger.info(
             "correction issued", article_id=article.id, type=correction.type.value, version=article.version

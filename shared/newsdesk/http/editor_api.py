@@ -1,10 +1,16 @@
 """The editor API: public meta routes (health, OpenAPI document, Swagger UI), the article routes and the
-moderation routes (editors only, newsdesk.http.articles and newsdesk.http.moderation) on one resolver."""
+moderation routes (editors only, newsdesk.http.articles and newsdesk.http.moderation) on one resolver.
+
+Its OpenAPI document describes the whole public API: these routes as the resolver generates them, and the
+comment intake's routes (another function, newsdesk.http.intake_docs) beside them.
+"""
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from http import HTTPStatus
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from aws_lambda_powertools.event_handler import Response
@@ -49,7 +55,7 @@ def editor_api(
     def openapi_json() -> str:
         from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
 
-        return app.get_openapi_json_schema(
+        generated = app.get_openapi_json_schema(
             title="Newsdesk editor API",
             version="1.0.0",
             description="Write, publish and moderate a news site. Editor routes need a Cognito bearer token "
@@ -61,6 +67,7 @@ def editor_api(
                 )
             },
         )
+        return json.dumps(whole_document(json.loads(generated)), ensure_ascii=False)
 
     @cache
     def swagger_html() -> str:
@@ -79,15 +86,59 @@ def editor_api(
         )
 
     @app.get(
-        "/api/openapi.json", summary="This API's OpenAPI document", tags=["meta"], include_in_schema=False
+        "/api/openapi.json",
+        summary="This API's OpenAPI document",
+        tags=["meta"],
+        responses={
+            200: {
+                "description": "The OpenAPI 3.1 document",
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            }
+        },
     )
     def openapi_document() -> Response[str]:
         return Response(status_code=HTTPStatus.OK, content_type="application/json", body=openapi_json())
 
     @app.get(
-        "/api/docs", summary="This API's documentation (Swagger UI)", tags=["meta"], include_in_schema=False
+        "/api/docs",
+        summary="This API's documentation (Swagger UI)",
+        tags=["meta"],
+        responses={200: {"description": "A page", "content": {"text/html": {"schema": {"type": "string"}}}}},
     )
     def swagger_ui() -> Response[str]:
         return Response(status_code=HTTPStatus.OK, content_type="text/html", body=swagger_html())
 
     return app
+
+
+def whole_document(document: dict[str, Any]) -> dict[str, Any]:
+    """The resolver's document made whole: the comment intake's operations added; on every operation a
+    413 (bodies over MAX_REQUEST_BYTES are refused before routing); a 422 only where there is input to
+    refuse, as the problem document every refusal is; no body on a 204."""
+    from newsdesk.http import intake_docs
+    from newsdesk.http.problems import PROBLEM_JSON
+    from newsdesk.http.schemas import problem_responses
+
+    components = document.setdefault("components", {}).setdefault("schemas", {})
+    problem = {"$ref": "#/components/schemas/Problem"}
+    too_large = problem_responses(413)[413]
+    for item in document["paths"].values():
+        for operation in item.values():
+            responses = operation["responses"]
+            responses.setdefault("413", {**too_large, "content": {PROBLEM_JSON: {"schema": problem}}})
+            if "422" in responses and PROBLEM_JSON not in responses["422"].get("content", {}):
+                if operation.get("parameters") or operation.get("requestBody"):
+                    responses["422"] = {**too_large, "description": "Unprocessable Content"}
+                    responses["422"]["content"] = {PROBLEM_JSON: {"schema": problem}}
+                else:
+                    del responses["422"]
+            if "204" in responses:
+                responses["204"].pop("content", None)
+    for name, schema in intake_docs.schemas().items():
+        components.setdefault(name, schema)
+    document["paths"].update(intake_docs.paths())
+    used = json.dumps(document["paths"])
+    for name in ("HTTPValidationError", "ValidationError"):
+        if f"#/components/schemas/{name}" not in used:
+            components.pop(name, None)
+    return document

@@ -27,7 +27,8 @@ from newsdesk.articles.errors import ArticleNotFound
 from newsdesk.comments.errors import CommentsClosed, FieldError, InvalidSubmission
 from newsdesk.comments.fields import PENDING_ANCHOR
 from newsdesk.comments.intake import CommentIntake, Sender
-from newsdesk.http.problems import BodyTooLarge, FormNotUtf8, MalformedJson, UnsupportedMediaType, problem
+from newsdesk.http.bodies import decode_json, media_type
+from newsdesk.http.problems import BodyTooLarge, FormNotUtf8, MalformedBody, UnsupportedMediaType, problem
 from newsdesk.http.resolver import NewsdeskResolver
 
 FORM = "application/x-www-form-urlencoded"
@@ -49,7 +50,7 @@ def _headers(event: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _content_type(headers: Mapping[str, str]) -> str:
-    return headers.get("content-type", "").split(";")[0].strip().lower()
+    return media_type(headers.get("content-type"))
 
 
 def is_form(event: APIGatewayProxyEvent) -> bool:
@@ -84,9 +85,9 @@ def _body(event: Mapping[str, Any]) -> bytes:
     if not event.get("isBase64Encoded"):
         return str(raw).encode("utf-8")
     try:
-        return base64.b64decode(raw)
+        return base64.b64decode(str(raw), validate=True)
     except (binascii.Error, ValueError):
-        return b""
+        raise MalformedBody("The request body is not valid base64.") from None
 
 
 def comment_fields(event: Mapping[str, Any]) -> dict[str, object]:
@@ -102,10 +103,7 @@ def comment_fields(event: Mapping[str, Any]) -> dict[str, object]:
             raise FormNotUtf8 from None
         return dict(parse_qsl(text, keep_blank_values=True))
     if content_type in ("application/json", ""):
-        try:
-            data = json.loads(body or b"null")
-        except ValueError:
-            raise MalformedJson from None
+        data = decode_json(body) if body else None
         if not isinstance(data, dict):
             raise InvalidSubmission([FieldError("body", "must be a JSON object with name, email and body")])
         return data

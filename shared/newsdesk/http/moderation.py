@@ -19,9 +19,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from newsdesk.articles.types import ArticleId
 from newsdesk.clock import utc_now
 from newsdesk.comments import moderation as service
-from newsdesk.comments.errors import CommentChanged
+from newsdesk.comments.errors import CommentChanged, CommentNotFound
 from newsdesk.comments.models import Comment, CommentId, CommentStatus
 from newsdesk.comments.ports import Cipher, CommentStore
+from newsdesk.http import if_match as conditions
 from newsdesk.http.if_match import etag, parse_if_match
 from newsdesk.http.problems import problem_for
 from newsdesk.http.resolver import EditorRouter, caller_claims, editor_name
@@ -34,7 +35,12 @@ ModerationStatus = Literal["approved", "pending", "rejected", "spam"]
 CommentIdParam = Annotated[CommentId, Path(description="The comment's id (a ULID).")]
 IfMatch = Annotated[
     str | None,
-    Header(alias="If-Match", description='The ETag of the version being moderated, e.g. "1". Optional.'),
+    Header(
+        alias="If-Match",
+        description='Optional: the ETag of the version being moderated, e.g. "1", or a list of them, or * '
+        "(the comment exists). Compared strongly (RFC 9110): a weak or unknown entity tag is a 412, a "
+        "value that is not a list of entity tags a 400.",
+    ),
 ]
 
 
@@ -122,12 +128,25 @@ def moderator_view(comment: Comment, cipher: Cipher | None) -> ModeratorComment:
     )
 
 
-def expected_version(if_match: str | None, comment_id: str) -> int | None:
-    """The version a comment's If-Match names (optional for comments: moderation is idempotent)."""
-    found = parse_if_match(if_match)
-    if not found.readable:
-        raise CommentChanged(comment_id, None)
-    return found.version
+def expected_version(store: CommentStore, comment_id: str, if_match: str | None) -> int | None:
+    """The version a write of the comment must find stored, from its If-Match (RFC 9110); None when the
+    header is absent (optional for comments: moderation is idempotent). 400 for a malformed header, 412 for
+    a condition that does not hold (`*` on a missing comment included), 404 for entity tags on a missing
+    comment."""
+    condition = parse_if_match(if_match)
+
+    def stored() -> int | None:
+        try:
+            return service.get_comment(store, comment_id).version
+        except CommentNotFound:
+            return None
+
+    try:
+        return conditions.expected_version(condition, stored)
+    except conditions.ConditionFailed as failed:
+        if failed.missing and not condition.any:
+            raise CommentNotFound(comment_id) from None
+        raise CommentChanged(comment_id, None) from None
 
 
 # ----- routes -----------------------------------------------------------------------------------------
@@ -183,7 +202,7 @@ def moderation_router(store: CommentStore, cipher: Cipher | None) -> EditorRoute
         tags=["comments"],
         responses={
             200: {"description": "One result per id", "content": {"application/json": {"model": BulkResult}}},
-            **problem_responses(400, 422),
+            **problem_responses(400, 413, 415, 422),
             **_AUTH,
         },
     )
@@ -226,7 +245,7 @@ def moderation_router(store: CommentStore, cipher: Cipher | None) -> EditorRoute
         tags=["comments"],
         responses={
             200: {"description": "The comment", "content": {"application/json": {"model": ModeratorComment}}},
-            **problem_responses(400, 404, 412, 422),
+            **problem_responses(400, 404, 412, 413, 415, 422),
             **_AUTH,
         },
     )
@@ -239,7 +258,7 @@ def moderation_router(store: CommentStore, cipher: Cipher | None) -> EditorRoute
             CommentStatus(change.status),
             moderator=moderator(),
             now=utc_now(),
-            expected_version=expected_version(if_match, comment_id),
+            expected_version=expected_version(store, comment_id, if_match),
         )
         logger.info(
             "comment moderated", comment_id=comment_id, status=comment.status, version=comment.version
@@ -250,10 +269,12 @@ def moderation_router(store: CommentStore, cipher: Cipher | None) -> EditorRoute
         "/api/comments/<comment_id>",
         summary="Delete a comment for good",
         tags=["comments"],
-        responses={204: {"description": "Deleted"}, **problem_responses(404, 412, 422), **_AUTH},
+        responses={204: {"description": "Deleted"}, **problem_responses(400, 404, 412, 422), **_AUTH},
     )
     def delete_comment(comment_id: CommentIdParam, if_match: IfMatch = None) -> Response[None]:
-        service.delete_comment(store, comment_id, expected_version=expected_version(if_match, comment_id))
+        service.delete_comment(
+            store, comment_id, expected_version=expected_version(store, comment_id, if_match)
+        )
         logger.info("comment deleted", comment_id=comment_id)
         return Response(status_code=HTTPStatus.NO_CONTENT, body=None)
 

@@ -17,7 +17,10 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.exceptions import ServiceError
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 
 from newsdesk.articles.errors import (
     ArticleNotFound,
@@ -46,6 +49,8 @@ PROBLEM_JSON = "application/problem+json"
 NOT_FOUND = "urn:newsdesk:problem:not-found"
 VALIDATION = "urn:newsdesk:problem:validation"
 MALFORMED_JSON = "urn:newsdesk:problem:malformed-json"
+JSON_TOO_COMPLEX = "urn:newsdesk:problem:json-too-complex"
+INVALID_IF_MATCH = "urn:newsdesk:problem:invalid-if-match"
 STALE_VERSION = "urn:newsdesk:problem:stale-version"
 
 
@@ -111,7 +116,22 @@ class BodyTooLarge(RequestRefused):
 
 
 class MalformedJson(RequestRefused):
-    pass
+    """The body is not JSON (its detail says why)."""
+
+    def __init__(self, detail: str = "The request body is not valid JSON.") -> None:
+        super().__init__(detail)
+
+
+class JsonTooComplex(RequestRefused):
+    """The body is JSON, but nests deeper or has longer numbers than any request of these APIs."""
+
+
+class MalformedBody(RequestRefused):
+    """The body cannot be read at all (e.g. its base64 encoding is broken)."""
+
+
+class InvalidIfMatch(RequestRefused):
+    """An If-Match field value that is not `*` nor a list of entity tags (RFC 9110, section 13.1.1)."""
 
 
 class FormNotUtf8(RequestRefused):
@@ -119,11 +139,13 @@ class FormNotUtf8(RequestRefused):
 
 
 class UnsupportedMediaType(RequestRefused):
-    """The body is in a media type the route does not take; `accepted` lists those it does."""
+    """The body is in a media type the route does not take; `accepted` lists those it does, for the
+    Accept-Post (or, answering a PATCH, Accept-Patch) header of the refusal."""
 
-    def __init__(self, detail: str, accepted: tuple[str, ...]) -> None:
+    def __init__(self, detail: str, accepted: tuple[str, ...], *, method: str = "POST") -> None:
         super().__init__(detail)
         self.accepted = accepted
+        self.method = method.upper()
 
 
 # ----- the mapping ---------------------------------------------------------------------------------
@@ -156,7 +178,10 @@ def problem_for(exc: Exception) -> Problem | None:
     if isinstance(exc, DomainError):
         return _domain_problem(exc)
     if isinstance(exc, RequestRefused):
-        return _request_problem(exc)
+        return request_problem(exc)
+    if isinstance(exc, RequestUnsupportedContentType):
+        # (the resolver refuses other media types before routing; this is Powertools' own refusal)
+        return problem(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "Send the request body as application/json.")
     if isinstance(exc, RequestValidationError):
         errors = exc.errors()
         if any(err.get("type") == "json_invalid" for err in errors):
@@ -275,17 +300,26 @@ def _token_problem(refused: TokenRefused) -> Problem:
     )
 
 
-def _request_problem(exc: RequestRefused) -> Problem:
+def request_problem(exc: RequestRefused) -> Problem:
     if isinstance(exc, BodyTooLarge):
         return problem(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, str(exc))
     if isinstance(exc, MalformedJson):
-        return _malformed_json("The request body is not valid JSON.")
+        return _malformed_json(str(exc))
+    if isinstance(exc, JsonTooComplex):
+        return problem(HTTPStatus.BAD_REQUEST, str(exc), type_=JSON_TOO_COMPLEX, title="JSON too complex")
+    if isinstance(exc, InvalidIfMatch):
+        return problem(
+            HTTPStatus.BAD_REQUEST,
+            str(exc),
+            type_=INVALID_IF_MATCH,
+            title="Malformed If-Match",
+            errors=[FieldError(field="If-Match", location="header", message=str(exc))],
+        )
     if isinstance(exc, FormNotUtf8):
         return problem(HTTPStatus.BAD_REQUEST, "The form is not UTF-8 encoded.")
     if isinstance(exc, UnsupportedMediaType):
-        return problem(
-            HTTPStatus.UNSUPPORTED_MEDIA_TYPE, str(exc), headers={"Accept-Post": ", ".join(exc.accepted)}
-        )
+        accept = "Accept-Patch" if exc.method == "PATCH" else "Accept-Post"
+        return problem(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, str(exc), headers={accept: ", ".join(exc.accepted)})
     return problem(HTTPStatus.BAD_REQUEST, str(exc) or None)
 
 
@@ -322,12 +356,12 @@ def problem_page(doc: Problem, back: str = "/") -> str:
     )
 
 
-def raw_problem_response(status: int, detail: str, headers: dict[str, str] | None = None) -> dict[str, Any]:
+def raw_problem_response(doc: Problem) -> dict[str, Any]:
     """A whole API Gateway proxy response, for refusals made before routing (e.g. body too large)."""
     return {
-        "statusCode": status,
-        "headers": {"Content-Type": PROBLEM_JSON, **(headers or {})},
+        "statusCode": doc.status,
+        "headers": {"Content-Type": PROBLEM_JSON, **doc.headers},
         "multiValueHeaders": {},
-        "body": json.dumps(problem(status, detail).document()),
+        "body": problem_body(doc),
         "isBase64Encoded": False,
     }

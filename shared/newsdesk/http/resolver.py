@@ -1,6 +1,11 @@
 """The resolver every Newsdesk API function uses: Powertools' REST resolver, with errors mapped to problem
 documents in one place (newsdesk.http.problems) and editor-only access declared per router.
 
+Bodies are read in one place too: before routing, a route that takes a validated body refuses any media
+type but JSON (415) and a body whose base64 encoding is broken (400); its JSON is decoded by
+newsdesk.http.bodies.decode_json (depth and number limits: 400), the decoder Powertools is given. A
+client's mistake is logged as a warning, without a trace; only a fault of ours is logged as an error.
+
 A router made with `security=EDITOR_SECURITY` (EditorRouter) declares every route of it editor-only; the
 resolver refuses anonymous callers (401) and callers outside the editors group (403) before routing, for
 exactly the routes whose OpenAPI entry carries that security requirement, so the document says what is
@@ -10,6 +15,8 @@ so pydantic stays out of its cold start.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import inspect
 import re
 from collections.abc import Callable, Mapping
@@ -22,13 +29,19 @@ from aws_lambda_powertools.event_handler.api_gateway import Route, Router
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
+from newsdesk.http.bodies import JSON, decode_json, media_type
 from newsdesk.http.problems import (
+    BodyTooLarge,
+    MalformedBody,
     Problem,
+    RequestRefused,
+    UnsupportedMediaType,
     problem,
     problem_for,
     problem_page,
     problem_response,
     raw_problem_response,
+    request_problem,
 )
 
 logger = Logger()
@@ -104,6 +117,7 @@ class NewsdeskResolver(APIGatewayRestResolver):
         headers: Mapping[str, str] | None = None,
         **kwargs: Any,
     ) -> None:
+        kwargs.setdefault("json_body_deserializer", decode_json)
         super().__init__(enable_validation=enable_validation, **kwargs)
         self.max_request_bytes = max_request_bytes
         self.unexpected = unexpected or problem(
@@ -141,7 +155,14 @@ class NewsdeskResolver(APIGatewayRestResolver):
     # ----- entry ----------------------------------------------------------------------------------
 
     def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
-        response = self._refusal(event) or super().resolve(event, context)
+        response = self._refusal(event)
+        if response is None:
+            try:
+                event = self._readable_body(event)
+            except RequestRefused as refused:
+                response = self._refuse(request_problem(refused))
+            else:
+                response = super().resolve(event, context)
         if self.headers:
             present = {name.lower() for name in (response.get("multiValueHeaders") or {})}
             present |= {name.lower() for name in (response.get("headers") or {})}
@@ -149,15 +170,45 @@ class NewsdeskResolver(APIGatewayRestResolver):
             response["multiValueHeaders"] = {**(response.get("multiValueHeaders") or {}), **extra}
         return response
 
+    @staticmethod
+    def _refuse(doc: Problem) -> dict[str, Any]:
+        """A refusal made before routing, logged as the client's mistake it is."""
+        logger.warning("request refused", status=doc.status, type=doc.type, detail=doc.detail)
+        return raw_problem_response(doc)
+
+    def _readable_body(self, event: Mapping[str, Any]) -> Mapping[str, Any]:
+        """The event, its body checked for the route that takes it: a media type the route takes (JSON),
+        base64 that decodes. The Content-Type of a JSON body is passed on as plain `application/json`
+        (media types are case-insensitive and may carry parameters; Powertools reads only that form)."""
+        body = event.get("body")
+        if not body or not self._enable_validation:
+            return event
+        method = str(event.get("httpMethod", "")).upper()
+        route = self.matching_route(method, str(event.get("path", "")))
+        if route is None or not route.dependant.body_params:
+            return event
+        headers = {str(k): str(v) for k, v in (event.get("headers") or {}).items()}
+        names = [name for name in headers if name.lower() == "content-type"]
+        sent = media_type(headers[names[-1]]) if names else ""
+        if sent not in ("", JSON):
+            raise UnsupportedMediaType(
+                f"Send the request body as {JSON}, not {sent!r}.", accepted=(JSON,), method=method
+            )
+        if event.get("isBase64Encoded"):
+            try:
+                base64.b64decode(str(body), validate=True)
+            except (binascii.Error, ValueError):
+                raise MalformedBody("The request body is not valid base64.") from None
+        for name in names:
+            del headers[name]
+        return {**event, "headers": {**headers, "Content-Type": JSON}}
+
     def _refusal(self, event: Mapping[str, Any]) -> dict[str, Any] | None:
         body = event.get("body") or ""
         # A text body arrives decoded: count its UTF-8 bytes, not its characters.
         size = len(body) * 3 / 4 if event.get("isBase64Encoded") else len(body.encode("utf-8"))
         if self.max_request_bytes is not None and size > self.max_request_bytes:
-            return raw_problem_response(
-                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-                f"The request body is larger than {self.max_request_bytes} bytes.",
-            )
+            return self._refuse(request_problem(BodyTooLarge(self.max_request_bytes)))
         method = str(event.get("httpMethod", "")).upper()
         path = str(event.get("path", ""))
         if self.needs_editor(method, path):
@@ -167,14 +218,16 @@ class NewsdeskResolver(APIGatewayRestResolver):
     def _authorize(self, event: Mapping[str, Any]) -> dict[str, Any] | None:
         claims = ((event.get("requestContext") or {}).get("authorizer") or {}).get("claims") or {}
         if not claims.get("sub"):
-            return raw_problem_response(
-                HTTPStatus.UNAUTHORIZED,
-                "Sign in: this route needs an editor's bearer token.",
-                headers={"WWW-Authenticate": 'Bearer realm="newsdesk"'},
+            return self._refuse(
+                problem(
+                    HTTPStatus.UNAUTHORIZED,
+                    "Sign in: this route needs an editor's bearer token.",
+                    headers={"WWW-Authenticate": 'Bearer realm="newsdesk"'},
+                )
             )
         if EDITORS_GROUP not in groups(claims):
-            return raw_problem_response(
-                HTTPStatus.FORBIDDEN, "Only members of the editors group may do this."
+            return self._refuse(
+                problem(HTTPStatus.FORBIDDEN, "Only members of the editors group may do this.")
             )
         return None
 
@@ -196,18 +249,21 @@ class NewsdeskResolver(APIGatewayRestResolver):
         path = self.current_event.path
         allowed = self.allowed_methods(path)
         if allowed:
-            return self.problem_response(
-                problem(
-                    HTTPStatus.METHOD_NOT_ALLOWED,
-                    f"{self.current_event.http_method} is not allowed here.",
-                    headers={"Allow": ", ".join(sorted(allowed))},
-                )
+            doc = problem(
+                HTTPStatus.METHOD_NOT_ALLOWED,
+                f"{self.current_event.http_method} is not allowed here.",
+                headers={"Allow": ", ".join(sorted(allowed))},
             )
-        return self.problem_response(problem(HTTPStatus.NOT_FOUND, f"There is nothing at {path}."))
+        else:
+            doc = problem(HTTPStatus.NOT_FOUND, f"There is nothing at {path}.")
+        logger.warning("request refused", status=doc.status, type=doc.type, detail=doc.detail)
+        return self.problem_response(doc)
 
     def _error(self, exc: Exception) -> Response:
         doc = problem_for(exc)
         if doc is None:
             logger.exception("unhandled error", error_type=type(exc).__name__)
             doc = self.unexpected
+        elif doc.status < HTTPStatus.INTERNAL_SERVER_ERROR:
+            logger.warning("request refused", status=doc.status, type=doc.type, detail=doc.detail)
         return self.problem_response(doc)

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from newsdesk.articles import revisions
 from newsdesk.articles.models import ArticleStatus, Revision
 from newsdesk.articles.ports import RevisionRepository
-from newsdesk.http.articles import ArticleIdParam, IfMatch, expected_version
+from newsdesk.http.articles import ArticleIdParam, IfMatch, required_version
 from newsdesk.http.if_match import etag
 from newsdesk.http.models import ArticleOut, article_out
 from newsdesk.http.resolver import EditorRouter
@@ -139,14 +139,14 @@ def revisions_router(store: RevisionRepository) -> EditorRouter:
         tags=["revisions"],
         responses={
             200: {"description": "The new version", "content": {"application/json": {"model": ArticleOut}}},
-            **problem_responses(404, 412, 422, 428),
+            **problem_responses(400, 404, 412, 422, 428),
             **_AUTH,
         },
     )
     def restore_revision(
         article_id: ArticleIdParam, version: VersionParam, if_match: IfMatch = None
     ) -> Response[ArticleOut]:
-        expected = expected_version(if_match, required=True)  # None for "*": whatever is stored now
+        expected = required_version(store, article_id, if_match)
         article = revisions.restore_revision(store, article_id, version, expected_version=expected)
         logger.info("revision restored", article_id=article.id, restored=version, version=article.version)
         return Response(
