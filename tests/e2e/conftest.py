@@ -21,7 +21,9 @@ import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
-START_TIMEOUT = 120.0  # generous: on 2 busy cores the transform, deploy and four sample publishes take a while
+START_TIMEOUT = (
+    120.0  # generous: on 2 busy cores the transform, deploy and four sample publishes take a while
+)
 STOP_TIMEOUT = 15.0
 COMMAND_TIMEOUT = 30.0
 READY_LINE = "Press Ctrl-C to stop."
