@@ -20,7 +20,7 @@ logger = Logger()
 tracer = lazy_tracer()
 
 settings = EditorApiSettings.from_env()
-articles = ArticleStore(settings.table_name)
+articles = ArticleStore(settings.table_name, retention=settings.revisions)
 comments = CommentStore(settings.table_name)
 cipher = KmsCipher(settings.comments_data_key_id) if settings.comments_data_key_id else None
 scheduler = (

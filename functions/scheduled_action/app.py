@@ -17,7 +17,7 @@ tracer = lazy_tracer()
 metrics = Metrics()
 
 settings = ScheduledActionSettings.from_env()
-articles = ArticleStore(settings.table_name)
+articles = ArticleStore(settings.table_name, retention=settings.revisions)
 
 
 @logger.inject_lambda_context(log_event=False)

@@ -11,7 +11,9 @@ Chromium is Debian's (`apt-get install chromium`); playwright never downloads a 
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import itertools
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,9 +23,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from newsdesk.articles.models import Correction, CorrectionType
 from newsdesk.site import pages
 from newsdesk.site.models import SiteObject
-from tests.render.conftest import HOSTILE, SITE, hostile_article
+from tests.render.conftest import HOSTILE, PUBLISHED_AT, SITE, hostile_article, make_article
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -187,3 +190,34 @@ def test_harness_notices_injected_script_on_unescaped_control_page(local_site: L
 
     # Then the harness sees the script run and the dialog open, so a clean result above means something
     assert injected_effects(seen) == {"dialogs": ["alert: control"], "pwned": True}
+
+
+def test_hostile_corrections_show_as_text_in_chromium(local_site: LocalSite, visit: Any) -> None:
+    # Given a published article with one correction per payload, revised long after publication
+    issued = PUBLISHED_AT + dt.timedelta(hours=2)
+    fixes = [
+        Correction(type=kind, text=payload, issued_at=issued)
+        for kind, payload in zip(
+            itertools.cycle(list(CorrectionType)), [p.strip() for p in HOSTILE.values()], strict=False
+        )
+    ]
+    article = make_article(
+        slug="hostile-corrections", corrections=fixes, revised_at=issued, updated_at=issued
+    )
+    url = local_site.write(pages.article_page(SITE, article))
+
+    # When Chromium opens it
+    seen = visit(url)
+
+    # Then the corrections block is visible and says each text as written, and none of it ran
+    block = seen.page.locator("aside.corrections")
+    assert block.is_visible()
+    shown = [item.inner_text().split(": ", 1)[1] for item in seen.page.locator("aside.corrections li").all()]
+    assert shown == [f.text for f in fixes]
+    assert seen.page.locator("article .meta .updated").is_visible()
+    assert injected_effects(seen) == {"dialogs": [], "pwned": None}
+    assert seen.errors == []
+    data = seen.page.evaluate(
+        "() => JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent)"
+    )
+    assert [c["text"] for c in data["correction"]] == [f.text for f in fixes]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -50,7 +52,9 @@ def clock() -> Clock:
     return Clock(dt.datetime(2024, 11, 25, 6, 0, tzinfo=dt.UTC))
 
 
-def create(store: ArticleStore, clock: Clock, headline: str, tags: list[str] | None = None) -> Article:
+def create(
+    store: ArticleStore, clock: Callable[[], dt.datetime], headline: str, tags: list[str] | None = None
+) -> Article:
     return service.create_article(
         store, {"headline": headline, "body": "Text.", "tags": tags or []}, clock=clock
     )
@@ -173,7 +177,7 @@ def test_removing_a_tag_removes_the_article_from_that_tag(
     assert index_ids(dynamodb_client, table, "ByTag", "TAGPK", "TAG#assam") == [article.id]
     assert index_ids(dynamodb_client, table, "ByTag", "TAGPK", "TAG#relief") == [article.id]
     tag_items = sorted(i["SK"]["S"] for i in partition(dynamodb_client, table, f"ARTICLE#{article.id}"))
-    assert tag_items == ["A", "TAG#assam", "TAG#relief"]
+    assert tag_items == ["A", "REV#00000001", "REV#00000002", "TAG#assam", "TAG#relief"]
 
 
 # ----- writes ------------------------------------------------------------------------------------
@@ -250,6 +254,51 @@ def test_a_slug_change_to_a_claimed_slug_is_refused_and_changes_nothing(
     assert store.get(article.id) == article
     assert store.get_by_slug(taken.slug) == taken
     assert store.get_by_slug(article.slug) == article
+
+
+class RacingStore(ArticleStore):
+    """A store whose first create waits for the other racers' first creates, so that they all claim the
+    same slug at once. DynamoDB runs transactions one at a time; moto's in-process backend does not, so
+    the writes themselves take turns (`turn`)."""
+
+    def __init__(self, table: str, client: Any, start: threading.Barrier, turn: threading.Lock) -> None:
+        super().__init__(table, client=client)
+        self.start = start
+        self.turn = turn
+        self.tried: list[str] = []
+
+    def create(self, article: Article) -> None:
+        if not self.tried:
+            self.start.wait(timeout=10)
+        self.tried.append(article.slug)
+        with self.turn:
+            super().create(article)
+
+
+def test_two_creates_of_one_headline_at_once_both_succeed_with_distinct_slugs(
+    articles_table: str, dynamodb_client: DynamoDBClient
+) -> None:
+    # Given two editors' stores that will claim the same slug at the same moment
+    start, turn = threading.Barrier(2), threading.Lock()
+    now = dt.datetime(2024, 11, 25, 6, 0, tzinfo=dt.UTC)
+    racers = [RacingStore(articles_table, dynamodb_client, start, turn) for _ in range(2)]
+
+    # When both create an article with the same headline, in parallel
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = [
+            pool.submit(create, racer, lambda: now, "Parliament passes the budget") for racer in racers
+        ]
+        created = [f.result(timeout=30) for f in futures]
+
+    # Then both were created, one with the headline's slug and the other with the next one
+    assert sorted(a.slug for a in created) == [
+        "parliament-passes-the-budget",
+        "parliament-passes-the-budget-2",
+    ]
+    assert all(r.tried[0] == "parliament-passes-the-budget" for r in racers)
+    # and each slug claim names its own article
+    for article in created:
+        assert racers[0].get_by_slug(article.slug) == article
 
 
 # ----- access patterns ---------------------------------------------------------------------------

@@ -132,23 +132,44 @@ def test_create_without_a_body_field_names_it(api: EditorApi) -> None:
     assert response.problem_fields() == ["body"]
 
 
-def test_a_second_article_with_the_same_headline_is_refused_by_the_slug_claim(
+def test_a_second_article_with_the_same_headline_gets_the_next_free_slug(
     api: EditorApi, dynamodb_calls: CallRecorder
 ) -> None:
     # Given an article
     first = api.create_ok(headline="Sensex closes at record high")
     dynamodb_calls.clear()
 
-    # When another is created with the same headline (so the same derived slug)
+    # When two more are created with the same headline and no slug
     second = api.create(headline="Sensex closes at record high")
+    third = api.create(headline="Sensex closes at record high")
 
-    # Then it is refused naming the slug, by the create transaction itself (no read beforehand)
-    assert second.status == 409
-    assert second.problem["type"] == "urn:newsdesk:problem:slug-taken"
-    assert second.problem_fields() == ["slug"]
-    assert dynamodb_calls.operations == ["TransactWriteItems"]
-    # and only the first article exists
-    assert [a["id"] for a in api.list().json()["items"]] == [first["id"]]
+    # Then they get the next free numbered slugs, each found by the create transaction (no read beforehand)
+    assert second.status == 201
+    assert second.json()["slug"] == "sensex-closes-at-record-high-2"
+    assert third.json()["slug"] == "sensex-closes-at-record-high-3"
+    assert set(dynamodb_calls.operations) == {"TransactWriteItems"}
+    assert {a["id"] for a in api.list().json()["items"]} == {
+        first["id"],
+        second.json()["id"],
+        third.json()["id"],
+    }
+
+
+def test_an_explicit_slug_that_is_taken_is_refused_saying_so(api: EditorApi) -> None:
+    # Given an article
+    first = api.create_ok(headline="Sensex closes at record high")
+
+    # When another is created with that slug given explicitly, then with a free one
+    refused = api.create(headline="Markets rally", slug=first["slug"])
+    accepted = api.create(headline="Markets rally", slug="markets-rally-again")
+
+    # Then the first is refused naming the slug it sent, and the second is created
+    assert refused.status == 409
+    assert refused.problem["type"] == "urn:newsdesk:problem:slug-taken"
+    assert refused.problem_fields() == ["slug"]
+    assert "'sensex-closes-at-record-high' is already used" in refused.problem["detail"]
+    assert accepted.status == 201
+    assert accepted.json()["slug"] == "markets-rally-again"
 
 
 # ----- read --------------------------------------------------------------------------------------
@@ -363,7 +384,7 @@ def test_a_draft_can_change_its_slug_and_its_old_slug_is_freed(api: EditorApi) -
     assert other.status == 201
     assert other.json()["slug"] == old_slug
     # while the new slug is claimed
-    assert api.create(headline="Rupee hits record low").status == 409
+    assert api.create(headline="Rupee", slug="rupee-hits-record-low").status == 409
 
 
 def test_a_slug_used_by_another_article_is_refused_with_409(api: EditorApi) -> None:
@@ -1166,6 +1187,11 @@ def test_the_openapi_document_lists_every_route_with_its_status_codes(api: Edito
         ("/api/articles/{article_id}/unpublish", "post"): {200, 400, 404, 409, 412, 422} | editor,
         ("/api/articles/{article_id}/schedule", "post"): {200, 400, 404, 409, 412, 415, 422} | editor,
         ("/api/articles/{article_id}/schedule", "delete"): {200, 400, 404, 409, 412, 422} | editor,
+        ("/api/articles/{article_id}/revisions", "get"): {200, 400, 404, 422} | editor,
+        ("/api/articles/{article_id}/revisions/{version}", "get"): {200, 404, 422} | editor,
+        ("/api/articles/{article_id}/revisions/{version}/restore", "post"): {200, 400, 404, 412, 422, 428}
+        | editor,
+        ("/api/articles/{article_id}/corrections", "post"): {201, 400, 404, 409, 412, 415, 422} | editor,
         ("/api/comments", "get"): {200, 400, 422} | editor,
         ("/api/comments/bulk", "post"): {200, 400, 415, 422} | editor,
         ("/api/comments/{comment_id}", "get"): {200, 404, 422} | editor,
@@ -1202,7 +1228,7 @@ def test_every_route_in_the_openapi_document_is_served(api: EditorApi) -> None:
         for method, operation in methods.items():
             if "public comments" in operation["tags"]:
                 continue
-            concrete = path.replace("{article_id}", UNKNOWN_ID)
+            concrete = path.replace("{article_id}", UNKNOWN_ID).replace("{version}", "1")
             body = {"headline": "Probe", "body": "x"} if method in {"post", "patch"} else None
             response = api.send(
                 "get_article", path=concrete, method=method.upper(), body=body, headers={"If-Match": '"1"'}
@@ -1375,6 +1401,10 @@ def test_the_openapi_document_says_which_routes_need_an_editor(api: EditorApi) -
         ("POST", "/api/articles/{article_id}/unpublish"): editor_only,
         ("POST", "/api/articles/{article_id}/schedule"): editor_only,
         ("DELETE", "/api/articles/{article_id}/schedule"): editor_only,
+        ("GET", "/api/articles/{article_id}/revisions"): editor_only,
+        ("POST", "/api/articles/{article_id}/corrections"): editor_only,
+        ("GET", "/api/articles/{article_id}/revisions/{version}"): editor_only,
+        ("POST", "/api/articles/{article_id}/revisions/{version}/restore"): editor_only,
         ("GET", "/api/comments"): editor_only,
         ("POST", "/api/comments/bulk"): editor_only,
         ("GET", "/api/comments/{comment_id}"): editor_only,
@@ -1392,6 +1422,7 @@ def test_what_the_document_says_is_what_is_enforced(api: EditorApi) -> None:
             if "public comments" in operation["tags"]:  # (the intake's: it never asks for a token)
                 continue
             concrete = path.replace("{article_id}", SAMPLE_ID).replace("{comment_id}", SAMPLE_ID)
+            concrete = concrete.replace("{version}", "1")
             response = api.send("health", path=concrete, method=method.upper(), claims=None)
 
             # Then exactly the operations with a security requirement refuse an anonymous caller

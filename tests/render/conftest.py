@@ -33,10 +33,13 @@ from newsdesk.articles.slugs import slugify
 from newsdesk.batch.stream import handle_stream_batch
 from newsdesk.site.models import (
     ARCHIVE_INDEX,
+    CORRECTIONS,
+    CORRECTIONS_FEED,
     FEED,
     HOME,
     NEWS_SITEMAP,
     SITEMAP_INDEX,
+    CorrectionEntry,
     Page,
     SiteObject,
     key_to_path,
@@ -352,6 +355,7 @@ class Pipeline:
         for article in live:
             publisher.rerender_article(article.id)
         pages: set[Page] = {HOME, ARCHIVE_INDEX, FEED, SITEMAP_INDEX, NEWS_SITEMAP}
+        pages |= {CORRECTIONS, CORRECTIONS_FEED}
         for article in live:
             assert article.published_at is not None
             local = article.published_at.astimezone(KOLKATA)
@@ -557,6 +561,10 @@ class MemoryReader:
             local = article.published_at.astimezone(tz)
             found.add((local.year, local.month))
         return sorted(found, reverse=True)
+
+    def recent_corrections(self, limit: int) -> list[CorrectionEntry]:
+        entries = [CorrectionEntry(a, c) for a in self._live(None) for c in a.corrections]
+        return sorted(entries, key=lambda e: e.correction.issued_at, reverse=True)[:limit]
 
 
 @dataclass

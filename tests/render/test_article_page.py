@@ -13,7 +13,7 @@ UPDATED_AT = PUBLISHED_AT + dt.timedelta(hours=3, minutes=15)
 
 
 def render(**fields: object) -> Document:
-    article = make_article(updated_at=UPDATED_AT, **fields)  # type: ignore[arg-type]
+    article = make_article(**{"updated_at": UPDATED_AT, "revised_at": UPDATED_AT, **fields})  # type: ignore[arg-type]
     return parse_html(pages.article_page(SITE, article).body)
 
 
@@ -76,7 +76,7 @@ def test_article_page_leaves_out_empty_optional_parts() -> None:
 
 
 def test_article_page_times_are_in_site_time_zone() -> None:
-    # Given an article published at 06:30 UTC and updated 3h15 later
+    # Given an article published at 06:30 UTC and rewritten 3h15 later
     doc = render()
 
     # When the <time> elements are read

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsdesk.articles.slugs import MAX_SLUG_LENGTH, is_valid_slug, slugify
+from newsdesk.articles.slugs import MAX_SLUG_LENGTH, is_valid_slug, numbered, slugify
 
 
 @pytest.mark.parametrize(
@@ -99,3 +99,24 @@ def test_is_valid_slug(value: str, valid: bool) -> None:
     # When it is checked
     # Then only lowercase ASCII words joined by single hyphens, within the cap, pass
     assert is_valid_slug(value) is valid
+
+
+@pytest.mark.parametrize(
+    ("slug", "number", "expected"),
+    [
+        ("monsoon", 1, "monsoon"),
+        ("monsoon", 2, "monsoon-2"),
+        ("monsoon", 12, "monsoon-12"),
+        ("a" * MAX_SLUG_LENGTH, 3, "a" * (MAX_SLUG_LENGTH - 2) + "-3"),
+        ("ab-" + "c" * (MAX_SLUG_LENGTH - 3), 10, "ab-" + "c" * (MAX_SLUG_LENGTH - 6) + "-10"),
+        ("x" * (MAX_SLUG_LENGTH - 3) + "-yy", 2, "x" * (MAX_SLUG_LENGTH - 3) + "-2"),
+    ],
+)
+def test_a_numbered_slug_keeps_within_the_limit(slug: str, number: int, expected: str) -> None:
+    # Given a slug and a number
+    # When it is numbered
+    result = numbered(slug, number)
+
+    # Then it is the slug with the suffix, cut to fit, and still a valid slug
+    assert result == expected
+    assert is_valid_slug(result)

@@ -28,13 +28,32 @@ class VersionConflict(DomainError):
         self.expected = expected
 
 
+class RevisionNotFound(DomainError):
+    def __init__(self, article_id: str, version: int) -> None:
+        super().__init__(
+            f"Article {article_id!r} has no saved version {version} (never saved, or past its retention)."
+        )
+        self.article_id = article_id
+        self.version = version
+
+
 class PreconditionRequired(DomainError):
     """An update was attempted without naming the version it is based on."""
 
 
 class SlugTaken(DomainError):
     def __init__(self, slug: str) -> None:
-        super().__init__(f"The slug {slug!r} is already used by another article.")
+        super().__init__(f"The slug {slug!r} is already used by another article; choose another.")
+        self.slug = slug
+
+
+class NoFreeSlug(DomainError):
+    """Every numbered variant of a headline's slug that a create tries is taken."""
+
+    def __init__(self, slug: str, tried: int) -> None:
+        super().__init__(
+            f"The slug {slug!r} and its next {tried - 1} numbered variants are all taken; give a slug."
+        )
         self.slug = slug
 
 

@@ -13,10 +13,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from newsdesk.articles.errors import Embargoed, InvalidArticle, InvalidTransition
 from newsdesk.articles.slugs import slugify
 from newsdesk.articles.types import (
+    MAX_CORRECTIONS,
     AltText,
     ArticleId,
     Body,
     Caption,
+    CorrectionText,
     Headline,
     HttpUrlText,
     PersonName,
@@ -60,8 +62,36 @@ class Image(BaseModel):
     caption: Caption | None = None
 
 
+class CorrectionType(StrEnum):
+    CORRECTION = "correction"
+    CLARIFICATION = "clarification"
+    EDITORS_NOTE = "editors_note"
+
+    @property
+    def label(self) -> str:
+        return {
+            "correction": "Correction",
+            "clarification": "Clarification",
+            "editors_note": "Editor's note",
+        }[self.value]
+
+
+class Correction(BaseModel):
+    """A correction, clarification or editor's note appended to a published article, in plain text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    type: CorrectionType
+    text: CorrectionText
+    issued_at: Timestamp
+
+
 class Article(BaseModel):
-    """An article in any state. `url` is fixed by the first publish and never changes afterwards."""
+    """An article in any state. `url` is fixed by the first publish and never changes afterwards.
+
+    `corrections` are appended (never edited or removed); `revised_at` is when the headline or the body
+    last changed or a correction was issued: what readers are told as "Updated".
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -87,6 +117,8 @@ class Article(BaseModel):
     publish_at: Timestamp | None = None
     embargo_until: Timestamp | None = None
     expire_at: Timestamp | None = None
+    corrections: list[Correction] = Field(default_factory=list, max_length=MAX_CORRECTIONS)
+    revised_at: Timestamp | None = None
 
     @property
     def is_live(self) -> bool:
@@ -157,6 +189,14 @@ def unpublish(article: Article, now: dt.datetime) -> Article:
     )
 
 
+MATERIAL_FIELDS = frozenset({"headline", "body"})
+
+
+def material_change(article: Article, update: dict[str, object]) -> bool:
+    """Whether an update changes what readers would call the story (its headline or body)."""
+    return any(name in update and update[name] != getattr(article, name) for name in MATERIAL_FIELDS)
+
+
 def ensure_deletable(article: Article) -> None:
     if article.status is ArticleStatus.PUBLISHED:
         raise InvalidTransition(f"Article {article.id!r} is published; unpublish it before deleting it.")
@@ -179,3 +219,40 @@ class RenderReceipt(BaseModel):
     rendered_at: Timestamp
     paths: list[str] = Field(default_factory=list)
     error: str | None = None
+
+
+# ----- revisions -----------------------------------------------------------------------------------
+
+
+class Revision(BaseModel):
+    """One saved version of an article (body, headline and metadata), as it was when saved."""
+
+    model_config = ConfigDict(frozen=True)
+
+    article: Article
+    saved_at: Timestamp
+
+    @property
+    def version(self) -> int:
+        return self.article.version
+
+
+@dataclass(frozen=True)
+class RevisionPage:
+    """One page of an article's revisions, newest first, and the next page's cursor (None on the last)."""
+
+    items: list[Revision]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class RevisionRetention:
+    """How long saved versions are kept: the newest `keep` versions, and (if `days` is set) none older than
+    `days` days. The current version is always the article itself, whatever the retention."""
+
+    keep: int = 100
+    days: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.keep < 1 or (self.days is not None and self.days < 1):
+            raise ValueError("retention keeps at least one version, for at least one day")

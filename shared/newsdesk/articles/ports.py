@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from newsdesk.articles.models import Article, ArticlePage, ArticleStatus, RenderReceipt
+from newsdesk.articles.models import (
+    Article,
+    ArticlePage,
+    ArticleStatus,
+    RenderReceipt,
+    Revision,
+    RevisionPage,
+)
 
 
 class ArticleRepository(Protocol):
@@ -24,3 +31,12 @@ class ArticleRepository(Protocol):
     def list_by_tag(
         self, tag_slug: str, limit: int, cursor: str | None = None, status: ArticleStatus | None = None
     ) -> ArticlePage: ...
+
+
+class RevisionRepository(ArticleRepository, Protocol):
+    """Articles, and the versions saved with them: `create` and `save` keep each version they write as a
+    revision, in the same transaction, for as long as the store's retention says. A cursor that this
+    repository did not issue for this article's revisions raises InvalidCursor."""
+
+    def list_revisions(self, article_id: str, limit: int, cursor: str | None = None) -> RevisionPage: ...
+    def get_revision(self, article_id: str, version: int) -> Revision | None: ...

@@ -10,12 +10,14 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 from ulid import ULID
 
-from newsdesk.articles import models, scheduling
-from newsdesk.articles.errors import ArticleNotFound, InvalidArticle, VersionConflict
+from newsdesk.articles import models, scheduling, slugs
+from newsdesk.articles.errors import ArticleNotFound, InvalidArticle, NoFreeSlug, SlugTaken, VersionConflict
 from newsdesk.articles.models import Article, ArticlePage, ArticleStatus, Image, RenderReceipt
 from newsdesk.articles.ports import ArticleRepository
 from newsdesk.clock import Clock, utc_now
 
+# A headline's slug that is taken gets the next free numbered variant: up to this many are tried.
+MAX_SLUG_ATTEMPTS = 50
 # Publishing without If-Match re-reads and retries this many times when a concurrent edit lands first.
 _PUBLISH_ATTEMPTS = 3
 
@@ -40,10 +42,30 @@ def _check_version(article: Article, expected: int | None) -> None:
 def create_article(
     repo: ArticleRepository, fields: dict[str, Any], *, clock: Clock = utc_now, new_id: str | None = None
 ) -> Article:
+    """A new draft. An explicit slug that is taken is refused (SlugTaken); a slug derived from the
+    headline takes the first free one of `slug`, `slug-2`, `slug-3` ... Each try is the store's one
+    conditional create (the claim of the slug and the article in one transaction), so two creates of one
+    headline at the same moment both succeed, with distinct slugs."""
     now = clock()
-    slug = fields.get("slug") or models.headline_slug(fields["headline"])
-    article = Article(
-        id=new_id or new_article_id(now),
+    explicit = fields.get("slug")
+    base = explicit or models.headline_slug(fields["headline"])
+    draft = _draft(fields, new_id or new_article_id(now), base, now)
+    if explicit:
+        repo.create(draft)
+        return draft
+    for number in range(1, MAX_SLUG_ATTEMPTS + 1):
+        article = draft.model_copy(update={"slug": slugs.numbered(base, number)})
+        try:
+            repo.create(article)
+        except SlugTaken:
+            continue
+        return article
+    raise NoFreeSlug(base, MAX_SLUG_ATTEMPTS)
+
+
+def _draft(fields: dict[str, Any], article_id: str, slug: str, now: dt.datetime) -> Article:
+    return Article(
+        id=article_id,
         slug=slug,
         headline=fields["headline"],
         summary=fields.get("summary") or "",
@@ -59,8 +81,6 @@ def create_article(
         updated_at=now,
         version=1,
     )
-    repo.create(article)
-    return article
 
 
 def get_article(repo: ArticleRepository, article_id: str) -> Article:
@@ -115,8 +135,11 @@ def revise_article(
             update[name] = value
     if not update:
         return current
+    now = clock()
+    if models.material_change(current, update):
+        update["revised_at"] = now
     revised = _validated(
-        {**current.model_dump(), **update, "updated_at": clock(), "version": current.version + 1}
+        {**current.model_dump(), **update, "updated_at": now, "version": current.version + 1}
     )
     scheduling.check_dates(revised, current)
     repo.save(revised, current)
@@ -198,3 +221,7 @@ def list_articles(
     if status:
         return repo.list_by_status(status, limit, cursor)
     return repo.list_all(limit, cursor)
+
+
+# The check every change passes before it is saved (a restore of a revision passes it too).
+validated = _validated

@@ -62,5 +62,14 @@ def slugify(text: str, max_length: int = MAX_SLUG_LENGTH) -> str:
     return slug.strip("-")
 
 
+def numbered(slug: str, number: int, max_length: int = MAX_SLUG_LENGTH) -> str:
+    """The slug with a numeric suffix (`-2`, `-3` ...), the base cut short so that the whole still fits.
+    Number 1 is the slug itself."""
+    if number <= 1:
+        return slug
+    suffix = f"-{number}"
+    return f"{slug[: max_length - len(suffix)].rstrip('-')}{suffix}"
+
+
 def is_valid_slug(value: str) -> bool:
     return len(value) <= MAX_SLUG_LENGTH and bool(_SLUG_RE.match(value))

@@ -11,6 +11,7 @@ from newsdesk.articles.slugs import MAX_SLUG_LENGTH, SLUG_PATTERN
 MAX_BODY_BYTES = 100 * 1024
 MAX_TAGS = 20
 MAX_AUTHORS = 20
+MAX_CORRECTIONS = 50
 
 
 def _body_size(value: str) -> str:
@@ -53,6 +54,11 @@ PersonName = Annotated[
 ]
 ShortText = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=100), AfterValidator(_no_control_chars)
+]
+CorrectionText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=2000),
+    AfterValidator(_no_control_chars),
 ]
 TagName = Annotated[
     str,

@@ -17,14 +17,16 @@ from zoneinfo import ZoneInfo
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
-from newsdesk.articles.ports import ArticleRepository
+from newsdesk.articles.ports import RevisionRepository
 from newsdesk.articles.scheduling import NoScheduler, Scheduler
 from newsdesk.comments.ports import Cipher, CommentStore
 from newsdesk.comments.retention import DEFAULT_PERSONAL_DATA_DAYS
 from newsdesk.http.articles import articles_router
+from newsdesk.http.corrections import corrections_router
 from newsdesk.http.models import Health
 from newsdesk.http.moderation import moderation_router
 from newsdesk.http.resolver import NewsdeskResolver
+from newsdesk.http.revisions import revisions_router
 from newsdesk.http.scheduling import scheduling_router
 
 MAX_REQUEST_BYTES = 262_144
@@ -67,7 +69,7 @@ SWAGGER_INIT_JS = """/* Swagger UI for this API's OpenAPI document. */
 
 
 def editor_api(
-    articles: ArticleRepository,
+    articles: RevisionRepository,
     comments: CommentStore,
     *,
     cipher: Cipher | None,
@@ -97,6 +99,8 @@ def editor_api(
 
     app.include_router(articles_router(articles, site_tz=site_tz, scheduler=scheduler))
     app.include_router(scheduling_router(articles, scheduler))
+    app.include_router(revisions_router(articles))
+    app.include_router(corrections_router(articles))
     app.include_router(moderation_router(comments, cipher, personal_data_days=personal_data_days))
 
     # Powertools' OpenAPI models (pydantic, ~90 ms to import) load when a document is first asked for, not

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from newsdesk.articles.models import Article, ArticleStatus, RenderReceipt, RenderState
+from newsdesk.articles.models import Article, ArticleStatus, CorrectionType, RenderReceipt, RenderState
 from newsdesk.articles.types import (
     MAX_AUTHORS,
     MAX_TAGS,
@@ -114,6 +114,12 @@ class RenderOut(BaseModel):
     error: str | None = None
 
 
+class CorrectionOut(BaseModel):
+    type: CorrectionType
+    text: str
+    issued_at: dt.datetime
+
+
 class ArticleOut(BaseModel):
     id: str
     slug: str
@@ -135,6 +141,12 @@ class ArticleOut(BaseModel):
     publish_at: dt.datetime | None = Field(default=None, description="When a scheduled publish is due.")
     embargo_until: dt.datetime | None = Field(default=None, description="Not published before this.")
     expire_at: dt.datetime | None = Field(default=None, description="When it comes down again.")
+    corrections: list[CorrectionOut] = Field(
+        default_factory=list, description="Corrections, clarifications and editor's notes, oldest first."
+    )
+    revised_at: dt.datetime | None = Field(
+        default=None, description="When the headline or body last changed or a correction was issued."
+    )
     render: RenderOut | None = Field(
         default=None, description="Render receipt of the public pages (single-article reads only)."
     )
@@ -173,6 +185,10 @@ def article_out(article: Article, render: RenderOut | None = None) -> ArticleOut
         publish_at=article.publish_at,
         embargo_until=article.embargo_until,
         expire_at=article.expire_at,
+        corrections=[
+            CorrectionOut(type=c.type, text=c.text, issued_at=c.issued_at) for c in article.corrections
+        ],
+        revised_at=article.revised_at,
         render=render,
     )
 

@@ -27,7 +27,9 @@ from newsdesk.articles.errors import (
     Embargoed,
     InvalidArticle,
     InvalidTransition,
+    NoFreeSlug,
     PreconditionRequired,
+    RevisionNotFound,
     SlugTaken,
     VersionConflict,
 )
@@ -200,7 +202,7 @@ def problem_for(exc: Exception) -> Problem | None:
 
 
 def _domain_problem(exc: DomainError) -> Problem:
-    if isinstance(exc, ArticleNotFound | CommentNotFound | NoPublishedArticle):
+    if isinstance(exc, ArticleNotFound | CommentNotFound | NoPublishedArticle | RevisionNotFound):
         return problem(HTTPStatus.NOT_FOUND, exc.detail, type_=NOT_FOUND)
     if isinstance(exc, CommentChanged):
         return problem(
@@ -228,6 +230,13 @@ def _domain_problem(exc: DomainError) -> Problem:
             type_="urn:newsdesk:problem:embargoed",
             title="The article is under embargo",
             errors=[FieldError(field="embargo_until", location="body", message=exc.detail)],
+        )
+    if isinstance(exc, NoFreeSlug):
+        return problem(
+            HTTPStatus.CONFLICT,
+            exc.detail,
+            type_="urn:newsdesk:problem:slug-taken",
+            errors=[FieldError(field="slug", location="body", message=exc.detail)],
         )
     if isinstance(exc, InvalidTransition):
         return problem(HTTPStatus.CONFLICT, exc.detail, type_="urn:newsdesk:problem:invalid-state")

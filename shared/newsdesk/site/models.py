@@ -8,7 +8,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from newsdesk.articles.models import Article
+from newsdesk.articles.models import Article, Correction
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,16 @@ ARCHIVE_INDEX = Page("archive_index")
 FEED = Page("feed")
 SITEMAP_INDEX = Page("sitemap_index")
 NEWS_SITEMAP = Page("news_sitemap")
+CORRECTIONS = Page("corrections")
+CORRECTIONS_FEED = Page("corrections_feed")
+
+
+@dataclass(frozen=True)
+class CorrectionEntry:
+    """One correction as the /corrections/ page lists it: the correction and its (live) article."""
+
+    article: Article
+    correction: Correction
 
 
 # ----- changes, as the table's stream reports them ---------------------------------------------------

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup, escape
 
-from newsdesk.articles.models import Article
+from newsdesk.articles.models import Article, Correction
 from newsdesk.site.markdown import render_markdown
-from newsdesk.site.models import SiteObject, page_key
+from newsdesk.site.models import CorrectionEntry, SiteObject, page_key
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 HOME_SIZE = 20
@@ -25,6 +25,9 @@ TAG_PAGE_SIZE = 20
 FEED_SIZE = 50
 TAG_FEED_SIZE = 20
 NEWS_SITEMAP_HOURS = 48
+CORRECTIONS_SIZE = 50
+CORRECTIONS_PATH = "/corrections/"
+CORRECTIONS_FEED_PATH = "/corrections/feed.xml"
 
 # Browsers revalidate soon; CloudFront keeps objects until the renderer invalidates them.
 CACHE_ARTICLE = "public, max-age=300, s-maxage=31536000"
@@ -47,6 +50,9 @@ class SiteConfig:
     url: str  # absolute, no trailing slash
     tz: ZoneInfo
     language: str = "en"
+    # An article is labelled "Updated" when its headline or body changed, or a correction was issued,
+    # more than this long after it was first published.
+    updated_after: dt.timedelta = dt.timedelta(minutes=30)
 
     @property
     def css_path(self) -> str:
@@ -171,7 +177,7 @@ def _teaser(article: Article, site: SiteConfig) -> dict[str, Any]:
 def _article_view(article: Article, site: SiteConfig) -> dict[str, Any]:
     assert article.url is not None and article.published_at is not None
     canonical = site.url + article.url
-    published, updated = article.published_at, article.updated_at
+    published, updated, revised = article.published_at, article.updated_at, article.revised_at
     json_ld: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -197,6 +203,11 @@ def _article_view(article: Article, site: SiteConfig) -> dict[str, Any]:
         json_ld["dateline"] = article.dateline
     if article.source:
         json_ld["sourceOrganization"] = {"@type": "Organization", "name": article.source}
+    if article.corrections:
+        json_ld["correction"] = [
+            {"@type": "CorrectionComment", "text": c.text, "datePublished": _iso(c.issued_at, site.tz)}
+            for c in article.corrections
+        ]
     json_ld = {k: v for k, v in json_ld.items() if v is not None}
     return {
         "headline": article.headline,
@@ -211,10 +222,22 @@ def _article_view(article: Article, site: SiteConfig) -> dict[str, Any]:
         "published_iso": _iso(published, site.tz),
         "published_text": _when(published, site.tz),
         "updated_iso": _iso(max(updated, published), site.tz),
-        "updated_text": _when(updated, site.tz),
-        "show_updated": updated - published > dt.timedelta(minutes=1),
+        "revised_iso": _iso(revised, site.tz) if revised else None,
+        "revised_text": _when(revised, site.tz) if revised else None,
+        "show_updated": revised is not None and revised - published > site.updated_after,
+        "corrections": [_correction_view(c, site) for c in article.corrections],
         "body_html": render_markdown(article.body),
         "jsonld": _json_ld(json_ld),
+    }
+
+
+def _correction_view(correction: Correction, site: SiteConfig) -> dict[str, Any]:
+    return {
+        "type": correction.type.value,
+        "label": correction.type.label,
+        "text": correction.text,
+        "issued_iso": _iso(correction.issued_at, site.tz),
+        "issued_text": _when(correction.issued_at, site.tz),
     }
 
 
@@ -355,6 +378,57 @@ def tag_feed(site: SiteConfig, tag: str, name: str, latest: list[Article]) -> Si
         link_path=tag_path(tag),
         self_path=tag_feed_path(tag),
     )
+
+
+def corrections_page(site: SiteConfig, entries: list[CorrectionEntry]) -> SiteObject:
+    """Every recent correction, clarification and editor's note, newest first, linking to its article."""
+    items = [
+        {
+            **_correction_view(e.correction, site),
+            "headline": e.article.headline,
+            "path": f"{e.article.url}#corrections",
+        }
+        for e in entries
+    ]
+    page = {
+        "title": "Corrections and clarifications",
+        "heading": "Corrections and clarifications",
+        "canonical": site.url + CORRECTIONS_PATH,
+        "feed_path": CORRECTIONS_FEED_PATH,
+        "entries": items,
+    }
+    body = _render("corrections.html", site=site, page=page)
+    return SiteObject(page_key(CORRECTIONS_PATH), body, HTML, CACHE_LISTING)
+
+
+def corrections_feed(site: SiteConfig, entries: list[CorrectionEntry]) -> SiteObject:
+    items = []
+    for e in entries:
+        c, a = e.correction, e.article
+        url = f"{site.url}{a.url}#corrections"
+        items.append(
+            {
+                "headline": _xml_text(f"{c.type.label}: {a.headline}"),
+                "url": url,
+                "guid": f"{site.url}{a.url}#{a.id}-{_w3c(c.issued_at)}",
+                "pub_date": format_datetime(c.issued_at.astimezone(dt.UTC), usegmt=True),
+                "authors": [],
+                "tags": [],
+                "summary": str(escape(_xml_text(c.text))),
+            }
+        )
+    last = max((e.correction.issued_at for e in entries), default=None)
+    title = f"{site.name}: corrections and clarifications"
+    context = {
+        "title": _xml_text(title),
+        "link": site.url + CORRECTIONS_PATH,
+        "description": str(escape(_xml_text(f"Corrections and clarifications from {site.name}"))),
+        "self_url": site.url + CORRECTIONS_FEED_PATH,
+        "last_build": format_datetime(last.astimezone(dt.UTC), usegmt=True) if last else None,
+        "entries": items,
+    }
+    body = _render("feed.xml", site=site, feed=context)
+    return SiteObject(CORRECTIONS_FEED_PATH.lstrip("/"), body, RSS, CACHE_FEED)
 
 
 def _w3c(moment: dt.datetime) -> str:

@@ -5,7 +5,16 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from newsdesk.articles.models import Article
-from newsdesk.site.models import ARCHIVE_INDEX, FEED, HOME, NEWS_SITEMAP, SITEMAP_INDEX, Page
+from newsdesk.site.models import (
+    ARCHIVE_INDEX,
+    CORRECTIONS,
+    CORRECTIONS_FEED,
+    FEED,
+    HOME,
+    NEWS_SITEMAP,
+    SITEMAP_INDEX,
+    Page,
+)
 from newsdesk.site.pages import month_of
 
 
@@ -15,6 +24,8 @@ def pages_for(before: Article | None, after: Article | None, tz: ZoneInfo) -> se
     if not live:
         return set()
     pages = {HOME, ARCHIVE_INDEX, FEED, SITEMAP_INDEX, NEWS_SITEMAP}
+    if any(article.corrections for article in live):  # listed there (its headline, its corrections)
+        pages |= {CORRECTIONS, CORRECTIONS_FEED}
     for article in live:
         assert article.published_at is not None
         year, month = month_of(article.published_at, tz)

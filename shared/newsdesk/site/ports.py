@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Protocol
 
 from newsdesk.articles.models import Article, RenderReceipt
-from newsdesk.site.models import Chunk, LiveArticle, RebuildStatus, SiteObject
+from newsdesk.site.models import Chunk, CorrectionEntry, LiveArticle, RebuildStatus, SiteObject
 
 if TYPE_CHECKING:
     from newsdesk.comments.models import Comment, PublicComment
@@ -22,6 +22,7 @@ class PublishedReader(Protocol):
         self, start: dt.datetime, end: dt.datetime, tag: str | None = None, limit: int | None = None
     ) -> list[Article]: ...
     def months(self, tz: dt.tzinfo, tag: str | None = None) -> list[tuple[int, int]]: ...
+    def recent_corrections(self, limit: int) -> list[CorrectionEntry]: ...
 
 
 class LiveArticles(Protocol):

@@ -18,7 +18,7 @@ from aws_lambda_powertools import Logger
 from newsdesk.articles.models import Article, RenderReceipt, RenderState
 from newsdesk.clock import utc_now
 from newsdesk.site import pages
-from newsdesk.site.models import Page, SiteObject, key_to_path, page_key
+from newsdesk.site.models import CorrectionEntry, Page, SiteObject, key_to_path, page_key
 from newsdesk.site.pages import SiteConfig, month_bounds
 from newsdesk.site.plan import pages_for
 from newsdesk.site.ports import CommentSource, Invalidator, ObjectWriter, PublishedReader, ReceiptWriter
@@ -274,6 +274,18 @@ class SitePublisher:
             self._reads[key] = self.reader.months(self.site.tz, tag)
         return self.overlay.months(self._reads[key], self.site, tag)
 
+    def _corrections(self) -> list[CorrectionEntry]:
+        """The latest corrections, each with its article as this batch read it (if it is still live)."""
+        key = ("corrections",)
+        if key not in self._reads:
+            self._reads[key] = self.reader.recent_corrections(pages.CORRECTIONS_SIZE)
+        entries: list[CorrectionEntry] = []
+        for entry in self._reads[key]:
+            article = self.overlay.current.get(entry.article.id, entry.article)
+            if article is not None and article.is_live:
+                entries.append(CorrectionEntry(article=article, correction=entry.correction))
+        return entries
+
     def _tag_name(self, tag: str, articles: list[Article]) -> str:
         for article in articles:
             for t in article.tags:
@@ -313,6 +325,11 @@ class SitePublisher:
             if page.kind == "tag":
                 return pages.tag_page(site, page.tag, name, latest, self._months(page.tag))
             return pages.tag_feed(site, page.tag, name, latest)
+        if page.kind in {"corrections", "corrections_feed"}:
+            entries = self._corrections()
+            if page.kind == "corrections":
+                return pages.corrections_page(site, entries)
+            return pages.corrections_feed(site, entries)
         if page.kind == "tag_month":
             start, end = month_bounds(page.year, page.month, site.tz)
             items = self._between(start, end, page.tag)

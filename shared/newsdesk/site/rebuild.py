@@ -17,6 +17,8 @@ from ulid import ULID
 from newsdesk.clock import utc_now
 from newsdesk.site.models import (
     ARCHIVE_INDEX,
+    CORRECTIONS,
+    CORRECTIONS_FEED,
     FEED,
     HOME,
     NEWS_SITEMAP,
@@ -55,7 +57,7 @@ def plan_chunks(live: Iterable[LiveArticle], tz: ZoneInfo, rebuild_id: str) -> l
             tags.add(tag)
             tag_months.add((tag, year, month))
 
-    listing = [HOME, ARCHIVE_INDEX, FEED, SITEMAP_INDEX, NEWS_SITEMAP]
+    listing = [HOME, ARCHIVE_INDEX, FEED, SITEMAP_INDEX, NEWS_SITEMAP, CORRECTIONS, CORRECTIONS_FEED]
     listing += [Page("month", year=y, month=m) for y, m in sorted(months)]
     listing += [Page("sitemap_shard", year=y, month=m) for y, m in sorted(months)]
     listing += [Page(kind, tag=t) for t in sorted(tags) for kind in ("tag", "tag_feed")]

@@ -8,7 +8,7 @@ pydantic would be most of that function's cold start.
 from __future__ import annotations
 
 import os
-from typing import Annotated, Self
+from typing import TYPE_CHECKING, Annotated, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -23,6 +23,9 @@ from pydantic import (
 
 from newsdesk.comments.retention import DEFAULT_PERSONAL_DATA_DAYS
 from newsdesk.http.origin import MIN_SECRET_LENGTH, parse_secrets
+
+if TYPE_CHECKING:
+    from newsdesk.articles.models import RevisionRetention
 
 
 class SettingsError(RuntimeError):
@@ -68,7 +71,23 @@ PersonalDataDays = Annotated[
 ]
 
 
-class EditorApiSettings(_Settings):
+class _RevisionSettings(_Settings):
+    """How long the article store keeps saved versions: every function that saves articles keeps them
+    the same way."""
+
+    revisions_keep: int = Field(default=100, ge=1, le=10_000, description="Saved versions kept per article.")
+    revisions_max_age_days: int = Field(
+        default=0, ge=0, le=36_500, description="Saved versions expire after this many days; 0: never."
+    )
+
+    @property
+    def revisions(self) -> RevisionRetention:
+        from newsdesk.articles.models import RevisionRetention
+
+        return RevisionRetention(keep=self.revisions_keep, days=self.revisions_max_age_days or None)
+
+
+class EditorApiSettings(_RevisionSettings):
     table_name: str = Field(min_length=3, max_length=255)
     comments_personal_data_days: PersonalDataDays = DEFAULT_PERSONAL_DATA_DAYS
     site_timezone: TimeZoneName = Field(description="IANA zone for dates in URLs and pages.")
@@ -111,7 +130,7 @@ class EditorApiSettings(_Settings):
         return self
 
 
-class ScheduledActionSettings(_Settings):
+class ScheduledActionSettings(_RevisionSettings):
     table_name: str = Field(min_length=3, max_length=255)
     site_timezone: TimeZoneName
 
@@ -146,6 +165,9 @@ class RendererSettings(SiteSettings):
         default=None, min_length=1, description="KMS HMAC key that signs the comment form's token."
     )
     comments_open_days: int = Field(default=14, ge=0, le=3650, description="0 closes comments everywhere.")
+    updated_label_after_minutes: int = Field(
+        default=30, ge=0, le=10_080, description='"Updated" shows for changes this long after publication.'
+    )
 
 
 class RedriveSettings(RendererSettings):

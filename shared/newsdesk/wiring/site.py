@@ -6,6 +6,7 @@ Tests, benchmarks and `newsdesk rebuild` assemble them here too, with their own 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -34,7 +35,11 @@ if TYPE_CHECKING:
 
 def site_config(settings: RendererSettings) -> SiteConfig:
     return SiteConfig(
-        name=settings.site_name, url=settings.site_url, tz=settings.tz, language=settings.site_language
+        name=settings.site_name,
+        url=settings.site_url,
+        tz=settings.tz,
+        language=settings.site_language,
+        updated_after=dt.timedelta(minutes=settings.updated_label_after_minutes),
     )
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsdesk.adapters.dynamodb.codec import Item
-from newsdesk.adapters.dynamodb.cursor import encode_cursor
+from newsdesk.adapters.dynamodb.cursor import decode_cursor, encode_cursor
 from newsdesk.adapters.dynamodb.keys import (
     ALL_ARTICLES,
     ARTICLE_SK,
@@ -16,9 +16,11 @@ from newsdesk.adapters.dynamodb.keys import (
     PUBLISHED,
     PUBLISHED_BY_TAG,
     RENDER_SK,
+    REVISION_PREFIX,
     Index,
     article_key,
     article_pk,
+    revision_key,
     slug_key,
     status_partition,
     tag_key,
@@ -27,15 +29,30 @@ from newsdesk.adapters.dynamodb.keys import (
 from newsdesk.adapters.dynamodb.records import (
     article_as_stored,
     article_to_item,
+    correction_log_item,
     item_to_article,
     item_to_receipt,
+    item_to_revision,
+    revision_to_item,
     slug_claim_item,
     tag_to_item,
 )
 from newsdesk.adapters.dynamodb.table import TableAdapter
 from newsdesk.adapters.dynamodb.unreadable import readable
 from newsdesk.articles.errors import ArticleNotFound, SlugTaken, VersionConflict
-from newsdesk.articles.models import Article, ArticlePage, ArticleStatus, RenderReceipt
+from newsdesk.articles.models import (
+    Article,
+    ArticlePage,
+    ArticleStatus,
+    RenderReceipt,
+    Revision,
+    RevisionPage,
+    RevisionRetention,
+)
+from newsdesk.errors import InvalidCursor
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 
 class ArticleStore(TableAdapter):
@@ -43,7 +60,19 @@ class ArticleStore(TableAdapter):
 
     One article is read as it is stored, even if it breaks a rule (records.article_as_stored), so an
     editor can see and repair it; a listing leaves out, and reports, an item it cannot read.
+
+    Every version it writes is also kept as a revision, in the same transaction, under `retention`
+    (newsdesk.articles.ports.RevisionRepository).
     """
+
+    def __init__(
+        self,
+        table_name: str,
+        client: DynamoDBClient | None = None,
+        retention: RevisionRetention | None = None,
+    ) -> None:
+        super().__init__(table_name, client)
+        self.retention = retention or RevisionRetention()
 
     # ----- reads -------------------------------------------------------------------------------
 
@@ -59,10 +88,16 @@ class ArticleStore(TableAdapter):
         return response.get("Item")
 
     def get_with_receipt(self, article_id: str) -> tuple[Article | None, RenderReceipt | None]:
-        """The article and its render receipt, in one strongly consistent Query of its partition."""
+        """The article and its render receipt, in one strongly consistent Query of the start of its
+        partition (`A` .. `RENDER`: neither its tags nor its revisions)."""
         article: Article | None = None
         receipt: RenderReceipt | None = None
-        for item in self.get_partition(article_id):
+        items = self.query_all(
+            KeyConditionExpression="PK = :pk AND SK <= :render",
+            ExpressionAttributeValues={":pk": {"S": article_pk(article_id)}, ":render": {"S": RENDER_SK}},
+            ConsistentRead=True,
+        )
+        for item in items:
             sk = item["SK"]["S"]
             if sk == ARTICLE_SK:
                 article = article_as_stored(item)
@@ -71,7 +106,7 @@ class ArticleStore(TableAdapter):
         return article, receipt
 
     def get_partition(self, article_id: str) -> list[Item]:
-        """The article item and its companions (tags, render receipt), strongly consistent."""
+        """The article item and its companions (tags, render receipt, revisions), strongly consistent."""
         return self.query_all(
             KeyConditionExpression="PK = :pk",
             ExpressionAttributeValues={":pk": {"S": article_pk(article_id)}},
@@ -138,6 +173,48 @@ class ArticleStore(TableAdapter):
                 request = response.get("UnprocessedKeys") or {}
         return [found[i] for i in ids if i in found]
 
+    def list_revisions(self, article_id: str, limit: int, cursor: str | None = None) -> RevisionPage:
+        """One page of the article's saved versions, newest first (strongly consistent)."""
+        pk = article_pk(article_id)
+        kwargs: dict[str, Any] = {
+            "TableName": self.table_name,
+            "KeyConditionExpression": "PK = :pk AND begins_with(SK, :rev)",
+            "ExpressionAttributeValues": {":pk": {"S": pk}, ":rev": {"S": REVISION_PREFIX}},
+            "ScanIndexForward": False,
+            "Limit": limit,
+            "ConsistentRead": True,
+        }
+        start = decode_cursor(cursor, frozenset({"PK", "SK"}))
+        if start:
+            if start["PK"]["S"] != pk or not start["SK"]["S"].startswith(REVISION_PREFIX):
+                raise InvalidCursor("The cursor is not one this API issued for this article's revisions.")
+            kwargs["ExclusiveStartKey"] = start
+        response = self.client.query(**kwargs)
+        return RevisionPage(
+            items=readable("revision", response.get("Items", []), item_to_revision),
+            next_cursor=encode_cursor(response.get("LastEvaluatedKey")),
+        )
+
+    def get_revision(self, article_id: str, version: int) -> Revision | None:
+        response = self.client.get_item(
+            TableName=self.table_name, Key=revision_key(article_id, version), ConsistentRead=True
+        )
+        item = response.get("Item")
+        return item_to_revision(item) if item else None
+
+    def _keep_revision(self, article: Article) -> list[dict[str, Any]]:
+        """The transaction's actions that keep `article` as a revision, and let go of the one that the
+        retention no longer keeps."""
+        actions: list[dict[str, Any]] = [
+            {"Put": {"TableName": self.table_name, "Item": revision_to_item(article, self.retention)}}
+        ]
+        dropped = article.version - self.retention.keep
+        if dropped >= 1:
+            actions.append(
+                {"Delete": {"TableName": self.table_name, "Key": revision_key(article.id, dropped)}}
+            )
+        return actions
+
     # ----- writes ------------------------------------------------------------------------------
 
     def create(self, article: Article) -> None:
@@ -157,6 +234,7 @@ class ArticleStore(TableAdapter):
                 }
             },
             *({"Put": {"TableName": self.table_name, "Item": tag_to_item(article, t)}} for t in article.tags),
+            *self._keep_revision(article),
         ]
         self._transact(actions, article, slug_index=0, article_index=1)
 
@@ -194,6 +272,11 @@ class ArticleStore(TableAdapter):
         )
         actions.extend(
             {"Put": {"TableName": self.table_name, "Item": tag_to_item(article, t)}} for t in article.tags
+        )
+        actions.extend(self._keep_revision(article))
+        actions.extend(
+            {"Put": {"TableName": self.table_name, "Item": correction_log_item(article, number)}}
+            for number in range(len(previous.corrections), len(article.corrections))
         )
         self._transact(actions, previous, slug_index=slug_index, article_index=0, new_slug=article.slug)
 

@@ -20,6 +20,7 @@ import contextlib
 import math
 from typing import Any
 
+from newsdesk.adapters.dynamodb.keys import TTL_ATTRIBUTE
 from newsdesk.adapters.dynamodb.table import TableAdapter
 from newsdesk.comments.errors import CommentFlood, DuplicateComment, TokenRefused
 from newsdesk.comments.values import SenderClaim
@@ -28,7 +29,6 @@ SORT_KEY = "GATE"
 # The same words by the same sender on the same article are refused for this long at the gate; after
 # it, the stored history refuses them (the comment has long been stored by then).
 SAID_HOLD_SECONDS = 86_400
-TTL_ATTRIBUTE = "expires_at"
 
 
 def sender_slot(email_hash: str) -> str:

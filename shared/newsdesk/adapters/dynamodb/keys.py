@@ -9,7 +9,9 @@ only (the comment intake reads the table through it).
 | tag membership | ARTICLE#{id} | TAG#{slug} | ByTag      TAGPK=TAG#{slug}             TAGSK={updated}#{id}  |
 |                |              |            | PublishedByTag PTAGPK=TAG#{slug} (live) PUBSK={published}#{id}|
 | render receipt | ARTICLE#{id} | RENDER     | -                                                             |
+| revision       | ARTICLE#{id} | REV#{v:08d}| - (a copy of the article at version v; `expires_at` when it expires) |
 | slug claim     | SLUG#{slug}  | S          | -                                                             |
+| correction log | CORRECTIONS  | {issued}#{id}#{n:03d}: an article's n-th correction, site-wide by time |
 | comment        | COMMENT#{id} | C          | ByStatus   GSI1PK=COMMENTS#{status}     GSI1SK={created}#{id} |
 |                |              |            | ByTag      TAGPK=COMMENTS_ON#{article}  TAGSK={created}#{id}  |
 |                |              |            | ByUpdated  GSI2PK=COMMENTER#{email h.}  GSI2SK={created}#{id} |
@@ -83,6 +85,10 @@ ENTITY_ARTICLE = "article"
 ENTITY_TAG = "article_tag"
 ENTITY_SLUG = "slug"
 ENTITY_RENDER = "render"
+ENTITY_REVISION = "revision"
+REVISION_PREFIX = "REV#"
+# The table's TTL attribute (template.yaml): epoch seconds after which DynamoDB deletes the item.
+TTL_ATTRIBUTE = "expires_at"  # the table's one TTL attribute (template.yaml): gates and revisions
 ALL_ARTICLES = "ARTICLES"  # the ByUpdated partition of every article
 LIVE = "PUBLISHED"  # the Published partition of live articles
 
@@ -122,6 +128,22 @@ def slug_key(slug: str) -> Item:
 
 def tag_key(article_id: str, tag_slug: str) -> Item:
     return _key(article_pk(article_id), tag_sk(tag_slug))
+
+
+def revision_sk(version: int) -> str:
+    return f"{REVISION_PREFIX}{version:08d}"
+
+
+def revision_key(article_id: str, version: int) -> Item:
+    return _key(article_pk(article_id), revision_sk(version))
+
+
+CORRECTIONS_PK = "CORRECTIONS"  # every correction issued, newest last: the /corrections/ page's source
+ENTITY_CORRECTION = "correction"
+
+
+def correction_log_key(issued_at: dt.datetime, article_id: str, number: int) -> Item:
+    return _key(CORRECTIONS_PK, f"{sort_time(issued_at)}#{article_id}#{number:03d}")
 
 
 def receipt_key(article_id: str) -> Item:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from newsdesk.adapters.dynamodb.articles import ArticleStore, article_id_in
 from newsdesk.adapters.dynamodb.codec import from_item
 from newsdesk.adapters.dynamodb.keys import (
+    CORRECTIONS_PK,
     LIVE,
     PUBLISHED,
     PUBLISHED_BY_TAG,
@@ -19,7 +20,7 @@ from newsdesk.adapters.dynamodb.keys import (
 from newsdesk.adapters.dynamodb.records import item_to_article, read_article
 from newsdesk.adapters.dynamodb.unreadable import MAPPING_ERRORS, readable, report_unreadable
 from newsdesk.articles.models import Article
-from newsdesk.site.models import LiveArticle
+from newsdesk.site.models import CorrectionEntry, LiveArticle
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -42,6 +43,24 @@ class PublishedArticles:
     def get(self, article_id: str) -> Article | None:
         item = self.articles.get_item(article_id)
         return read_article(item) if item else None
+
+    def recent_corrections(self, limit: int) -> list[CorrectionEntry]:
+        """The latest corrections issued on live articles, newest first (strongly consistent)."""
+        response = self.articles.client.query(
+            TableName=self.table_name,
+            KeyConditionExpression="PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": CORRECTIONS_PK}},
+            ScanIndexForward=False,
+            Limit=limit,
+            ConsistentRead=True,
+        )
+        logged = [(i["article_id"]["S"], int(i["number"]["N"])) for i in response.get("Items", [])]
+        articles = {a.id: a for a in self.articles.get_many(list(dict.fromkeys(i for i, _ in logged)))}
+        return [
+            CorrectionEntry(article=articles[i], correction=articles[i].corrections[n])
+            for i, n in logged
+            if i in articles and articles[i].is_live and n < len(articles[i].corrections)
+        ]
 
     def latest(self, limit: int, tag: str | None = None) -> list[Article]:
         return self._query(tag, limit=limit)

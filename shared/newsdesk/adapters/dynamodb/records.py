@@ -16,15 +16,21 @@ from newsdesk.adapters.dynamodb.keys import (
     BY_TAG,
     BY_UPDATED,
     ENTITY_ARTICLE,
+    ENTITY_CORRECTION,
     ENTITY_RENDER,
+    ENTITY_REVISION,
     ENTITY_SLUG,
     ENTITY_TAG,
+    INDEXES,
     LIVE,
     PUBLISHED,
     PUBLISHED_BY_TAG,
     RENDER_SK,
     SLUG_SK,
+    TTL_ATTRIBUTE,
     article_pk,
+    correction_log_key,
+    revision_sk,
     slug_pk,
     sort_time,
     status_partition,
@@ -33,7 +39,18 @@ from newsdesk.adapters.dynamodb.keys import (
 )
 from newsdesk.adapters.dynamodb.unreadable import MAPPING_ERRORS
 from newsdesk.articles.errors import UnreadableArticle
-from newsdesk.articles.models import Article, ArticleStatus, Image, RenderReceipt, RenderState, Tag
+from newsdesk.articles.models import (
+    Article,
+    ArticleStatus,
+    Correction,
+    CorrectionType,
+    Image,
+    RenderReceipt,
+    RenderState,
+    Revision,
+    RevisionRetention,
+    Tag,
+)
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -66,6 +83,8 @@ def article_to_item(article: Article) -> Item:
         "publish_at": _iso(article.publish_at),
         "embargo_until": _iso(article.embargo_until),
         "expire_at": _iso(article.expire_at),
+        "corrections": [_correction_values(c) for c in article.corrections],
+        "revised_at": _iso(article.revised_at),
         BY_STATUS.pk: status_partition(article.status.value),
         BY_STATUS.sk: updated_sort,
         BY_UPDATED.pk: ALL_ARTICLES,
@@ -105,6 +124,20 @@ def item_to_article(item: Item) -> Article:
         publish_at=_when(data.get("publish_at")),
         embargo_until=_when(data.get("embargo_until")),
         expire_at=_when(data.get("expire_at")),
+        corrections=[_correction(c) for c in data.get("corrections") or []],
+        revised_at=_when(data.get("revised_at")),
+    )
+
+
+def _correction_values(correction: Correction) -> dict[str, Any]:
+    return {"type": correction.type.value, "text": correction.text, "issued_at": _iso(correction.issued_at)}
+
+
+def _correction(data: dict[str, Any]) -> Correction:
+    return Correction(
+        type=CorrectionType(data["type"]),
+        text=data["text"],
+        issued_at=dt.datetime.fromisoformat(data["issued_at"]),
     )
 
 
@@ -160,6 +193,15 @@ def article_as_stored(item: Item) -> Article:
             publish_at=_when(data.get("publish_at")),
             embargo_until=_when(data.get("embargo_until")),
             expire_at=_when(data.get("expire_at")),
+            corrections=[
+                Correction.model_construct(
+                    type=CorrectionType(c["type"]),
+                    text=str(c["text"]),
+                    issued_at=dt.datetime.fromisoformat(c["issued_at"]),
+                )
+                for c in data.get("corrections") or []
+            ],
+            revised_at=_when(data.get("revised_at")),
         )
     except MAPPING_ERRORS as exc:
         raise _unreadable(item, strict) from exc
@@ -238,3 +280,42 @@ def item_to_receipt(item: Item) -> RenderReceipt:
         paths=data.get("paths", []),
         error=data.get("error"),
     )
+
+
+# ----- revisions -----------------------------------------------------------------------------------
+
+_INDEX_ATTRIBUTES = frozenset(name for pair in INDEXES.values() for name in pair)
+
+
+def revision_to_item(article: Article, retention: RevisionRetention) -> Item:
+    """The saved version `article.version`: the article item's attributes under the revision's sort key,
+    without index keys (a revision is in no listing), with the time it was saved and, when retention has
+    an age limit, the time (TTL_ATTRIBUTE) at which DynamoDB deletes it."""
+    item = {k: v for k, v in article_to_item(article).items() if k not in _INDEX_ATTRIBUTES}
+    item["SK"] = {"S": revision_sk(article.version)}
+    item["entity"] = {"S": ENTITY_REVISION}
+    item["saved_at"] = {"S": article.updated_at.astimezone(dt.UTC).isoformat()}
+    if retention.days is not None:
+        expires = article.updated_at + dt.timedelta(days=retention.days)
+        item[TTL_ATTRIBUTE] = {"N": str(int(expires.timestamp()))}
+    return item
+
+
+def item_to_revision(item: Item) -> Revision:
+    """The revision of an item, read as it is stored (a rule tightened since it was saved is no reason to
+    hide it); restoring it validates the article again."""
+    return Revision.model_construct(
+        article=article_as_stored(item), saved_at=dt.datetime.fromisoformat(item["saved_at"]["S"])
+    )
+
+
+def correction_log_item(article: Article, number: int) -> Item:
+    """The site-wide log entry of an article's `number`-th correction (from 0)."""
+    correction = article.corrections[number]
+    item = correction_log_key(correction.issued_at, article.id, number)
+    return {
+        **item,
+        "entity": {"S": ENTITY_CORRECTION},
+        "article_id": {"S": article.id},
+        "number": {"N": str(number)},
+    }
