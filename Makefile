@@ -31,7 +31,7 @@ dev: $(STAMP) ## Run the whole system locally (emulated AWS, site and API on one
 
 test: $(STAMP) ## Run every test (unit, moto, local-stack end to end, browser)
 	$(BIN)/python -m tests.check_browser
-	$(BIN)/pytest --numprocesses=$(TEST_WORKERS) --dist=loadgroup --durations=15
+	$(BIN)/pytest --numprocesses=$(TEST_WORKERS) --dist=loadfile --durations=15
 
 test-fast: $(STAMP) ## Unit and moto tests only (no local stack, no browser)
 	$(BIN)/pytest -m "not e2e and not browser"

@@ -37,23 +37,6 @@ SITE_TIMEZONE = "Asia/Kolkata"
 SITE_TZ = ZoneInfo(SITE_TIMEZONE)
 
 
-# ----- running on several workers (pytest-xdist, `make test`) ----------------------------------------
-
-# Tests that start the local stack or a browser share one worker: one stack at a time keeps their
-# publish-to-live waits meaningful on a 2-core machine, and the session's stack is started once.
-ONE_WORKER = ("tests/e2e/", "tests/browser/")
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Group tests for `--dist loadgroup`: a module's tests stay together (module fixtures such as the
-    64-article site are built once), and every stack or browser test goes to the same worker."""
-    for item in items:
-        path = item.nodeid.split("::", 1)[0]
-        group = "local-stack" if path.startswith(ONE_WORKER) else path
-        item.add_marker(pytest.mark.xdist_group(group))
-
-
 # ----- the clock -------------------------------------------------------------------------------
 
 

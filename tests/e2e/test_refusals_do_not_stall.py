@@ -19,10 +19,12 @@ LIVE_WITHIN = 3.0  # seconds from the publish response to the page being served
 
 
 def slug_collision(stack: RunningStack, http: requests.Session) -> requests.Response:
-    """Two drafts with one headline: the second one's transaction fails on the slug claim."""
+    """Two drafts asking for one slug: the second one's transaction fails on the slug claim."""
     first = draft()
-    assert http.post(f"{stack.api_url}/articles", json=first, timeout=TIMEOUT).status_code == 201
-    return http.post(f"{stack.api_url}/articles", json=draft(headline=first["headline"]), timeout=TIMEOUT)
+    created = http.post(f"{stack.api_url}/articles", json=first, timeout=TIMEOUT)
+    assert created.status_code == 201, created.text
+    taken = {**draft(), "slug": created.json()["slug"]}
+    return http.post(f"{stack.api_url}/articles", json=taken, timeout=TIMEOUT)
 
 
 def stale_edit(stack: RunningStack, http: requests.Session) -> requests.Response:

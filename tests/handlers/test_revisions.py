@@ -282,7 +282,7 @@ def test_revisions_expire_after_the_retention_days(
     item = dynamodb_client.get_item(
         TableName=articles_table, Key={"PK": {"S": f"ARTICLE#{article.id}"}, "SK": {"S": "REV#00000001"}}
     )["Item"]
-    assert int(item["ttl"]["N"]) == int((clock() + dt.timedelta(days=30)).timestamp())
+    assert int(item["expires_at"]["N"]) == int((clock() + dt.timedelta(days=30)).timestamp())
     assert not {"GSI1PK", "GSI2PK", "PUBPK", "TAGPK"} & item.keys()
 
 
@@ -299,7 +299,7 @@ def test_without_an_age_limit_revisions_do_not_expire(
     item = dynamodb_client.get_item(
         TableName=articles_table, Key={"PK": {"S": f"ARTICLE#{article.id}"}, "SK": {"S": "REV#00000001"}}
     )["Item"]
-    assert "ttl" not in item
+    assert "expires_at" not in item
     assert store.retention == RevisionRetention(keep=100, days=None)
 
 
@@ -310,5 +310,5 @@ def test_the_table_expires_items_by_the_ttl_attribute() -> None:
     # When the table's TTL is read
     table = load_template()["Resources"]["ArticlesTable"]["Properties"]
 
-    # Then it is the attribute revisions carry
-    assert table["TimeToLiveSpecification"] == {"AttributeName": "ttl", "Enabled": True}
+    # Then it is the attribute revisions (and comment gates) carry
+    assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}

@@ -9,7 +9,7 @@ only (the comment intake reads the table through it).
 | tag membership | ARTICLE#{id} | TAG#{slug} | ByTag      TAGPK=TAG#{slug}             TAGSK={updated}#{id}  |
 |                |              |            | PublishedByTag PTAGPK=TAG#{slug} (live) PUBSK={published}#{id}|
 | render receipt | ARTICLE#{id} | RENDER     | -                                                             |
-| revision       | ARTICLE#{id} | REV#{v:08d}| - (a copy of the article at version v; `expires_at` when it expires) |
+| revision       | ARTICLE#{id} | REV#{v:08d}| - (a copy of the article at version v; may expire: TTL)      |
 | slug claim     | SLUG#{slug}  | S          | -                                                             |
 | correction log | CORRECTIONS  | {issued}#{id}#{n:03d}: an article's n-th correction, site-wide by time |
 | comment        | COMMENT#{id} | C          | ByStatus   GSI1PK=COMMENTS#{status}     GSI1SK={created}#{id} |
@@ -88,7 +88,8 @@ ENTITY_RENDER = "render"
 ENTITY_REVISION = "revision"
 REVISION_PREFIX = "REV#"
 # The table's TTL attribute (template.yaml): epoch seconds after which DynamoDB deletes the item.
-TTL_ATTRIBUTE = "expires_at"  # the table's one TTL attribute (template.yaml): gates and revisions
+# The table's one TTL attribute (template.yaml): comment gates and saved revisions expire by it.
+TTL_ATTRIBUTE = "expires_at"
 ALL_ARTICLES = "ARTICLES"  # the ByUpdated partition of every article
 LIVE = "PUBLISHED"  # the Published partition of live articles
 
