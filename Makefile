@@ -9,11 +9,7 @@ TEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
 
-# When the suite runs under libfaketime (`faketime '2026-12-31 18:45' make test`), fake only the wall
-# clock, as setting the system clock would: libfaketime's default also moves CLOCK_MONOTONIC, and
-# CPython's timed waits (Event.wait, Lock.acquire, Thread.join with a timeout) then never wake.
-export FAKETIME_DONT_FAKE_MONOTONIC := 1
-.PHONY: help install dev test test-fast fuzz lint format bench build deploy clean
+.PHONY: help install dev test test-at test-fast fuzz lint format bench build deploy clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,6 +28,10 @@ dev: $(STAMP) ## Run the whole system locally (emulated AWS, site and API on one
 test: $(STAMP) ## Run every test (unit, moto, local-stack end to end, browser)
 	$(BIN)/python -m tests.check_browser
 	$(BIN)/pytest --numprocesses=$(TEST_WORKERS) --dist=loadfile --durations=15
+
+test-at: $(STAMP) ## Every test with the system clock set to WHEN (ISO 8601 with an offset), e.g. WHEN=2027-01-01T00:15+05:30
+	@test -n "$(WHEN)" || { echo "make test-at WHEN=2027-01-01T00:15:00+05:30"; exit 2; }
+	NEWSDESK_SYSTEM_CLOCK=$(WHEN) PYTHONPATH=$(CURDIR)/tests/system_clock $(MAKE) test
 
 test-fast: $(STAMP) ## Unit and moto tests only (no local stack, no browser)
 	$(BIN)/pytest -m "not e2e and not browser"

@@ -41,17 +41,17 @@ SITE_TZ = ZoneInfo(SITE_TIMEZONE)
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Refuse to start under a libfaketime that also fakes the monotonic clock (its default).
+    """Refuse to start under libfaketime, saying what to use instead.
 
-    No real machine moves CLOCK_MONOTONIC when its date is set, and CPython's timed waits count against
-    it: the local stack's pollers, the browser driver and thread joins would wait for ever. `make test`
-    sets FAKETIME_DONT_FAKE_MONOTONIC=1; someone running pytest directly is told to do the same.
+    With CPython 3.11 and libfaketime 0.9.10, faking the monotonic clock (its default) makes every timed
+    wait hang, and leaving it alone (FAKETIME_DONT_FAKE_MONOTONIC=1) makes every time.sleep fail with
+    EINVAL. `make test-at WHEN=...` sets the system clock of every Python process of the run instead
+    (tests/system_clock).
     """
-    under_faketime = "faketime" in os.environ.get("LD_PRELOAD", "")
-    if under_faketime and os.environ.get("FAKETIME_DONT_FAKE_MONOTONIC") != "1":
+    if "faketime" in os.environ.get("LD_PRELOAD", ""):
         pytest.exit(
-            "libfaketime is faking the monotonic clock too, so timed waits would never end: run with "
-            "FAKETIME_DONT_FAKE_MONOTONIC=1 (faketime --exclude-monotonic), as `make test` does",
+            "libfaketime breaks CPython's sleeps and timed waits; to run the suite at another moment use "
+            "`make test-at WHEN=2027-01-01T00:15:00+05:30`",
             returncode=4,
         )
 

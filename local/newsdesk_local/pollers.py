@@ -291,8 +291,10 @@ class StreamPoller:
         """Follow the table's current stream, learn its shards, and renew every open shard's iterator
         from its checkpoint (so a reader never keeps reading a shard the emulator has replaced)."""
         self._discovered_at = self.clock()
-        self._follow_latest_stream()
+        # LATEST applies to the poller's very first discovery only: a stream found later (the table was
+        # recreated) is read from its start, or a record written before this discovery would be lost.
         first = not self.cursors
+        self._follow_latest_stream()
         for shard in self._shards():
             shard_id = shard["ShardId"]
             if shard_id in self.cursors:
