@@ -31,7 +31,7 @@ test: $(STAMP) ## Run every test (unit, moto, local-stack end to end, browser)
 
 test-at: $(STAMP) ## Every test with the system clock set to WHEN (ISO 8601 with an offset), e.g. WHEN=2027-01-01T00:15+05:30
 	@test -n "$(WHEN)" || { echo "make test-at WHEN=2027-01-01T00:15:00+05:30"; exit 2; }
-	NEWSDESK_SYSTEM_CLOCK=$(WHEN) PYTHONPATH=$(CURDIR)/tests/system_clock $(MAKE) test
+	NEWSDESK_SYSTEM_CLOCK=$(WHEN) NEWSDESK_SYSTEM_CLOCK_SET_AT=$$(date +%s) PYTHONPATH=$(CURDIR)/tests/system_clock $(MAKE) test
 
 test-fast: $(STAMP) ## Unit and moto tests only (no local stack, no browser)
 	$(BIN)/pytest -m "not e2e and not browser"

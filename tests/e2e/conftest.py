@@ -82,7 +82,12 @@ def _die_with_parent() -> None:
 
 
 def stack_env(**overrides: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSDESK_", "AWS_"))}
+    # The stack's own settings are the test's to give; the system clock of `make test-at` is the run's.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("NEWSDESK_", "AWS_")) or k.startswith("NEWSDESK_SYSTEM_CLOCK")
+    }
     env.update({"NEWSDESK_PORT": str(free_port()), "NEWSDESK_AWS_PORT": str(free_port()), **overrides})
     return env
 

@@ -10,6 +10,7 @@ and leaving it alone makes every time.sleep fail with EINVAL (clock_nanosleep wi
 
 import datetime as _dt
 import os as _os
+import time as _time
 
 _moment = _os.environ.get("NEWSDESK_SYSTEM_CLOCK")
 if _moment:
@@ -18,5 +19,8 @@ if _moment:
     _when = _dt.datetime.fromisoformat(_moment)
     if _when.tzinfo is None:
         raise SystemExit("NEWSDESK_SYSTEM_CLOCK needs an offset, e.g. 2027-01-01T00:15:00+05:30")
-    _traveller = _time_machine.travel(_when, tick=True)
+    # The clock was set to _when at NEWSDESK_SYSTEM_CLOCK_SET_AT (real epoch seconds): a process started
+    # later reads as much later, so every process of the run agrees on the time.
+    _set_at = float(_os.environ.get("NEWSDESK_SYSTEM_CLOCK_SET_AT") or _time.time())
+    _traveller = _time_machine.travel(_when + _dt.timedelta(seconds=_time.time() - _set_at), tick=True)
     _traveller.start()
