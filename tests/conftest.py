@@ -54,6 +54,12 @@ def pytest_configure(config: pytest.Config) -> None:
             "`make test-at WHEN=2027-01-01T00:15:00+05:30`",
             returncode=4,
         )
+    # In-process moto gets the corrections the local stack's emulator runs with (newsdesk_local.emulator):
+    # a failed transaction changes nothing and leaves no stream record, as in DynamoDB, and moto no
+    # longer deep-copies every table a transaction names (that copy took most of the handler tests' time).
+    from newsdesk_local import emulator
+
+    emulator.install()
 
 
 # Where every test's clock stands unless the test asks for another moment: an ordinary afternoon.
