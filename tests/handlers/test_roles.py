@@ -513,7 +513,7 @@ def test_every_route_refuses_a_group_it_does_not_list_and_lets_its_first_group_t
         concrete = path.replace("{article_id}", SAMPLE_ID).replace("{comment_id}", SAMPLE_ID)
         concrete = concrete.replace("{version}", "1")
         listed = operation["x-newsdesk-groups"]
-        body = {} if "requestBody" in operation else None
+        body: dict[str, Any] | None = {} if "requestBody" in operation else None
         outsiders = [g for g in ("writers", "editors", "readers") if g not in listed]
 
         def call(group: str, path: str = concrete, method: str = method, body: Any = body) -> ApiResponse:

@@ -109,7 +109,9 @@ def articles_router(
         },
     )
     def create_article(draft: Annotated[ArticleCreate, Body()]) -> Response[ArticleOut]:
-        article = service.create_article(store, draft.model_dump(), created_by=current_caller(router).as_owner())
+        article = service.create_article(
+            store, draft.model_dump(), created_by=current_caller(router).as_owner()
+        )
         logger.info("article created", article_id=article.id, slug=article.slug)
         response = article_response(HTTPStatus.CREATED, article_out(article))
         response.headers["Location"] = f"/api/articles/{article.id}"

@@ -253,7 +253,7 @@ def _domain_problem(exc: DomainError) -> Problem:
     if isinstance(exc, InvalidTransition):
         return problem(HTTPStatus.CONFLICT, exc.detail, type_="urn:newsdesk:problem:invalid-state")
     if isinstance(exc, NotPermitted):
-        return problem(HTTPStatus.FORBIDDEN, exc.detail, type_=FORBIDDEN, title="Not allowed for your role")
+        return problem(HTTPStatus.FORBIDDEN, exc.detail, type_=FORBIDDEN)
     if isinstance(exc, InvalidArticle):
         return problem(
             HTTPStatus.UNPROCESSABLE_ENTITY,
@@ -343,7 +343,7 @@ def request_problem(exc: RequestRefused) -> Problem:
     if isinstance(exc, FormNotUtf8):
         return problem(HTTPStatus.BAD_REQUEST, "The form is not UTF-8 encoded.")
     if isinstance(exc, GroupRequired):
-        return problem(HTTPStatus.FORBIDDEN, str(exc), type_=FORBIDDEN, title="Not allowed for your role")
+        return problem(HTTPStatus.FORBIDDEN, str(exc), type_=FORBIDDEN)
     if isinstance(exc, UnsupportedMediaType):
         accept = "Accept-Patch" if exc.method == "PATCH" else "Accept-Post"
         return problem(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, str(exc), headers={accept: ", ".join(exc.accepted)})

@@ -18,6 +18,7 @@ from newsdesk.http.schemas import problem_responses
 
 logger = Logger(child=True)
 
+
 def review_router(store: ArticleRepository) -> EditorRouter:
     router = EditorRouter()
 
