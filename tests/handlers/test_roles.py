@@ -211,6 +211,23 @@ def test_a_user_in_neither_group_is_refused_everything(api: EditorApi, groups: t
     assert responses[0].problem["detail"] == "Only members of the writers or editors groups may do this."
 
 
+def test_a_wrong_method_tells_a_writer_what_is_allowed_and_tells_an_outsider_nothing(
+    writer: Person, api: EditorApi
+) -> None:
+    # Given a writer and a signed-in reader
+    reader = Person(api, "d0000000-0000-4000-8000-00000000000d", "reader@example.com", ("readers",))
+
+    # When each sends a method the article path does not take
+    to_writer = writer.send("get_article", path=f"/api/articles/{SAMPLE_ID}", method="PUT")
+    to_reader = reader.send("get_article", path=f"/api/articles/{SAMPLE_ID}", method="PUT")
+
+    # Then the writer (who may call routes of that path) gets the 405 with its Allow list; the reader a 403
+    assert to_writer.status == 405
+    assert to_writer.headers["allow"] == "DELETE, GET, PATCH"
+    assert to_reader.status == 403
+    assert "allow" not in to_reader.headers
+
+
 # ----- ownership of changes ----------------------------------------------------------------------------
 
 

@@ -1,5 +1,6 @@
-"""The editor API: public meta routes (health, OpenAPI document, Swagger UI), the article routes and the
-moderation routes (editors only, newsdesk.http.articles and newsdesk.http.moderation) on one resolver.
+"""The editor API: public meta routes (health, OpenAPI document, Swagger UI), the article, review,
+scheduling, revision and correction routes, and the moderation routes, on one resolver. Each signed-in
+route declares the Cognito groups that may call it (editors, unless it names writers too).
 
 Its OpenAPI document describes the whole public API: these routes as the resolver generates them, and the
 comment intake's routes (another function, newsdesk.http.intake_docs) beside them.
