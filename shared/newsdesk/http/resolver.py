@@ -78,7 +78,7 @@ def allowed_groups(security: Security | None) -> tuple[str, ...]:
 
 
 def groups_sentence(group_names: Collection[str]) -> str:
-    """How the OpenAPI document and a refusal name the groups a route needs."""
+    """The sentence of an OpenAPI operation's description that names the groups its route needs."""
     names = [f"`{name}`" for name in group_names]
     listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
     plural = "group" if len(names) == 1 else "groups"
