@@ -162,7 +162,12 @@ def dev(args: argparse.Namespace, settings: LocalSettings) -> int:
     "token",
     "Print an ID token of a user of the running stack's user pool (an editor unless told otherwise) "
     "on the last line of stdout.",
-    arg("--group", default=None, help="Put the user in this group only (default: editors)."),
+    arg(
+        "--group",
+        default=None,
+        help="Put the user in this group only: editors (the default) or writers (create, edit their "
+        "own drafts, submit for review).",
+    ),
     arg("--no-group", action="store_true", help="A signed-in user in no group (not an editor)."),
     arg("--email", default=None, help="The user (default: NEWSDESK_EDITOR_EMAIL, or one per group)."),
 )

@@ -1185,6 +1185,7 @@ def test_the_openapi_document_lists_every_route_with_its_status_codes(api: Edito
         ("/api/articles/{article_id}", "delete"): {204, 400, 404, 409, 412, 422} | editor,
         ("/api/articles/{article_id}/publish", "post"): {200, 400, 404, 409, 412, 422} | editor,
         ("/api/articles/{article_id}/unpublish", "post"): {200, 400, 404, 409, 412, 422} | editor,
+        ("/api/articles/{article_id}/submit", "post"): {200, 400, 404, 409, 412, 422, 428} | editor,
         ("/api/articles/{article_id}/schedule", "post"): {200, 400, 404, 409, 412, 415, 422} | editor,
         ("/api/articles/{article_id}/schedule", "delete"): {200, 400, 404, 409, 412, 422} | editor,
         ("/api/articles/{article_id}/revisions", "get"): {200, 400, 404, 422} | editor,
@@ -1371,7 +1372,7 @@ def test_the_function_needs_only_what_the_template_grants_and_never_scans(
     assert {"dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem"} <= needed
 
 
-def test_the_openapi_document_says_which_routes_need_an_editor(api: EditorApi) -> None:
+def test_the_openapi_document_says_which_groups_each_route_needs(api: EditorApi) -> None:
     # Given the document served over HTTP
     document = json.loads(api.send("health", path="/api/openapi.json").body or "")
     operations = {
@@ -1383,27 +1384,30 @@ def test_the_openapi_document_says_which_routes_need_an_editor(api: EditorApi) -
     # When each operation's security requirement is read
     security = {key: operation.get("security") for key, operation in operations.items()}
 
-    # Then every article and moderation route needs an editor's token; health, docs and the public
-    # comment routes nothing
-    editor_only: list[dict[str, list[str]]] = [{"editorToken": []}]
+    # Then every article and moderation route needs an editor's token, those writers may call too a
+    # writer's or an editor's (one alternative per group); health, docs and the public comment routes
+    # nothing
+    editor_only: list[dict[str, list[str]]] = [{"editorToken": ["editors"]}]
+    staff: list[dict[str, list[str]]] = [{"editorToken": ["writers"]}, {"editorToken": ["editors"]}]
     assert security == {
         ("GET", "/api/health"): None,
         ("GET", "/api/openapi.json"): None,
         ("GET", "/api/docs"): None,
         ("GET", "/api/articles/{article_id}/comment-token"): None,
         ("POST", "/api/articles/{article_id}/comments"): None,
-        ("POST", "/api/articles"): editor_only,
-        ("GET", "/api/articles"): editor_only,
-        ("GET", "/api/articles/{article_id}"): editor_only,
-        ("PATCH", "/api/articles/{article_id}"): editor_only,
+        ("POST", "/api/articles"): staff,
+        ("GET", "/api/articles"): staff,
+        ("GET", "/api/articles/{article_id}"): staff,
+        ("PATCH", "/api/articles/{article_id}"): staff,
         ("DELETE", "/api/articles/{article_id}"): editor_only,
         ("POST", "/api/articles/{article_id}/publish"): editor_only,
         ("POST", "/api/articles/{article_id}/unpublish"): editor_only,
+        ("POST", "/api/articles/{article_id}/submit"): staff,
         ("POST", "/api/articles/{article_id}/schedule"): editor_only,
         ("DELETE", "/api/articles/{article_id}/schedule"): editor_only,
-        ("GET", "/api/articles/{article_id}/revisions"): editor_only,
+        ("GET", "/api/articles/{article_id}/revisions"): staff,
         ("POST", "/api/articles/{article_id}/corrections"): editor_only,
-        ("GET", "/api/articles/{article_id}/revisions/{version}"): editor_only,
+        ("GET", "/api/articles/{article_id}/revisions/{version}"): staff,
         ("POST", "/api/articles/{article_id}/revisions/{version}/restore"): editor_only,
         ("GET", "/api/comments"): editor_only,
         ("POST", "/api/comments/bulk"): editor_only,

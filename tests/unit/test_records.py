@@ -11,13 +11,14 @@ import pytest
 from newsdesk.adapters.dynamodb.codec import from_attr, to_attr, to_item
 from newsdesk.adapters.dynamodb.keys import INDEXES, sort_time
 from newsdesk.adapters.dynamodb.records import (
+    article_as_stored,
     article_to_item,
     item_to_article,
     slug_claim_item,
     tag_to_item,
 )
 from newsdesk.articles import models
-from newsdesk.articles.models import Article, ArticleStatus, Image, Tag
+from newsdesk.articles.models import Article, ArticleStatus, Image, Owner, Tag
 
 KOLKATA = ZoneInfo("Asia/Kolkata")
 CREATED = dt.datetime(2024, 11, 25, 9, 0, 0, 123456, tzinfo=dt.UTC)
@@ -40,6 +41,7 @@ def full_article(**overrides: object) -> Article:
         "created_at": CREATED,
         "updated_at": CREATED,
         "version": 1,
+        "created_by": Owner(sub="7d1f3a62-9c4e-4b8a-ae2f-1b5c9d0e4f61", email="asha.rao@example.com"),
     }
     values.update(overrides)
     return Article.model_validate(values)
@@ -59,7 +61,14 @@ def test_an_article_survives_the_round_trip_through_an_item() -> None:
 def test_a_minimal_draft_survives_the_round_trip() -> None:
     # Given a draft with only the required fields
     article = full_article(
-        summary="", authors=[], source=None, dateline=None, section=None, tags=[], image=None
+        summary="",
+        authors=[],
+        source=None,
+        dateline=None,
+        section=None,
+        tags=[],
+        image=None,
+        created_by=None,
     )
 
     # When it is mapped to an item and back
@@ -69,7 +78,33 @@ def test_a_minimal_draft_survives_the_round_trip() -> None:
     # Then it is equal, and absent optional values are not stored at all
     assert again == article
     assert not {"source", "dateline", "section", "image", "published_at", "url"} & item.keys()
-    assert not {"publish_at", "embargo_until", "expire_at"} & item.keys()
+    assert not {"publish_at", "embargo_until", "expire_at", "created_by"} & item.keys()
+
+
+def test_the_creator_round_trips_and_an_email_is_stored_only_when_known() -> None:
+    # Given articles whose creators' tokens had an email, and had none
+    with_email = full_article()
+    without = full_article(created_by=Owner(sub="b0000000-0000-4000-8000-00000000000b"))
+
+    # When they are stored and read back (strictly, and as stored)
+    items = [article_to_item(with_email), article_to_item(without)]
+
+    # Then the creator comes back each way, and an absent email is not stored
+    assert items[0]["created_by"] == {
+        "M": {"sub": {"S": "7d1f3a62-9c4e-4b8a-ae2f-1b5c9d0e4f61"}, "email": {"S": "asha.rao@example.com"}}
+    }
+    assert "email" not in items[1]["created_by"]["M"]
+    assert [item_to_article(i).created_by for i in items] == [with_email.created_by, without.created_by]
+    assert [article_as_stored(i).created_by for i in items] == [with_email.created_by, without.created_by]
+
+
+def test_an_article_in_review_is_listed_under_its_status_and_is_not_published() -> None:
+    # Given an article in review
+    item = article_to_item(full_article(status=ArticleStatus.REVIEW, version=2))
+
+    # Then it is in the review queue's ByStatus partition, and in no Published index
+    assert item["GSI1PK"] == {"S": "STATUS#review"}
+    assert "PUBPK" not in item
 
 
 def test_the_times_of_a_scheduled_article_survive_the_round_trip_in_utc() -> None:

@@ -73,6 +73,15 @@ class Embargoed(DomainError):
         self.until = until
 
 
+class NotPermitted(DomainError):
+    """The caller's role does not allow this on this article (a writer and another writer's article, or
+    an article past review). `group` is the group whose members may do it."""
+
+    def __init__(self, detail: str, group: str) -> None:
+        super().__init__(detail)
+        self.group = group
+
+
 class InvalidArticle(DomainError):
     """A value is acceptable on its own but breaks a rule of the article (e.g. slug frozen)."""
 

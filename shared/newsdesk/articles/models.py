@@ -14,6 +14,8 @@ from newsdesk.articles.errors import Embargoed, InvalidArticle, InvalidTransitio
 from newsdesk.articles.slugs import slugify
 from newsdesk.articles.types import (
     MAX_CORRECTIONS,
+    AccountEmail,
+    AccountId,
     AltText,
     ArticleId,
     Body,
@@ -33,6 +35,7 @@ from newsdesk.articles.types import (
 
 class ArticleStatus(StrEnum):
     DRAFT = "draft"
+    REVIEW = "review"  # submitted by its writer, waiting for an editor (not public)
     SCHEDULED = "scheduled"
     PUBLISHED = "published"
     UNPUBLISHED = "unpublished"
@@ -86,6 +89,16 @@ class Correction(BaseModel):
     issued_at: Timestamp
 
 
+class Owner(BaseModel):
+    """Who created an article: the Cognito subject of their verified token, and their email for display
+    if the token had one. Staff only: never shown to readers."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sub: AccountId
+    email: AccountEmail | None = None
+
+
 class Article(BaseModel):
     """An article in any state. `url` is fixed by the first publish and never changes afterwards.
 
@@ -119,6 +132,8 @@ class Article(BaseModel):
     expire_at: Timestamp | None = None
     corrections: list[Correction] = Field(default_factory=list, max_length=MAX_CORRECTIONS)
     revised_at: Timestamp | None = None
+    # Who created it (None for articles stored before ownership was recorded: owned by nobody).
+    created_by: Owner | None = None
 
     @property
     def is_live(self) -> bool:

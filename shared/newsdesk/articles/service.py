@@ -12,7 +12,7 @@ from ulid import ULID
 
 from newsdesk.articles import models, scheduling, slugs
 from newsdesk.articles.errors import ArticleNotFound, InvalidArticle, NoFreeSlug, SlugTaken, VersionConflict
-from newsdesk.articles.models import Article, ArticlePage, ArticleStatus, Image, RenderReceipt
+from newsdesk.articles.models import Article, ArticlePage, ArticleStatus, Image, Owner, RenderReceipt
 from newsdesk.articles.ports import ArticleRepository
 from newsdesk.clock import Clock, utc_now
 
@@ -40,16 +40,23 @@ def _check_version(article: Article, expected: int | None) -> None:
 
 
 def create_article(
-    repo: ArticleRepository, fields: dict[str, Any], *, clock: Clock = utc_now, new_id: str | None = None
+    repo: ArticleRepository,
+    fields: dict[str, Any],
+    *,
+    clock: Clock = utc_now,
+    new_id: str | None = None,
+    created_by: Owner | None = None,
 ) -> Article:
     """A new draft. An explicit slug that is taken is refused (SlugTaken); a slug derived from the
     headline takes the first free one of `slug`, `slug-2`, `slug-3` ... Each try is the store's one
     conditional create (the claim of the slug and the article in one transaction), so two creates of one
-    headline at the same moment both succeed, with distinct slugs."""
+    headline at the same moment both succeed, with distinct slugs. `created_by` owns it (None: nobody)."""
     now = clock()
     explicit = fields.get("slug")
     base = explicit or models.headline_slug(fields["headline"])
-    draft = _draft(fields, new_id or new_article_id(now), base, now)
+    draft = _draft(fields, new_id or new_article_id(now), base, now).model_copy(
+        update={"created_by": created_by}
+    )
     if explicit:
         repo.create(draft)
         return draft
@@ -106,10 +113,14 @@ def revise_article(
     *,
     expected_version: int,
     clock: Clock = utc_now,
+    guard: Callable[[Article], None] | None = None,
 ) -> Article:
-    """Apply a partial update to the version the editor has seen."""
+    """Apply a partial update to the version the editor has seen. `guard` checks that the caller may
+    change that version (newsdesk.articles.roles), before anything else is checked."""
     current = _load(repo, article_id)
     _check_version(current, expected_version)
+    if guard is not None:
+        guard(current)
     for name in _REQUIRED & changes.keys():
         if changes[name] is None:
             raise InvalidArticle(name, f"{name} cannot be removed; it is required.")

@@ -68,5 +68,8 @@ TagName = Annotated[
 HttpUrlText = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=2048, pattern=r"^https?://[^\s/$.?#][^\s]*$")
 ]
+# A Cognito user's subject (a UUID in Cognito; any short printable identifier is accepted).
+AccountId = Annotated[str, StringConstraints(pattern=r"^[\x21-\x7e]{1,128}$")]
+AccountEmail = Annotated[str, StringConstraints(pattern=r"^[^\s@]+@[^\s@]+$", max_length=254)]
 Timestamp = AwareDatetime
 Version = Annotated[int, Field(ge=1)]

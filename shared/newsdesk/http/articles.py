@@ -1,5 +1,7 @@
-"""The editor API's article routes (editors only). Each route parses typed input, calls one use case of
-newsdesk.articles.service, and returns a typed model; errors become problems in newsdesk.http.problems."""
+"""The editor API's article routes. Writers create, read, list and change their own drafts; editors do
+everything (newsdesk.articles.roles; each route declares its groups). Each route parses typed input,
+calls one use case of newsdesk.articles.service, and returns a typed model; errors become problems in
+newsdesk.http.problems."""
 
 from __future__ import annotations
 
@@ -12,13 +14,14 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from pydantic import Field
 
-from newsdesk.articles import scheduling, service
+from newsdesk.articles import roles, scheduling, service
 from newsdesk.articles.errors import ArticleNotFound, PreconditionRequired, VersionConflict
 from newsdesk.articles.models import Article, ArticleStatus
 from newsdesk.articles.ports import ArticleRepository
 from newsdesk.articles.slugs import slugify
 from newsdesk.articles.types import ArticleId
 from newsdesk.http import if_match as conditions
+from newsdesk.http.callers import current_caller
 from newsdesk.http.if_match import etag, parse_if_match
 from newsdesk.http.models import (
     ArticleCreate,
@@ -95,7 +98,9 @@ def articles_router(
 
     @router.post(
         "/api/articles",
+        groups=roles.STAFF,
         summary="Create a draft",
+        description="The signed-in caller is recorded as its creator (`created_by`).",
         tags=["articles"],
         responses={
             201: {"description": "Created", "content": {"application/json": {"model": ArticleOut}}},
@@ -104,7 +109,9 @@ def articles_router(
         },
     )
     def create_article(draft: Annotated[ArticleCreate, Body()]) -> Response[ArticleOut]:
-        article = service.create_article(store, draft.model_dump())
+        article = service.create_article(
+            store, draft.model_dump(), created_by=current_caller(router).as_owner()
+        )
         logger.info("article created", article_id=article.id, slug=article.slug)
         response = article_response(HTTPStatus.CREATED, article_out(article))
         response.headers["Location"] = f"/api/articles/{article.id}"
@@ -112,7 +119,9 @@ def articles_router(
 
     @router.get(
         "/api/articles",
+        groups=roles.STAFF,
         summary="List articles for editors",
+        description="`status=review` is the editors' review queue.",
         tags=["articles"],
         responses={
             200: {
@@ -136,6 +145,7 @@ def articles_router(
 
     @router.get(
         "/api/articles/<article_id>",
+        groups=roles.STAFF,
         summary="Get one article",
         tags=["articles"],
         responses={
@@ -150,7 +160,10 @@ def articles_router(
 
     @router.patch(
         "/api/articles/<article_id>",
+        groups=roles.STAFF,
         summary="Change an article (If-Match required)",
+        description="Writers change their own articles while they are drafts or in review (an article "
+        "in review stays there), and not `embargo_until` or `expire_at`; editors change any article.",
         tags=["articles"],
         responses={
             200: {"description": "The new version", "content": {"application/json": {"model": ArticleOut}}},
@@ -162,8 +175,13 @@ def articles_router(
         article_id: ArticleIdParam, changes: Annotated[ArticlePatch, Body()], if_match: IfMatch = None
     ) -> Response[ArticleOut]:
         expected = required_version(store, article_id, if_match)
+        fields = changes.model_dump(exclude_unset=True)
         article = service.revise_article(
-            store, article_id, changes.model_dump(exclude_unset=True), expected_version=expected
+            store,
+            article_id,
+            fields,
+            expected_version=expected,
+            guard=roles.change_guard(current_caller(router), fields.keys()),
         )
         if {"embargo_until", "expire_at"} & changes.model_fields_set:
             rescheduled(article.id, article)

@@ -1,5 +1,6 @@
-"""The editor API: public meta routes (health, OpenAPI document, Swagger UI), the article routes and the
-moderation routes (editors only, newsdesk.http.articles and newsdesk.http.moderation) on one resolver.
+"""The editor API: public meta routes (health, OpenAPI document, Swagger UI), the article, review,
+scheduling, revision and correction routes, and the moderation routes, on one resolver. Each signed-in
+route declares the Cognito groups that may call it (editors, unless it names writers too).
 
 Its OpenAPI document describes the whole public API: these routes as the resolver generates them, and the
 comment intake's routes (another function, newsdesk.http.intake_docs) beside them.
@@ -25,7 +26,8 @@ from newsdesk.http.articles import articles_router
 from newsdesk.http.corrections import corrections_router
 from newsdesk.http.models import Health
 from newsdesk.http.moderation import moderation_router
-from newsdesk.http.resolver import NewsdeskResolver
+from newsdesk.http.resolver import GROUPS_EXTENSION, NewsdeskResolver
+from newsdesk.http.review import review_router
 from newsdesk.http.revisions import revisions_router
 from newsdesk.http.scheduling import scheduling_router
 
@@ -98,6 +100,7 @@ def editor_api(
         return Health(status="ok")
 
     app.include_router(articles_router(articles, site_tz=site_tz, scheduler=scheduler))
+    app.include_router(review_router(articles))
     app.include_router(scheduling_router(articles, scheduler))
     app.include_router(revisions_router(articles))
     app.include_router(corrections_router(articles))
@@ -113,12 +116,16 @@ def editor_api(
         generated = app.get_openapi_json_schema(
             title="Newsdesk editor API",
             version="1.0.0",
-            description="Write, publish and moderate a news site. Editor routes need a Cognito bearer token "
-            "of a member of the `editors` group.",
+            description="Write, publish and moderate a news site. Signed-in routes need a Cognito bearer "
+            "token; each operation names the groups whose members may call it (`x-newsdesk-groups`): "
+            "`writers` create drafts, change their own drafts and submit them for review; `editors` "
+            "do everything.",
             servers=[Server(url="/")],
             security_schemes={
                 "editorToken": HTTPBearer(
-                    bearerFormat="JWT", description="A Cognito ID token of a member of the `editors` group."
+                    bearerFormat="JWT",
+                    description="A Cognito ID token. The role names of an operation's security "
+                    "requirements are the Cognito groups allowed (any one will do).",
                 )
             },
         )
@@ -180,8 +187,9 @@ def editor_api(
 
 def whole_document(document: dict[str, Any]) -> dict[str, Any]:
     """The resolver's document made whole: the comment intake's operations added; on every operation a
-    413 (bodies over MAX_REQUEST_BYTES are refused before routing); a 422 only where there is input to
-    refuse, as the problem document every refusal is; no body on a 204."""
+    413 (bodies over MAX_REQUEST_BYTES are refused before routing); on every signed-in operation (one
+    with GROUPS_EXTENSION) a 401 and a 403; a 422 only where there is input to refuse, as the problem
+    document every refusal is; no body on a 204."""
     from newsdesk.http import intake_docs
     from newsdesk.http.problems import PROBLEM_JSON
     from newsdesk.http.schemas import problem_responses
@@ -193,6 +201,11 @@ def whole_document(document: dict[str, Any]) -> dict[str, Any]:
         for operation in item.values():
             responses = operation["responses"]
             responses.setdefault("413", {**too_large, "content": {PROBLEM_JSON: {"schema": problem}}})
+            if GROUPS_EXTENSION in operation:
+                for status in ("401", "403"):
+                    refusal = {**problem_responses(int(status))[int(status)], **responses.get(status, {})}
+                    refusal["content"] = {PROBLEM_JSON: {"schema": problem}}
+                    responses[status] = refusal
             if "422" in responses and PROBLEM_JSON not in responses["422"].get("content", {}):
                 if operation.get("parameters") or operation.get("requestBody"):
                     responses["422"] = {**too_large, "description": "Unprocessable Content"}

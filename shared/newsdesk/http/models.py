@@ -120,6 +120,11 @@ class CorrectionOut(BaseModel):
     issued_at: dt.datetime
 
 
+class OwnerOut(BaseModel):
+    sub: str = Field(description="The creator's Cognito subject.")
+    email: str | None = Field(default=None, description="Their email, if their token had one.")
+
+
 class ArticleOut(BaseModel):
     id: str
     slug: str
@@ -149,6 +154,11 @@ class ArticleOut(BaseModel):
     )
     render: RenderOut | None = Field(
         default=None, description="Render receipt of the public pages (single-article reads only)."
+    )
+    created_by: OwnerOut | None = Field(
+        default=None,
+        description="Who created it; null for articles created before creators were recorded (only "
+        "editors may change those).",
     )
 
 
@@ -190,6 +200,9 @@ def article_out(article: Article, render: RenderOut | None = None) -> ArticleOut
         ],
         revised_at=article.revised_at,
         render=render,
+        created_by=OwnerOut(sub=article.created_by.sub, email=article.created_by.email)
+        if article.created_by
+        else None,
     )
 
 

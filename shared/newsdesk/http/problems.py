@@ -28,6 +28,7 @@ from newsdesk.articles.errors import (
     InvalidArticle,
     InvalidTransition,
     NoFreeSlug,
+    NotPermitted,
     PreconditionRequired,
     RevisionNotFound,
     SlugTaken,
@@ -53,6 +54,7 @@ MALFORMED_JSON = "urn:newsdesk:problem:malformed-json"
 JSON_TOO_COMPLEX = "urn:newsdesk:problem:json-too-complex"
 INVALID_IF_MATCH = "urn:newsdesk:problem:invalid-if-match"
 STALE_VERSION = "urn:newsdesk:problem:stale-version"
+FORBIDDEN = "urn:newsdesk:problem:forbidden"
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,16 @@ class InvalidIfMatch(RequestRefused):
 
 class FormNotUtf8(RequestRefused):
     pass
+
+
+class GroupRequired(RequestRefused):
+    """The signed-in caller is in none of the groups the route is for (`groups`, any one will do)."""
+
+    def __init__(self, groups: tuple[str, ...]) -> None:
+        names = " or ".join(groups)
+        plural = "group" if len(groups) == 1 else "groups"
+        super().__init__(f"Only members of the {names} {plural} may do this.")
+        self.groups = groups
 
 
 class UnsupportedMediaType(RequestRefused):
@@ -240,6 +252,8 @@ def _domain_problem(exc: DomainError) -> Problem:
         )
     if isinstance(exc, InvalidTransition):
         return problem(HTTPStatus.CONFLICT, exc.detail, type_="urn:newsdesk:problem:invalid-state")
+    if isinstance(exc, NotPermitted):
+        return problem(HTTPStatus.FORBIDDEN, exc.detail, type_=FORBIDDEN)
     if isinstance(exc, InvalidArticle):
         return problem(
             HTTPStatus.UNPROCESSABLE_ENTITY,
@@ -328,6 +342,8 @@ def request_problem(exc: RequestRefused) -> Problem:
         )
     if isinstance(exc, FormNotUtf8):
         return problem(HTTPStatus.BAD_REQUEST, "The form is not UTF-8 encoded.")
+    if isinstance(exc, GroupRequired):
+        return problem(HTTPStatus.FORBIDDEN, str(exc), type_=FORBIDDEN)
     if isinstance(exc, UnsupportedMediaType):
         accept = "Accept-Patch" if exc.method == "PATCH" else "Accept-Post"
         return problem(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, str(exc), headers={accept: ", ".join(exc.accepted)})

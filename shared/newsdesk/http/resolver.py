@@ -6,11 +6,14 @@ type but JSON (415) and a body whose base64 encoding is broken (400); its JSON i
 newsdesk.http.bodies.decode_json (depth and number limits: 400), the decoder Powertools is given. A
 client's mistake is logged as a warning, without a trace; only a fault of ours is logged as an error.
 
-A router made with `security=EDITOR_SECURITY` (EditorRouter) declares every route of it editor-only; the
-resolver refuses anonymous callers (401) and callers outside the editors group (403) before routing, for
-exactly the routes whose OpenAPI entry carries that security requirement, so the document says what is
-enforced. Standard library and Powertools only: the comment intake uses it without request validation,
-so pydantic stays out of its cold start.
+Who may call a route is declared once, on the route: an EditorRouter route is for the `editors` group
+unless it says `groups=(...)` (the Cognito groups allowed, any one of them will do). The declaration is
+the route's OpenAPI security requirement, one alternative per group with the group as its role name
+(OpenAPI 3.1), and from it EditorRouter also writes the operation's `x-newsdesk-groups` extension, a
+sentence of its description and its 403 response. The resolver reads the same declaration: it refuses
+anonymous callers (401) and callers in none of the route's groups (403, a problem document naming the
+groups) before routing, so the document says exactly what is enforced. Standard library and Powertools
+only: the comment intake uses it without request validation, so pydantic stays out of its cold start.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from newsdesk.http.bodies import JSON, decode_json, media_type
 from newsdesk.http.origin import through_distribution
 from newsdesk.http.problems import (
     BodyTooLarge,
+    GroupRequired,
     MalformedBody,
     Problem,
     RequestRefused,
@@ -48,8 +52,41 @@ from newsdesk.http.problems import (
 logger = Logger()
 
 EDITORS_GROUP = "editors"
-# The OpenAPI security requirement of editor-only routes (the scheme is declared in the OpenAPI document).
-EDITOR_SECURITY: list[dict[str, list[str]]] = [{"editorToken": []}]
+# The security scheme of signed-in routes (declared in the OpenAPI document), and the operation extension
+# that lists a route's groups.
+TOKEN_SCHEME = "editorToken"
+GROUPS_EXTENSION = "x-newsdesk-groups"
+
+Security = list[dict[str, list[str]]]
+
+
+def allow(*group_names: str) -> Security:
+    """The OpenAPI security requirement of a route open to members of any one of these groups: one
+    alternative per group (OpenAPI: any one alternative satisfies it), the group as its role name."""
+    if not group_names:
+        raise ValueError("a signed-in route names at least one group")
+    return [{TOKEN_SCHEME: [name]} for name in group_names]
+
+
+def allowed_groups(security: Security | None) -> tuple[str, ...]:
+    """The groups a security requirement allows, in the order declared; () for a public route. A
+    requirement that names no group (a bare bearer token) is for editors."""
+    if not security:
+        return ()
+    names = [name for requirement in security for scopes in requirement.values() for name in scopes]
+    return tuple(dict.fromkeys(names)) or (EDITORS_GROUP,)
+
+
+def groups_sentence(group_names: Collection[str]) -> str:
+    """The sentence of an OpenAPI operation's description that names the groups its route needs."""
+    names = [f"`{name}`" for name in group_names]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    plural = "group" if len(names) == 1 else "groups"
+    return f"Needs a Cognito bearer token of a member of the {listed} {plural}."
+
+
+# The OpenAPI security requirement of editor-only routes.
+EDITOR_SECURITY: Security = allow(EDITORS_GROUP)
 
 
 def editor_name(claims: Mapping[str, Any]) -> str:
@@ -124,26 +161,67 @@ _ROUTE_SIGNATURE = inspect.Signature(list(inspect.signature(Router.route).parame
 
 def _with_security(
     route: Callable[..., Any],
-    security: list[dict[str, list[str]]] | None,
+    security: Security | None,
     args: tuple[Any, ...],
     kwargs: dict[str, Any],
 ) -> Any:
-    """Call Powertools' `route(...)` with `security` filled in where the route gives none."""
+    """Call Powertools' `route(...)` with `security` filled in where the route gives none, and what the
+    security requirement says written into the route's OpenAPI operation: its groups as the
+    GROUPS_EXTENSION, a sentence of its description, and a 403 among its responses."""
     bound = _ROUTE_SIGNATURE.bind(*args, **kwargs)
     if bound.arguments.get("security") is None:
         bound.arguments["security"] = security
+    names = allowed_groups(bound.arguments["security"])
+    if names:
+        bound.arguments["openapi_extensions"] = {
+            **(bound.arguments.get("openapi_extensions") or {}),
+            GROUPS_EXTENSION: list(names),
+        }
+        description = bound.arguments.get("description")
+        bound.arguments["description"] = " ".join(filter(None, [description, groups_sentence(names)]))
+        responses = dict(bound.arguments.get("responses") or {})
+        responses.setdefault(HTTPStatus.FORBIDDEN.value, {"description": "Not a member of these groups"})
+        bound.arguments["responses"] = responses
     return route(*bound.args, **bound.kwargs)
 
 
 class EditorRouter(Router):
-    """A router whose every route is editor-only (declared once, here, for all of them)."""
+    """A router whose every route needs a signed-in caller: by default a member of the editors group; a
+    route may name other groups with `groups=(...)` (any one of them will do). Declared once, on the
+    route; the resolver enforces it and the OpenAPI document shows it."""
 
-    def __init__(self, security: list[dict[str, list[str]]] = EDITOR_SECURITY) -> None:
+    def __init__(self, security: Security = EDITOR_SECURITY) -> None:
         super().__init__()
         self.security = security
 
-    def route(self, *args: Any, **kwargs: Any) -> Any:
+    def route(self, *args: Any, groups: Collection[str] | None = None, **kwargs: Any) -> Any:
+        if groups is not None:
+            kwargs["security"] = allow(*groups)
         return _with_security(super().route, self.security, args, kwargs)
+
+    # The method decorators take `groups` too (Powertools' pass their arguments on by position).
+    def get(self, rule: str, *args: Any, groups: Collection[str] | None = None, **kwargs: Any) -> Any:
+        return super().get(rule, *args, **_secured(groups, kwargs))
+
+    def post(self, rule: str, *args: Any, groups: Collection[str] | None = None, **kwargs: Any) -> Any:
+        return super().post(rule, *args, **_secured(groups, kwargs))
+
+    def put(self, rule: str, *args: Any, groups: Collection[str] | None = None, **kwargs: Any) -> Any:
+        return super().put(rule, *args, **_secured(groups, kwargs))
+
+    def patch(self, rule: str, *args: Any, groups: Collection[str] | None = None, **kwargs: Any) -> Any:
+        return super().patch(rule, *args, **_secured(groups, kwargs))
+
+    def delete(self, rule: str, *args: Any, groups: Collection[str] | None = None, **kwargs: Any) -> Any:
+        return super().delete(rule, *args, **_secured(groups, kwargs))
+
+
+def _secured(groups: Collection[str] | None, kwargs: dict[str, Any]) -> dict[str, Any]:
+    if groups is None:
+        return kwargs
+    if kwargs.get("security") is not None:
+        raise TypeError("a route declares `groups` or `security`, not both")
+    return {**kwargs, "security": allow(*groups)}
 
 
 class NewsdeskResolver(APIGatewayRestResolver):
@@ -195,14 +273,25 @@ class NewsdeskResolver(APIGatewayRestResolver):
         route = self.matching_route(method, path)
         return route is not None and not route.security
 
-    def needs_editor(self, method: str, path: str) -> bool:
-        """Whether a request must come from an editor: to an editor-only route, or with another method
-        to a path of an API that has editor-only routes (anonymous callers learn no Allow list there).
-        Unknown paths are a 404 for anyone."""
+    def groups_needed(self, method: str, path: str) -> tuple[str, ...]:
+        """The groups a request must come from a member of (any one of them); () when it may come from
+        anyone. A route's own groups; with another method, on a path of an API that has signed-in routes,
+        those of the path's routes (callers outside them learn no Allow list there). Unknown paths are a
+        404 for anyone."""
         route = self.matching_route(method, path)
         if route is not None:
-            return bool(route.security)
-        return bool(self.allowed_methods(path)) and any(r.security for r in self._routes())
+            return allowed_groups(route.security)
+        if not self.allowed_methods(path):
+            return ()
+        secured = [r for r in self._routes() if r.security]
+        if not secured:
+            return ()
+        here = [r for r in secured if r.rule.match(path)] or secured
+        return tuple(dict.fromkeys(name for r in here for name in allowed_groups(r.security)))
+
+    def needs_editor(self, method: str, path: str) -> bool:
+        """Whether a request must come from a signed-in member of some group (see groups_needed)."""
+        return bool(self.groups_needed(method, path))
 
     # ----- entry ----------------------------------------------------------------------------------
 
@@ -270,11 +359,12 @@ class NewsdeskResolver(APIGatewayRestResolver):
             return self._refuse(request_problem(BodyTooLarge(self.max_request_bytes)))
         method = str(event.get("httpMethod", "")).upper()
         path = str(event.get("path", ""))
-        if self.needs_editor(method, path):
-            return self._authorize(event)
+        needed = self.groups_needed(method, path)
+        if needed:
+            return self._authorize(event, needed)
         return None
 
-    def _authorize(self, event: Mapping[str, Any]) -> dict[str, Any] | None:
+    def _authorize(self, event: Mapping[str, Any], needed: tuple[str, ...]) -> dict[str, Any] | None:
         claims = ((event.get("requestContext") or {}).get("authorizer") or {}).get("claims") or {}
         if not claims.get("sub"):
             return self._refuse(
@@ -284,10 +374,8 @@ class NewsdeskResolver(APIGatewayRestResolver):
                     headers={"WWW-Authenticate": 'Bearer realm="newsdesk"'},
                 )
             )
-        if EDITORS_GROUP not in groups(event):
-            return self._refuse(
-                problem(HTTPStatus.FORBIDDEN, "Only members of the editors group may do this.")
-            )
+        if not groups(event) & set(needed):
+            return self._refuse(request_problem(GroupRequired(needed)))
         return None
 
     # ----- errors ---------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
-"""The editor API's revision routes (editors only): an article's saved versions, one of them with what
+"""The editor API's revision routes: an article's saved versions, one of them with what
 differs from the current version, and restoring one as a new version (newsdesk.articles.revisions).
 
-Every answer carries the ETag of the article's current version: it is what a restore's If-Match names.
+Writers read the revisions of their own articles; editors read any and restore. Every answer carries the
+ETag of the article's current version: it is what a restore's If-Match names.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import BaseModel, Field
 
-from newsdesk.articles import revisions
+from newsdesk.articles import revisions, roles
 from newsdesk.articles.models import ArticleStatus, Revision
 from newsdesk.articles.ports import RevisionRepository
 from newsdesk.http.articles import ArticleIdParam, IfMatch, required_version
+from newsdesk.http.callers import current_caller
 from newsdesk.http.if_match import etag
 from newsdesk.http.models import ArticleOut, article_out
 from newsdesk.http.resolver import EditorRouter
@@ -77,7 +79,9 @@ def revisions_router(store: RevisionRepository) -> EditorRouter:
 
     @router.get(
         "/api/articles/<article_id>/revisions",
+        groups=roles.STAFF,
         summary="List an article's saved versions",
+        description="Writers list the revisions of their own articles only.",
         tags=["revisions"],
         responses={
             200: {
@@ -94,6 +98,7 @@ def revisions_router(store: RevisionRepository) -> EditorRouter:
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
     ) -> Response[RevisionList]:
         current, page = revisions.list_revisions(store, article_id, limit=limit, cursor=cursor)
+        roles.ensure_may_read_history(current_caller(router), current)
         body = RevisionList(
             article_id=current.id,
             current_version=current.version,
@@ -109,7 +114,9 @@ def revisions_router(store: RevisionRepository) -> EditorRouter:
 
     @router.get(
         "/api/articles/<article_id>/revisions/<version>",
+        groups=roles.STAFF,
         summary="Show a saved version, with a diff against the current one",
+        description="Writers see the revisions of their own articles only.",
         tags=["revisions"],
         responses={
             200: {"description": "The revision", "content": {"application/json": {"model": RevisionOut}}},
@@ -119,6 +126,7 @@ def revisions_router(store: RevisionRepository) -> EditorRouter:
     )
     def show_revision(article_id: ArticleIdParam, version: VersionParam) -> Response[RevisionOut]:
         view = revisions.show_revision(store, article_id, version)
+        roles.ensure_may_read_history(current_caller(router), view.current)
         body = RevisionOut(
             version=view.revision.version,
             saved_at=view.revision.saved_at,

@@ -45,6 +45,7 @@ from newsdesk.articles.models import (
     Correction,
     CorrectionType,
     Image,
+    Owner,
     RenderReceipt,
     RenderState,
     Revision,
@@ -85,6 +86,7 @@ def article_to_item(article: Article) -> Item:
         "expire_at": _iso(article.expire_at),
         "corrections": [_correction_values(c) for c in article.corrections],
         "revised_at": _iso(article.revised_at),
+        "created_by": _owner_values(article.created_by),
         BY_STATUS.pk: status_partition(article.status.value),
         BY_STATUS.sk: updated_sort,
         BY_UPDATED.pk: ALL_ARTICLES,
@@ -96,7 +98,18 @@ def article_to_item(article: Article) -> Item:
     item = to_item(values)
     if article.image is not None and article.image.caption is None:
         item["image"]["M"].pop("caption", None)
+    if article.created_by is not None and article.created_by.email is None:
+        item["created_by"]["M"].pop("email", None)
     return item
+
+
+def _owner_values(owner: Owner | None) -> dict[str, Any] | None:
+    return None if owner is None else {"sub": owner.sub, "email": owner.email}
+
+
+def _owner(data: dict[str, Any] | None) -> Owner | None:
+    """The stored creator; None for an article stored before creators were recorded."""
+    return None if not data else Owner(sub=data["sub"], email=data.get("email"))
 
 
 def item_to_article(item: Item) -> Article:
@@ -126,6 +139,7 @@ def item_to_article(item: Item) -> Article:
         expire_at=_when(data.get("expire_at")),
         corrections=[_correction(c) for c in data.get("corrections") or []],
         revised_at=_when(data.get("revised_at")),
+        created_by=_owner(data.get("created_by")),
     )
 
 
@@ -202,6 +216,11 @@ def article_as_stored(item: Item) -> Article:
                 for c in data.get("corrections") or []
             ],
             revised_at=_when(data.get("revised_at")),
+            created_by=Owner.model_construct(
+                sub=str(data["created_by"]["sub"]), email=data["created_by"].get("email")
+            )
+            if data.get("created_by")
+            else None,
         )
     except MAPPING_ERRORS as exc:
         raise _unreadable(item, strict) from exc
