@@ -294,7 +294,7 @@ def test_comments_are_moderated_in_one_request(stub: StubApi, capsys: pytest.Cap
     stub.on("POST", "/comments/bulk", Canned(200, {"results": results}))
 
     # When both are approved
-    code, out, _ = newsdesk(stub, capsys, "comments", "approve", *(r["id"] for r in results))
+    code, out, _ = newsdesk(stub, capsys, "comments", "approve", *(str(r["id"]) for r in results))
 
     # Then one bulk request is sent, each result is shown, and the exit code says one failed
     assert code == 1

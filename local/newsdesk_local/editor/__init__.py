@@ -1,1 +1,1 @@
-"""The editor commands of `newsdesk`: an HTTP client of the editor API, for the local stack or a deployed one."""
+"""The editor commands of `newsdesk`: an HTTP client of the editor API, local or deployed."""

@@ -62,7 +62,7 @@ class ApiProblem(CommandError):
     def message(self) -> str:
         text = f"{self.title}: {self.detail}" if self.detail else self.title
         for error in self.document.get("errors") or []:
-            if isinstance(error, dict):
+            if isinstance(error, dict) and error.get("message") != self.detail:
                 text += f"\n  {error.get('field') or '(request)'}: {error.get('message')}"
         if self.status == 401:
             text += "\n  run `newsdesk login`"

@@ -156,7 +156,7 @@ def _names(path: Path | None, meta: Mapping[str, Any], key: str) -> list[str]:
     return [str(v).strip() for v in value]
 
 
-def _image(path: Path | None, value: Any) -> dict[str, Any] | None:
+def _image(path: Path | None, value: Any) -> dict[str, str | None] | None:
     if value is None:
         return None
     if not isinstance(value, dict):
@@ -167,7 +167,7 @@ def _image(path: Path | None, value: Any) -> dict[str, Any] | None:
     missing = sorted(k for k in ("url", "alt") if not value.get(k))
     if missing:
         raise FrontMatterError(path, f"'image' needs {missing[0]!r}")
-    image = {k: str(value[k]).strip() for k in ("url", "alt")}
+    image: dict[str, str | None] = {k: str(value[k]).strip() for k in ("url", "alt")}
     image["caption"] = str(value["caption"]).strip() if value.get("caption") is not None else None
     return image
 

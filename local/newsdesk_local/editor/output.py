@@ -52,6 +52,8 @@ def fields(pairs: Sequence[tuple[str, str]]) -> str:
 
 
 def articles_table(items: Sequence[dict[str, Any]], tz: ZoneInfo) -> str:
+    if not items:
+        return "No articles."
     rows = [
         [
             a["id"],
@@ -160,6 +162,8 @@ def revision_detail(revision: dict[str, Any], tz: ZoneInfo, *, diff: bool) -> st
 
 
 def comments_table(items: Sequence[dict[str, Any]], tz: ZoneInfo) -> str:
+    if not items:
+        return "No comments."
     rows = [
         [
             c["id"],

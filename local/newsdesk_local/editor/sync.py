@@ -54,9 +54,9 @@ def content_changes(file: ArticleFile, article: dict[str, Any]) -> dict[str, Any
     wanted = dict(file.content)
     if not file.slug:
         wanted.pop("slug", None)
-    changes = {}
+    changes: dict[str, Any] = {}
     for key, value in wanted.items():
-        now = current.get(key)
+        now: Any = current.get(key)
         if key == "tags":
             same = [v.casefold() for v in value] == [v.casefold() for v in now]
         elif key == "image" and value is not None and now is not None:
@@ -73,7 +73,7 @@ def content_changes(file: ArticleFile, article: dict[str, Any]) -> dict[str, Any
 def time_changes(file: ArticleFile, article: dict[str, Any], *, scheduling: bool) -> dict[str, Any]:
     """The embargo and expiry the file names, where they differ (an expiry goes with the schedule when
     the file schedules a publish)."""
-    changes = {}
+    changes: dict[str, Any] = {}
     for key in ("embargo_until", "expire_at"):
         if key not in file.times or (key == "expire_at" and scheduling):
             continue
@@ -114,7 +114,7 @@ def save(
     if existing is None:
         answer = client.create_article(file.create_body(default_slug))
         action: Action = "created"
-        found_by = None
+        found_by: Literal["id", "slug"] | None = None
     else:
         answer = existing
         found_by = "id" if file.id else "slug"

@@ -47,9 +47,19 @@ def _zone(name: str | None) -> ZoneInfo:
 
 
 def _template_zone(settings: LocalSettings) -> str | None:
-    from newsdesk_local.template import load_template
+    """The template's SiteTimezone default: the local stack's zone. Read with a plain YAML loader that
+    ignores CloudFormation's tags (the full template loader costs seconds of imports per command)."""
+    import yaml
 
-    return str(load_template(settings.template)["Parameters"]["SiteTimezone"]["Default"])
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("!", lambda _loader, _suffix, _node: None)
+    try:
+        template = yaml.load(settings.template.read_text(encoding="utf-8"), Loader=Loader)
+        return str(template["Parameters"]["SiteTimezone"]["Default"])
+    except (OSError, yaml.YAMLError, KeyError, TypeError):
+        return None
 
 
 def local_target(settings: LocalSettings) -> Target:
