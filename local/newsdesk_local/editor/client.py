@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import requests
+if TYPE_CHECKING:  # requests is imported when a request is made: `newsdesk dev` and `token` never load it
+    import requests
 
 PROBLEM_JSON = "application/problem+json"
 EXIT_PROBLEM = 1
@@ -107,6 +108,8 @@ class EditorClient:
     @property
     def session(self) -> requests.Session:
         if self._session is None:
+            import requests
+
             self._session = requests.Session()
             self._session.headers["User-Agent"] = "newsdesk-cli"
         return self._session
@@ -120,6 +123,8 @@ class EditorClient:
         params: dict[str, Any] | None = None,
         if_match: str | None = None,
     ) -> Answer:
+        import requests
+
         headers = {"Authorization": f"Bearer {self._token()}", "Accept": f"application/json, {PROBLEM_JSON}"}
         if if_match is not None:
             headers["If-Match"] = if_match

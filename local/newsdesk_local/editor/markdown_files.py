@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import frontmatter
 import yaml
 
 CONTENT_KEYS = ("headline", "summary", "tags", "source", "dateline", "authors", "section", "image", "slug")
@@ -85,6 +84,8 @@ def read_article_file(path: Path) -> ArticleFile:
 def parse_article(text: str, path: Path | None = None) -> ArticleFile:
     if not _DELIMITER.match(text):
         raise FrontMatterError(path, "has no front matter (a first line of `---`, then `headline: ...`)")
+    import frontmatter
+
     try:
         post = frontmatter.loads(text)
     except yaml.YAMLError as exc:
