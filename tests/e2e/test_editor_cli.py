@@ -193,3 +193,38 @@ def test_an_explicit_taken_slug_is_refused_and_the_next_push_works(
     free = f"{taken}-{uuid.uuid4().hex[:6]}"
     second.write_text(draft_text.replace("tags:", f"slug: {free}\ntags:"), encoding="utf-8")
     assert newsdesk.json("push", str(second))["slug"] == free
+
+
+def test_login_caches_a_token_the_other_commands_use(stack: RunningStack, tmp_path: Path) -> None:
+    # Given no token but the one `newsdesk login` caches (the local editor, on the local stack)
+    env = {**stack.env, "XDG_CACHE_HOME": str(tmp_path)}
+    env.pop("NEWSDESK_TOKEN", None)
+
+    def newsdesk(*argv: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "newsdesk_local.cli", *argv],
+            env=env,
+            cwd=ROOT,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=COMMAND_TIMEOUT,
+            check=False,
+        )
+
+    # When the editor logs in, then lists drafts; and someone logs in with a wrong password
+    login = newsdesk("login")
+    listed = newsdesk("list", "--json", "--limit", "1")
+    refused = newsdesk(
+        "login", "--email", "editor@newsdesk.local", "--password-stdin", stdin="Wrong-2024-pass\n"
+    )
+
+    # Then the token was cached for the user alone and used; the wrong password was refused
+    assert login.returncode == 0, login.stderr
+    [cached] = (tmp_path / "newsdesk").glob("local-*.json")
+    assert cached.stat().st_mode & 0o777 == 0o600
+    assert listed.returncode == 0, listed.stderr
+    assert "items" in json.loads(listed.stdout)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("error: sign-in refused ("), refused.stderr
+    assert "newsdesk login" not in refused.stderr

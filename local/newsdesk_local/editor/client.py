@@ -34,6 +34,10 @@ class StackUnreachable(CommandError):
     exit_code = EXIT_UNREACHABLE
 
 
+class SignInRefused(CommandError):
+    """The user pool refused the email and password (or asks for a step this client cannot take)."""
+
+
 class NotSignedIn(CommandError):
     def message(self) -> str:
         return f"{self}: run `newsdesk login`"

@@ -19,7 +19,7 @@ from typing import Any
 
 from newsdesk.clock import utc_now
 from newsdesk_local.cognito import EDITORS_GROUP, SignInError, UserPool, pool_names
-from newsdesk_local.editor.client import NotSignedIn, StackUnreachable
+from newsdesk_local.editor.client import CommandError, NotSignedIn, SignInRefused, StackUnreachable
 from newsdesk_local.editor.targets import Target
 
 REFRESH_MARGIN = dt.timedelta(seconds=60)
@@ -110,19 +110,20 @@ def _local_pool(target: Target, cognito: Any) -> UserPool:
 
 
 def _tokens(cognito: Any, client_id: str, flow: str, parameters: dict[str, str], target: Target) -> Any:
+    """The pool's tokens; a refusal is SignInRefused for a password, NotSignedIn for a refresh token."""
+    refused: type[CommandError] = NotSignedIn if flow == "REFRESH_TOKEN_AUTH" else SignInRefused
     try:
         result = cognito.initiate_auth(ClientId=client_id, AuthFlow=flow, AuthParameters=parameters)
     except cognito.exceptions.NotAuthorizedException as exc:
-        raise NotSignedIn(
-            f"sign-in refused ({exc.response['Error'].get('Message', 'not authorized')})"
-        ) from None
+        reason = exc.response["Error"].get("Message", "not authorized")
+        raise refused(f"sign-in refused ({reason})") from None
     except cognito.exceptions.UserNotFoundException:
-        raise NotSignedIn("sign-in refused (no such user)") from None
+        raise refused("sign-in refused (no such user)") from None
     except Exception as exc:  # botocore's connection errors have no common base worth importing here
         raise StackUnreachable(f"cannot reach the user pool of {target.name} ({exc})") from None
     tokens = result.get("AuthenticationResult")
     if not tokens:
-        raise NotSignedIn(f"the user pool asks for {result.get('ChallengeName')} first (not supported here)")
+        raise refused(f"the user pool asks for {result.get('ChallengeName')} first (not supported here)")
     return tokens
 
 
