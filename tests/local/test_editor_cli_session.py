@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,9 +15,10 @@ import boto3
 import pytest
 
 from newsdesk.clock import FrozenClock
-from newsdesk_local.editor.client import NotSignedIn, SignInRefused
+from newsdesk_local.editor.client import NotSignedIn, SignInRefused, StackUnreachable
 from newsdesk_local.editor.session import TokenCache, TokenSource, cache_dir, sign_in
-from newsdesk_local.editor.targets import Target, UserPoolRef
+from newsdesk_local.editor.targets import Target, UserPoolRef, resolve_target
+from newsdesk_local.settings import LocalSettings
 
 EMAIL = "editor@example.test"
 PASSWORD = "Correct-Horse-2024"
@@ -123,3 +125,48 @@ def test_a_refused_refresh_forgets_the_sign_in(target: Target, tmp_path: Path, c
     # Then it says to sign in again, and the stale sign-in is gone
     assert "run `newsdesk login`" in refused.value.message()
     assert cache.load(target.cache_key) is None
+
+
+def _deploy(outputs: dict[str, str]) -> None:
+    template = {
+        "Parameters": {"SiteTimezone": {"Type": "String", "Default": "UTC"}},
+        "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+        "Outputs": {key: {"Value": value} for key, value in outputs.items()},
+    }
+    boto3.client("cloudformation").create_stack(
+        StackName="newsdesk-prod",
+        TemplateBody=json.dumps(template),
+        Parameters=[{"ParameterKey": "SiteTimezone", "ParameterValue": "Europe/Lisbon"}],
+    )
+
+
+def test_a_deployed_stack_is_found_by_its_outputs(aws: None) -> None:
+    # Given a deployed stack with the outputs of template.yaml
+    _deploy(
+        {
+            "SiteUrl": "https://news.example/",
+            "ApiUrl": "https://news.example/api",
+            "UserPoolId": "eu-west-1_AbCdEf123",
+            "UserPoolClientId": "client123",
+        }
+    )
+
+    # When the editor commands are pointed at it (NEWSDESK_STACK)
+    target = resolve_target(LocalSettings(stack="newsdesk-prod"), None)
+
+    # Then they talk to its API and pool, and show times in its site's zone
+    assert (target.api_url, target.site_url) == ("https://news.example/api", "https://news.example")
+    assert (target.pool.client_id, target.site_tz, target.cache_key) == (
+        "client123",
+        ZoneInfo("Europe/Lisbon"),
+        "stack-newsdesk-prod",
+    )
+    assert not target.is_local
+
+
+def test_a_stack_without_the_outputs_or_not_there_cannot_be_reached(aws: None) -> None:
+    _deploy({"ApiUrl": "https://news.example/api"})
+    with pytest.raises(StackUnreachable, match="has no output UserPoolId"):
+        resolve_target(LocalSettings(), "newsdesk-prod")
+    with pytest.raises(StackUnreachable, match="cannot read the outputs of stack 'elsewhere'"):
+        resolve_target(LocalSettings(), "elsewhere")
