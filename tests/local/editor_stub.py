@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -84,11 +83,6 @@ class StubApi:
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
-
-
-def stub_api() -> Iterator[StubApi]:
-    with StubApi() as stub:
-        yield stub
 
 
 def article(**fields: Any) -> dict[str, Any]:
