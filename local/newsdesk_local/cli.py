@@ -364,5 +364,13 @@ def retention(args: argparse.Namespace, settings: LocalSettings) -> int:
     return 0
 
 
+# ----- editor commands (login, push, import, list, show, publish ...) ---------------------------------
+
+import newsdesk_local.editor.commands  # noqa: E402, F401  (they register in SUBCOMMANDS above)
+
 if __name__ == "__main__":
-    sys.exit(main())
+    # As `python -m newsdesk_local.cli` this file runs as __main__, and the editor commands registered in
+    # the module newsdesk_local.cli: its main() knows every command.
+    from newsdesk_local.cli import main as main_with_every_command
+
+    sys.exit(main_with_every_command())

@@ -51,6 +51,14 @@ class LocalSettings(BaseModel):
         default=2, ge=0, description="Noncurrent versions a versioned bucket keeps per object."
     )
     template: Path = Field(default=TEMPLATE_PATH, description="The SAM template to run.")
+    stack: str | None = Field(
+        default=None,
+        min_length=1,
+        description="Editor commands: a deployed CloudFormation stack instead of the local stack.",
+    )
+    token: str | None = Field(
+        default=None, min_length=1, description="Editor commands: this ID token instead of `newsdesk login`."
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> LocalSettings:

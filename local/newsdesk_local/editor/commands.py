@@ -1,0 +1,523 @@
+"""The editor commands of `newsdesk`: login, new, push, import, list, show, publish, unpublish, schedule,
+correct, revisions, restore, submit, preview and comments, over the editor API of the local stack (default)
+or of a deployed stack (--stack NAME or NEWSDESK_STACK).
+
+Human-readable output by default (times in the site's zone); --json prints the API's JSON for scripts.
+Errors print as `error: <title>: <detail>` on stderr; exit codes: 1 the API refused (4xx) or failed, 2 a
+usage mistake, 3 the stack cannot be reached.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import getpass
+import json
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from newsdesk.articles.slugs import slugify
+from newsdesk.clock import utc_now
+from newsdesk_local.cli import Argument, arg, subcommand
+from newsdesk_local.editor import output
+from newsdesk_local.editor.client import EXIT_USAGE, CommandError, EditorClient
+from newsdesk_local.editor.markdown_files import FrontMatterError, read_article_file, remember_id
+from newsdesk_local.editor.session import TokenCache, TokenSource, cache_dir, sign_in, sign_in_local_editor
+from newsdesk_local.editor.sync import Saved, save
+from newsdesk_local.editor.targets import Target, resolve_target
+from newsdesk_local.settings import LocalSettings
+
+ULID = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
+STACK = arg(
+    "--stack",
+    default=None,
+    metavar="NAME",
+    help="A deployed CloudFormation stack (default: NEWSDESK_STACK, else the local stack).",
+)
+JSON = arg("--json", action="store_true", help="Print the API's JSON instead of text (for scripts).")
+
+
+class UsageError(CommandError):
+    exit_code = EXIT_USAGE
+
+
+class NoSuchSlug(CommandError):
+    pass
+
+
+@dataclass
+class Editor:
+    """What an editor command works with: its arguments, where it goes, and the API client."""
+
+    args: argparse.Namespace
+    settings: LocalSettings
+    target: Target
+    client: EditorClient
+
+    @property
+    def json(self) -> bool:
+        return bool(getattr(self.args, "json", False))
+
+    def emit(self, document: Any, human: Callable[[], str]) -> None:
+        if self.json:
+            print(json.dumps(document, indent=2, ensure_ascii=False), flush=True)
+        else:
+            print(human(), flush=True)
+
+    def note(self, text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    def article_id(self, reference: str) -> str:
+        """An article id, given an id or a slug."""
+        if ULID.match(reference):
+            return reference
+        for article in self.client.all_articles():
+            if article["slug"] == reference:
+                return str(article["id"])
+        raise NoSuchSlug(f"Not Found: no article has the id or slug {reference!r}")
+
+
+EditorCommand = Callable[[Editor], int]
+
+
+def editor_command(
+    name: str, help: str, *arguments: Argument, json_output: bool = True
+) -> Callable[[EditorCommand], EditorCommand]:
+    """Register an editor command: it gets --stack (and --json), a target and a client, and its
+    CommandErrors end it with their message and exit code."""
+
+    def register(run: EditorCommand) -> EditorCommand:
+        options = (*arguments, STACK, *((JSON,) if json_output else ()))
+
+        @subcommand(name, help, *options)
+        @functools.wraps(run)
+        def command(args: argparse.Namespace, settings: LocalSettings) -> int:
+            try:
+                target = resolve_target(settings, args.stack)
+                token = TokenSource(target, TokenCache(cache_dir()), fixed=settings.token)
+                return run(Editor(args, settings, target, EditorClient(target.api_url, token)))
+            except CommandError as exc:
+                print(f"error: {exc.message()}", file=sys.stderr, flush=True)
+                return exc.exit_code
+            except FrontMatterError as exc:
+                print(f"error: {exc}", file=sys.stderr, flush=True)
+                return 1
+
+        return run
+
+    return register
+
+
+# ----- login ----------------------------------------------------------------------------------------
+
+
+@editor_command(
+    "login",
+    "Sign in to the stack's user pool and cache the token (in $XDG_CACHE_HOME/newsdesk/, mode 0600) for the "
+    "other editor commands. On the local stack, with neither --email nor --password-stdin, signs in as the "
+    "local editor (NEWSDESK_EDITOR_EMAIL), created if need be.",
+    arg("--email", default=None, help="Your user name (an email address); asked for if not given."),
+    arg("--password-stdin", action="store_true", help="Read the password from stdin (for scripts)."),
+    json_output=False,
+)
+def login(editor: Editor) -> int:
+    args, target = editor.args, editor.target
+    if target.is_local and not args.email and not args.password_stdin:
+        signed_in = sign_in_local_editor(target)
+    else:
+        email = args.email or input("Email: ").strip()
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = getpass.getpass(f"Password for {email}: ")
+        if not email or not password:
+            raise UsageError("an email and a password are needed")
+        signed_in = sign_in(target, email, password)
+    path = TokenCache(cache_dir()).save(target.cache_key, signed_in)
+    expires = output.local_time(signed_in.expires_at.isoformat(), target.site_tz)
+    editor.note(f"Signed in to {target.name} as {signed_in.email} (token cached in {path}, until {expires}).")
+    return 0
+
+
+@editor_command("logout", "Forget the cached sign-in to the stack.", json_output=False)
+def logout(editor: Editor) -> int:
+    forgotten = TokenCache(cache_dir()).forget(editor.target.cache_key)
+    editor.note(
+        f"Signed out of {editor.target.name}." if forgotten else f"Not signed in to {editor.target.name}."
+    )
+    return 0
+
+
+# ----- new, push, import ----------------------------------------------------------------------------
+
+FILE_HELP = (
+    "FILE.md: Markdown with YAML front matter (headline, summary, tags, source, dateline, authors, "
+    "section, image {url, alt, caption}, publish_at; optional slug, expire_at, embargo_until). "
+    "The article's id is written back into the file's front matter as `id:`, so the next push "
+    "updates the same article."
+)
+
+
+def _print_saved(editor: Editor, saved: Saved) -> None:
+    article = saved.article
+
+    def human() -> str:
+        lines = [output.article_summary(article)]
+        if saved.scheduled or article["status"] == "scheduled":
+            lines.append(
+                f"scheduled for {output.local_time(article.get('publish_at'), editor.target.site_tz)}"
+            )
+        return "\n".join(lines)
+
+    editor.emit(article, human)
+
+
+def _remember(editor: Editor, path: Path, article_id: str, had: str | None) -> None:
+    if had != article_id:
+        remember_id(path, article_id)
+        editor.note(f"{path}: id {article_id} written into the front matter")
+
+
+@editor_command(
+    "new",
+    "Create a draft from FILE.md (scheduled if its publish_at is in the future); prints its id, slug, "
+    "status and version. " + FILE_HELP,
+    arg("file", type=Path, metavar="FILE.md"),
+)
+def new(editor: Editor) -> int:
+    file = read_article_file(editor.args.file)
+    if file.id:
+        raise UsageError(
+            f"{editor.args.file} already names article {file.id}: use `newsdesk push` to update it"
+        )
+    saved = save(editor.client, file, now=utc_now(), by_slug=lambda _slug: None, create_only=True)
+    _remember(editor, editor.args.file, saved.article["id"], file.id)
+    _print_saved(editor, saved)
+    return 0
+
+
+@editor_command(
+    "push",
+    "Create or update the article of FILE.md: found by the file's id, else by its slug; an update sends "
+    "only what changed, with If-Match from a fresh read (412 if someone else changed it meanwhile). "
+    "Scheduled after saving if its publish_at is in the future. " + FILE_HELP,
+    arg("file", type=Path, metavar="FILE.md"),
+)
+def push(editor: Editor) -> int:
+    file = read_article_file(editor.args.file)
+    saved = save(editor.client, file, now=utc_now(), by_slug=_slug_lookup(editor))
+    _remember(editor, editor.args.file, saved.article["id"], file.id)
+    if saved.found_by == "slug":
+        editor.note(f"{editor.args.file}: the article with slug {saved.article['slug']} ({saved.action})")
+    else:
+        editor.note(f"{editor.args.file}: {saved.action}")
+    _print_saved(editor, saved)
+    return 0
+
+
+def _slug_lookup(editor: Editor) -> Callable[[str], str | None]:
+    def lookup(slug: str) -> str | None:
+        try:
+            return editor.article_id(slug)
+        except NoSuchSlug:
+            return None
+
+    return lookup
+
+
+@editor_command(
+    "import",
+    "Save every *.md file of DIR as an article, idempotently by slug (the file's `slug`, else its file "
+    "name): new slugs are created, existing articles are updated only if the file differs, the rest are "
+    "unchanged. One bad file never stops the others; exit code 1 if any failed. Files are not rewritten.",
+    arg("directory", type=Path, metavar="DIR"),
+)
+def import_(editor: Editor) -> int:
+    from tqdm import tqdm
+
+    directory: Path = editor.args.directory
+    if not directory.is_dir():
+        raise UsageError(f"{directory} is not a directory")
+    paths = sorted(directory.glob("*.md"))
+    slugs = {a["slug"]: a["id"] for a in editor.client.all_articles()}
+    now = utc_now()
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "failed": 0}
+    failures: list[tuple[Path, str]] = []
+    results: list[dict[str, Any]] = []
+    quiet = editor.json or not sys.stderr.isatty()
+    for path in tqdm(paths, desc="import", unit="file", disable=quiet, file=sys.stderr):
+        try:
+            file = read_article_file(path)
+            saved = save(editor.client, file, now=now, by_slug=slugs.get, default_slug=slugify(path.stem))
+        except FrontMatterError as exc:
+            failures.append((path, exc.reason))
+            results.append({"file": str(path), "outcome": "failed", "error": exc.reason})
+        except CommandError as exc:
+            if exc.exit_code == 3:
+                raise
+            failures.append((path, exc.message()))
+            results.append({"file": str(path), "outcome": "failed", "error": exc.message()})
+        else:
+            counts[saved.action] += 1
+            results.append({"file": str(path), "outcome": saved.action, "article": saved.article})
+            continue
+        counts["failed"] += 1
+
+    def human() -> str:
+        lines = [
+            f"{len(paths)} files: {counts['created']} created, {counts['updated']} updated, "
+            f"{counts['unchanged']} unchanged, {counts['failed']} failed"
+        ]
+        lines += [f"  {path.name}: {reason}" for path, reason in failures]
+        return "\n".join(lines)
+
+    editor.emit(results, human)
+    return 1 if failures else 0
+
+
+# ----- list, show -----------------------------------------------------------------------------------
+
+
+@editor_command(
+    "list",
+    "List articles, most recently updated first.",
+    arg("--status", default=None, choices=["draft", "review", "scheduled", "published", "unpublished"]),
+    arg("--tag", default=None, help="Only articles with this tag."),
+    arg("--all", action="store_true", help="Every page, not just the first."),
+    arg("--limit", type=int, default=20, help="Articles per page (1 to 100)."),
+)
+def list_(editor: Editor) -> int:
+    args = editor.args
+    if args.all:
+        items = list(editor.client.all_articles(status=args.status, tag=args.tag))
+        editor.emit(items, lambda: output.articles_table(items, editor.target.site_tz))
+        return 0
+    page = editor.client.list_articles(status=args.status, tag=args.tag, limit=args.limit)
+
+    def human() -> str:
+        text = output.articles_table(page["items"], editor.target.site_tz)
+        return text + ("\n(more: add --all)" if page.get("next_cursor") else "")
+
+    editor.emit(page, human)
+    return 0
+
+
+@editor_command(
+    "show",
+    "Show an article with its render receipt: whether its pages are live, since when, and its URL.",
+    arg("article", metavar="ID|SLUG"),
+)
+def show(editor: Editor) -> int:
+    article = editor.client.article(editor.article_id(editor.args.article)).body
+    editor.emit(
+        article, lambda: output.article_detail(article, editor.target.site_tz, editor.target.site_url)
+    )
+    return 0
+
+
+# ----- publish, unpublish, schedule, submit, correct ------------------------------------------------
+
+
+def _state_change(editor: Editor, article: dict[str, Any]) -> None:
+    def human() -> str:
+        text = output.article_summary(article)
+        if article.get("url"):
+            text += f"\nurl: {output.public_url(article, editor.target.site_url)}"
+        if article["status"] == "scheduled":
+            text += f"\npublish at: {output.local_time(article.get('publish_at'), editor.target.site_tz)}"
+            if article.get("expire_at"):
+                text += f"\nexpires: {output.local_time(article.get('expire_at'), editor.target.site_tz)}"
+        return text
+
+    editor.emit(article, human)
+
+
+@editor_command("publish", "Publish an article now.", arg("article", metavar="ID|SLUG"))
+def publish(editor: Editor) -> int:
+    _state_change(editor, editor.client.publish(editor.article_id(editor.args.article)).body)
+    return 0
+
+
+@editor_command("unpublish", "Take a published article down.", arg("article", metavar="ID|SLUG"))
+def unpublish(editor: Editor) -> int:
+    _state_change(editor, editor.client.unpublish(editor.article_id(editor.args.article)).body)
+    return 0
+
+
+def _moment(value: str) -> str:
+    import datetime as dt
+
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {value!r}") from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError("give an offset, e.g. 2027-01-05T07:00:00+05:30")
+    return moment.isoformat()
+
+
+@editor_command(
+    "schedule",
+    "Schedule (or reschedule) a publish at --at, and an expiry at --expire; or --cancel it (the article "
+    "is a draft again).",
+    arg("article", metavar="ID|SLUG"),
+    arg("--at", type=_moment, default=None, metavar="ISO", help="When to publish (with an offset)."),
+    arg("--expire", type=_moment, default=None, metavar="ISO", help="When to take it down again."),
+    arg("--cancel", action="store_true", help="Cancel the scheduled publish."),
+)
+def schedule(editor: Editor) -> int:
+    args = editor.args
+    if args.cancel == bool(args.at) or (args.cancel and args.expire):
+        raise UsageError("give either --at ISO [--expire ISO] or --cancel")
+    article_id = editor.article_id(args.article)
+    if args.cancel:
+        article = editor.client.cancel_schedule(article_id).body
+    else:
+        article = editor.client.schedule(article_id, args.at, args.expire).body
+    _state_change(editor, article)
+    return 0
+
+
+@editor_command(
+    "submit",
+    "Submit a draft for review (a writer's step before an editor publishes).",
+    arg("article", metavar="ID|SLUG"),
+)
+def submit(editor: Editor) -> int:
+    _state_change(editor, editor.client.submit(editor.article_id(editor.args.article)).body)
+    return 0
+
+
+@editor_command(
+    "correct",
+    "Append a correction, clarification or editor's note to a published article.",
+    arg("article", metavar="ID|SLUG"),
+    arg("text", help="Plain text shown to readers as written."),
+    arg("--type", default="correction", choices=["correction", "clarification", "editors_note"]),
+)
+def correct(editor: Editor) -> int:
+    article = editor.client.correct(
+        editor.article_id(editor.args.article), editor.args.type, editor.args.text
+    ).body
+    editor.emit(
+        article, lambda: output.article_detail(article, editor.target.site_tz, editor.target.site_url)
+    )
+    return 0
+
+
+@editor_command(
+    "preview",
+    "Make a share link to read the article as it would be published, without an account; prints the URL.",
+    arg("article", metavar="ID|SLUG"),
+    arg("--expires-in", type=int, default=None, metavar="SECONDS", help="How long the link works."),
+)
+def preview(editor: Editor) -> int:
+    link = editor.client.preview_link(editor.article_id(editor.args.article), editor.args.expires_in).body
+
+    def human() -> str:
+        return output.fields(
+            [
+                ("url", str(link["url"])),
+                ("expires", output.local_time(link.get("expires_at"), editor.target.site_tz)),
+            ]
+        )
+
+    editor.emit(link, human)
+    return 0
+
+
+# ----- revisions, restore ---------------------------------------------------------------------------
+
+
+@editor_command(
+    "revisions",
+    "List an article's saved versions, or --show one (its body, or --diff against the current version).",
+    arg("article", metavar="ID|SLUG"),
+    arg("--show", type=int, default=None, metavar="VERSION"),
+    arg("--diff", action="store_true", help="With --show: what differs in the current version."),
+)
+def revisions(editor: Editor) -> int:
+    args = editor.args
+    if args.diff and args.show is None:
+        raise UsageError("--diff goes with --show VERSION")
+    article_id = editor.article_id(args.article)
+    tz = editor.target.site_tz
+    if args.show is not None:
+        revision = editor.client.revision(article_id, args.show).body
+        editor.emit(revision, lambda: output.revision_detail(revision, tz, diff=args.diff))
+        return 0
+    listing = editor.client.revisions(article_id).body
+    cursor = listing.get("next_cursor")
+    while cursor:
+        page = editor.client.revisions(article_id, cursor).body
+        listing["items"] += page["items"]
+        cursor = listing["next_cursor"] = page.get("next_cursor")
+    editor.emit(listing, lambda: output.revisions_table(listing, tz))
+    return 0
+
+
+@editor_command(
+    "restore",
+    "Restore a saved version as a new version (If-Match from a fresh read).",
+    arg("article", metavar="ID|SLUG"),
+    arg("version", type=int),
+)
+def restore(editor: Editor) -> int:
+    article_id = editor.article_id(editor.args.article)
+    current = editor.client.article(article_id)
+    article = editor.client.restore(
+        article_id, editor.args.version, current.etag or f'"{current.body["version"]}"'
+    ).body
+    editor.note(f"version {editor.args.version} restored as version {article['version']}")
+    _state_change(editor, article)
+    return 0
+
+
+# ----- comments -------------------------------------------------------------------------------------
+
+
+@editor_command(
+    "comments",
+    "The moderation queue: `comments` lists (pending by default); `comments approve|reject|spam|pending "
+    "ID...` moderates.",
+    arg("action", nargs="?", default="list", choices=["list", "approve", "reject", "spam", "pending"]),
+    arg("ids", nargs="*", metavar="ID"),
+    arg("--status", default="pending", choices=["pending", "approved", "rejected", "spam"]),
+    arg("--article", default=None, metavar="ID|SLUG", help="Only this article's comments."),
+    arg("--all", action="store_true", help="Every page, not just the first."),
+)
+def comments(editor: Editor) -> int:
+    args = editor.args
+    tz = editor.target.site_tz
+    if args.action == "list":
+        if args.ids:
+            raise UsageError("`comments` lists; to moderate: comments approve|reject|spam|pending ID...")
+        article_id = editor.article_id(args.article) if args.article else None
+        page = editor.client.comments(status=args.status, article_id=article_id)
+        if args.all:
+            items = list(page["items"])
+            while page.get("next_cursor"):
+                page = editor.client.comments(
+                    status=args.status, article_id=article_id, cursor=page["next_cursor"]
+                )
+                items += page["items"]
+            editor.emit(items, lambda: output.comments_table(items, tz))
+            return 0
+        editor.emit(
+            page,
+            lambda: (
+                output.comments_table(page["items"], tz)
+                + ("\n(more: add --all)" if page.get("next_cursor") else "")
+            ),
+        )
+        return 0
+    if not args.ids:
+        raise UsageError(f"name the comments to {args.action}: comments {args.action} ID...")
+    status = {"approve": "approved", "reject": "rejected", "spam": "spam", "pending": "pending"}[args.action]
+    result = editor.client.moderate(list(args.ids), status)
+    editor.emit(result, lambda: output.moderation_table(result["results"]))
+    return 0 if all(r["status"] < 400 for r in result["results"]) else 1
