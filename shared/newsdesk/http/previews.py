@@ -56,6 +56,7 @@ _HOST = re.compile(
     r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})*|\[[0-9A-Fa-f:.]{2,45}\])"
     r"(?::[0-9]{1,5})?$"
 )
+_LOOPBACK = frozenset({"localhost", "127.0.0.1", "[::1]"})
 _HTML_PAGE: OpenAPIResponse = {
     "description": "The article page, with the preview banner; `noindex, nofollow`, never stored.",
     "content": {"text/html": {"schema": {"type": "string"}}},
@@ -105,7 +106,8 @@ def public_origin(event: Mapping[str, Any]) -> str:
     The distribution's viewer-request function on `/api/*` (template.yaml's ForwardedHostFunction)
     copies the viewer's Host into `X-Forwarded-Host`, replacing any the viewer sent: the origin request
     policy gives API Gateway its own host name instead. Without that header (a request made to the API
-    directly), the request's Host. The scheme is https but for a local origin on 127.0.0.1 or localhost.
+    directly), the request's Host. The scheme is https (the `/api/*` behaviour is https-only), but for
+    the local origin on a loopback address, which serves plain HTTP.
     """
     for name in ("x-forwarded-host", "host"):
         value = (_header(event, name) or "").split(",")[0].strip()
@@ -115,9 +117,7 @@ def public_origin(event: Mapping[str, Any]) -> str:
     else:
         return ""
     name_only = host.rsplit(":", 1)[0] if not host.startswith("[") else host.split("]")[0] + "]"
-    local = name_only in ("localhost", "127.0.0.1", "[::1]")
-    proto = (_header(event, "x-forwarded-proto") or "").split(",")[0].strip().lower()
-    scheme = "http" if local and proto != "https" else "https"
+    scheme = "http" if name_only in _LOOPBACK else "https"
     return f"{scheme}://{host}"
 
 
