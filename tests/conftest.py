@@ -228,6 +228,8 @@ def editor_env(monkeypatch: pytest.MonkeyPatch, aws_credentials: None, table_nam
     """The editor function's environment (as template.yaml's Globals give it); returns the table name."""
     monkeypatch.setenv("TABLE_NAME", table_name)
     monkeypatch.setenv("SITE_TIMEZONE", SITE_TIMEZONE)
+    monkeypatch.setenv("SITE_NAME", "Newsdesk")
+    monkeypatch.setenv("SITE_LANGUAGE", "en")
     monkeypatch.setenv("ORIGIN_SECRETS", SAMPLE_ORIGIN_SECRET)
     monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "newsdesk-test")
     monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "NewsdeskTest")
@@ -247,10 +249,19 @@ def load_function(path: Path) -> ModuleType:
     return module
 
 
+def create_preview_link_key() -> str:
+    """A KMS HMAC key as template.yaml's PreviewLinkKey (in moto); returns its ARN."""
+    import boto3
+
+    kms = boto3.client("kms", region_name=REGION)
+    return kms.create_key(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")["KeyMetadata"]["Arn"]
+
+
 @pytest.fixture
-def editor_api(editor_env: str, articles_table: str) -> Iterator[ModuleType]:
+def editor_api(editor_env: str, articles_table: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
     """functions/editor_api/app.py, imported while moto is active: its settings read from the test's
-    environment, its store (`articles`) and the others made afresh."""
+    environment, its store (`articles`) and the others made afresh (the share-link key too)."""
+    monkeypatch.setenv("PREVIEW_LINK_KEY_ID", create_preview_link_key())
     module = load_function(EDITOR_API_APP)
     try:
         yield module

@@ -10,16 +10,17 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from newsdesk.adapters.dynamodb.articles import ArticleStore
 from newsdesk.adapters.dynamodb.comments import CommentStore
-from newsdesk.adapters.kms import KmsCipher
+from newsdesk.adapters.kms import KmsCipher, KmsMac
 from newsdesk.adapters.scheduler import EventBridgeScheduler
 from newsdesk.http.editor_api import editor_api
-from newsdesk.wiring.settings import EditorApiSettings
+from newsdesk.wiring.settings import EditorApiSettings, PreviewSiteSettings
 from newsdesk.wiring.tracing import lazy_tracer
 
 logger = Logger()
 tracer = lazy_tracer()
 
 settings = EditorApiSettings.from_env()
+previews = PreviewSiteSettings.from_env()
 articles = ArticleStore(settings.table_name, retention=settings.revisions)
 comments = CommentStore(settings.table_name)
 cipher = KmsCipher(settings.comments_data_key_id) if settings.comments_data_key_id else None
@@ -36,6 +37,8 @@ app = editor_api(
     origin_secrets=settings.accepted_origin_secrets,
     personal_data_days=settings.comments_personal_data_days,
     scheduler=scheduler,
+    preview_site=previews.preview_site(),
+    preview_signer=KmsMac(previews.preview_link_key_id) if previews.preview_link_key_id else None,
 )
 
 

@@ -12,6 +12,7 @@ origin's custom headers, which replace any header of the same name the viewer se
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import uuid
@@ -58,8 +59,19 @@ def pretty_url(uri: str) -> str:
     return uri
 
 
-# CloudFront Functions (JavaScript) the local origin plays in Python, by the template's logical id.
+def forwarded_host(headers: list[tuple[str, str]], distribution_domain: str) -> list[tuple[str, str]]:
+    """The template's ForwardedHostFunction: the viewer's Host (else the distribution's domain) as
+    X-Forwarded-Host, replacing any the viewer sent."""
+    host = next((v for k, v in headers if k.lower() == "host"), distribution_domain)
+    return [(k, v) for k, v in headers if k.lower() != "x-forwarded-host"] + [("X-Forwarded-Host", host)]
+
+
+# CloudFront Functions (JavaScript) the local origin plays in Python, by the template's logical id: those
+# that rewrite the URI, and those that set request headers.
 VIEWER_REQUEST_FUNCTIONS: dict[str, Callable[[str], str]] = {"PrettyUrlsFunction": pretty_url}
+VIEWER_REQUEST_HEADER_FUNCTIONS: dict[str, Callable[[list[tuple[str, str]], str], list[tuple[str, str]]]] = {
+    "ForwardedHostFunction": forwarded_host
+}
 
 
 @dataclass(frozen=True)
@@ -228,7 +240,8 @@ class Distribution:
         self.buckets = buckets
         self.apis = apis
         for behavior in spec.behaviors:
-            if behavior.viewer_request and behavior.viewer_request not in VIEWER_REQUEST_FUNCTIONS:
+            emulated = VIEWER_REQUEST_FUNCTIONS.keys() | VIEWER_REQUEST_HEADER_FUNCTIONS.keys()
+            if behavior.viewer_request and behavior.viewer_request not in emulated:
                 logger.warning(
                     "CloudFront function %s is not emulated; requests pass unchanged", behavior.viewer_request
                 )
@@ -249,6 +262,9 @@ class Distribution:
         rewrite = VIEWER_REQUEST_FUNCTIONS.get(behavior.viewer_request or "")
         if rewrite is not None:
             uri = rewrite(uri)
+        set_headers = VIEWER_REQUEST_HEADER_FUNCTIONS.get(behavior.viewer_request or "")
+        if set_headers is not None:
+            request = dataclasses.replace(request, headers=set_headers(request.headers, self.domain_name))
         origin = self.spec.origins[behavior.origin_id]
         target = origin.target or ""
         if origin.kind == "api" and target in self.apis:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from newsdesk_local.cdn import VIEWER_REQUEST_FUNCTIONS
+from newsdesk_local.cdn import VIEWER_REQUEST_FUNCTIONS, VIEWER_REQUEST_HEADER_FUNCTIONS
 from newsdesk_local.template import load_template, resources
 
 RUNTIME = Path(__file__).with_name("runtime.mjs")
@@ -98,7 +98,34 @@ def test_every_viewer_request_function_of_the_template_loads_under_the_runtime_r
         assert "refused" not in outcome, outcome
         assert "error" not in outcome["results"][0], outcome
         # and the local origin plays each of them
-        assert logical_id in VIEWER_REQUEST_FUNCTIONS
+        assert logical_id in VIEWER_REQUEST_FUNCTIONS.keys() | VIEWER_REQUEST_HEADER_FUNCTIONS.keys()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"host": {"value": "news.example.com"}},
+        {"host": {"value": "news.example.com"}, "x-forwarded-host": {"value": "evil.example"}},
+    ],
+    ids=["plain", "forged-forwarded-host"],
+)
+def test_the_api_is_told_the_viewers_host_as_the_javascript_and_the_local_origin_agree(
+    headers: dict[str, Any],
+) -> None:
+    # Given a viewer request to the API, perhaps with a forged X-Forwarded-Host
+    event = viewer_request("/api/preview/token")
+    event["request"]["headers"] = headers
+
+    # When the template's function and the local origin's rendition handle it
+    (result,) = run(function_code("ForwardedHostFunction"), [event])["results"]
+    local = VIEWER_REQUEST_HEADER_FUNCTIONS["ForwardedHostFunction"](
+        [(name, value["value"]) for name, value in headers.items()], "d111111abcdef8.cloudfront.net"
+    )
+
+    # Then both pass the viewer's Host on as X-Forwarded-Host, and only that
+    assert result["headers"]["x-forwarded-host"] == {"value": "news.example.com"}
+    assert result["uri"] == "/api/preview/token"
+    assert [v for k, v in local if k.lower() == "x-forwarded-host"] == ["news.example.com"]
 
 
 def test_pretty_urls_serve_each_page_from_its_index_html() -> None:

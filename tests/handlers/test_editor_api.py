@@ -1193,6 +1193,8 @@ def test_the_openapi_document_lists_every_route_with_its_status_codes(api: Edito
         ("/api/articles/{article_id}/revisions/{version}/restore", "post"): {200, 400, 404, 412, 422, 428}
         | editor,
         ("/api/articles/{article_id}/corrections", "post"): {201, 400, 404, 409, 412, 415, 422} | editor,
+        ("/api/articles/{article_id}/preview", "get"): {200, 404, 422} | editor,
+        ("/api/articles/{article_id}/preview-links", "post"): {201, 400, 404, 415, 422} | editor,
         ("/api/comments", "get"): {200, 400, 422} | editor,
         ("/api/comments/bulk", "post"): {200, 400, 415, 422} | editor,
         ("/api/comments/{comment_id}", "get"): {200, 404, 422} | editor,
@@ -1201,6 +1203,8 @@ def test_the_openapi_document_lists_every_route_with_its_status_codes(api: Edito
         # the comment intake (another function, on the same API)
         ("/api/articles/{article_id}/comment-token", "get"): {200, 404, 409, 503},
         ("/api/articles/{article_id}/comments", "post"): {202, 303, 400, 404, 409, 413, 415, 422, 429, 503},
+        # the share-link preview (another function, on the same API)
+        ("/api/preview/{token}", "get"): {200, 404, 410},
     }
     # and every error response is documented as a problem document (or, to a browser's form, a page)
     for path, methods in document["paths"].items():
@@ -1223,11 +1227,12 @@ def test_every_route_in_the_openapi_document_is_served(api: EditorApi) -> None:
     document = json.loads(api.send("health", path="/api/openapi.json").body or "")
 
     # When each of the editor function's is called by an editor (with a well-formed id that does not exist;
-    # the intake's are served by the intake, tests/comments/test_intake.py)
+    # the intake's are served by the intake, tests/comments/test_intake.py, and share links by the preview
+    # function, tests/handlers/test_previews.py)
     # Then none is a 404 for the route or a 405 for the method
     for path, methods in document["paths"].items():
         for method, operation in methods.items():
-            if "public comments" in operation["tags"]:
+            if {"public comments", "public previews"} & set(operation["tags"]):
                 continue
             concrete = path.replace("{article_id}", UNKNOWN_ID).replace("{version}", "1")
             body = {"headline": "Probe", "body": "x"} if method in {"post", "patch"} else None
@@ -1252,10 +1257,12 @@ def test_the_openapi_document_is_the_resolvers_own(api: EditorApi, editor_api: M
         )
     )
 
-    # Then they describe the same paths, and the comment intake's beside them
-    from newsdesk.http import intake_docs
+    # Then they describe the same paths, and the comment intake's and the share link's beside them
+    from newsdesk.http import intake_docs, previews
 
-    assert set(served["paths"]) == set(generated["paths"]) | set(intake_docs.paths())
+    assert set(served["paths"]) == set(generated["paths"]) | set(intake_docs.paths()) | set(
+        previews.docs_paths()
+    )
 
 
 # ----- concurrency -------------------------------------------------------------------------------
@@ -1395,6 +1402,9 @@ def test_the_openapi_document_says_which_groups_each_route_needs(api: EditorApi)
         ("GET", "/api/docs"): None,
         ("GET", "/api/articles/{article_id}/comment-token"): None,
         ("POST", "/api/articles/{article_id}/comments"): None,
+        ("GET", "/api/preview/{token}"): None,
+        ("GET", "/api/articles/{article_id}/preview"): staff,
+        ("POST", "/api/articles/{article_id}/preview-links"): staff,
         ("POST", "/api/articles"): staff,
         ("GET", "/api/articles"): staff,
         ("GET", "/api/articles/{article_id}"): staff,

@@ -470,6 +470,7 @@ PUBLIC = {
     ("GET", "/api/docs"),
     ("GET", "/api/articles/{article_id}/comment-token"),
     ("POST", "/api/articles/{article_id}/comments"),
+    ("GET", "/api/preview/{token}"),  # a share link works without an account
 }
 WRITER_ROUTES = {
     ("POST", "/api/articles"),
@@ -479,6 +480,8 @@ WRITER_ROUTES = {
     ("POST", "/api/articles/{article_id}/submit"),
     ("GET", "/api/articles/{article_id}/revisions"),
     ("GET", "/api/articles/{article_id}/revisions/{version}"),
+    ("GET", "/api/articles/{article_id}/preview"),
+    ("POST", "/api/articles/{article_id}/preview-links"),
 }
 
 
@@ -547,3 +550,31 @@ def test_every_route_refuses_a_group_it_does_not_list_and_lets_its_first_group_t
             assert refused.status == 403, (method, path, group, refused.status)
             assert refused.problem["detail"].startswith(f"Only members of the {' or '.join(listed)} group")
         assert allowed.status not in (401, 403), (method, path, allowed.status, allowed.body)
+
+
+def test_a_writer_previews_and_shares_their_own_draft_only(writer: Person, editor: Person) -> None:
+    # Given a writer's draft and another writer's draft
+    own = writer.create(headline="Harbour dredging begins")
+    colleague = Person(
+        writer.api, "b0000000-0000-4000-8000-00000000000b", "lata.iyer@example.com", ("writers",)
+    )
+    theirs = colleague.create(headline="Ferry timetable changes")
+
+    # When the writer previews and shares each
+    own_preview = writer.send("get_article", path=f"/api/articles/{own['id']}/preview")
+    own_link = writer.send("publish_article", path=f"/api/articles/{own['id']}/preview-links", body={})
+    their_preview = writer.send("get_article", path=f"/api/articles/{theirs['id']}/preview")
+    their_link = writer.send("publish_article", path=f"/api/articles/{theirs['id']}/preview-links", body={})
+
+    # Then their own is previewed and shared, the other's refused, naming the editors group
+    assert own_preview.status == 200, own_preview.body
+    assert "Harbour dredging begins" in own_preview.body
+    assert own_link.status == 201, own_link.body
+    for refused in (their_preview, their_link):
+        assert refused.status == 403, refused.body
+        assert "editors" in refused.problem["detail"]
+    # and after the refusal an editor previews and shares the other's draft
+    assert editor.send("get_article", path=f"/api/articles/{theirs['id']}/preview").status == 200
+    shared = editor.send("publish_article", path=f"/api/articles/{theirs['id']}/preview-links", body={})
+    assert shared.status == 201, shared.body
+    assert "/api/preview/" in shared.json()["url"]

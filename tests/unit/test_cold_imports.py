@@ -51,6 +51,7 @@ LAMBDA_ENVIRONMENT = {
     "COMMENTS_DEAD_LETTER_QUEUE_URL": "https://sqs.ap-south-1.amazonaws.com/123456789012/newsdesk-comment-dlq",
     "COMMENTS_MAC_KEY_ID": "arn:aws:kms:ap-south-1:123456789012:key/mac",
     "COMMENTS_DATA_KEY_ID": "arn:aws:kms:ap-south-1:123456789012:key/data",
+    "PREVIEW_LINK_KEY_ID": "arn:aws:kms:ap-south-1:123456789012:key/preview",
     "ORIGIN_SECRETS": "sample-origin-secret-0123456789abcdef",
 }
 

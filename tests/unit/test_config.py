@@ -86,6 +86,8 @@ def test_the_function_settings_are_read_once_per_cold_start(monkeypatch: pytest.
 
     monkeypatch.setenv("TABLE_NAME", "newsdesk-first")
     monkeypatch.setenv("SITE_TIMEZONE", "Asia/Kolkata")
+    monkeypatch.setenv("SITE_NAME", "Newsdesk")
+    monkeypatch.setenv("SITE_LANGUAGE", "en")
     monkeypatch.setenv("ORIGIN_SECRETS", "sample-origin-secret-0123456789abcdef")
     monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "1")
     app = load_function(EDITOR_API_APP)

@@ -99,3 +99,18 @@ class UnreadableArticle(DomainError):
         self.article_id = article_id
         self.reason = reason
         self.version = version
+
+
+class PreviewLinkNotFound(DomainError):
+    """The token is not a share link this site issued (or its article no longer exists)."""
+
+    def __init__(self) -> None:
+        super().__init__("There is no preview at this address.")
+
+
+class PreviewLinkGone(DomainError):
+    """The token was a share link of ours, but it has expired or its article has changed since."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason

@@ -120,3 +120,11 @@ def submit_for_review(
     submitted = submit(current, clock())
     repo.save(submitted, current)
     return submitted
+
+
+def ensure_may_preview(caller: Caller, article: Article) -> None:
+    """A writer previews (and shares a preview of) their own articles only."""
+    if not caller.is_editor and not caller.owns(article):
+        raise NotPermitted(
+            f"Article {article.id!r} was created by someone else; only editors may preview it.", EDITORS
+        )

@@ -19,6 +19,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
 from newsdesk.articles.ports import RevisionRepository
+from newsdesk.articles.previews import LinkSigner
 from newsdesk.articles.scheduling import NoScheduler, Scheduler
 from newsdesk.comments.ports import Cipher, CommentStore
 from newsdesk.comments.retention import DEFAULT_PERSONAL_DATA_DAYS
@@ -26,6 +27,7 @@ from newsdesk.http.articles import articles_router
 from newsdesk.http.corrections import corrections_router
 from newsdesk.http.models import Health
 from newsdesk.http.moderation import moderation_router
+from newsdesk.http.previews import PreviewSite, preview_links_router, previews_router
 from newsdesk.http.resolver import GROUPS_EXTENSION, NewsdeskResolver
 from newsdesk.http.review import review_router
 from newsdesk.http.revisions import revisions_router
@@ -79,12 +81,15 @@ def editor_api(
     origin_secrets: Collection[str] = (),
     personal_data_days: int = DEFAULT_PERSONAL_DATA_DAYS,
     scheduler: Scheduler | None = None,
+    preview_site: PreviewSite | None = None,
+    preview_signer: LinkSigner | None = None,
 ) -> NewsdeskResolver:
     """The editor API's resolver; with `origin_secrets`, requests that did not come through the
     distribution are refused (newsdesk.http.origin). A comment a moderator refuses keeps its sender's
     personal data `personal_data_days` days. `scheduler` holds the one-shot schedules of scheduled
     publishes and expiries; without one, the table alone holds them (and the overdue sweep of the
-    scheduled-action function fires them)."""
+    scheduled-action function fires them). `preview_site` is how previews render (the site's name and
+    language); with `preview_signer` (the share-link key), editors can make share links to previews."""
     scheduler = scheduler or NoScheduler()
     app = NewsdeskResolver(max_request_bytes=MAX_REQUEST_BYTES, origin_secrets=origin_secrets)
 
@@ -104,6 +109,10 @@ def editor_api(
     app.include_router(scheduling_router(articles, scheduler))
     app.include_router(revisions_router(articles))
     app.include_router(corrections_router(articles))
+    preview_site = preview_site or PreviewSite(name="Newsdesk", tz=site_tz)
+    app.include_router(previews_router(articles, preview_site))
+    if preview_signer is not None:
+        app.include_router(preview_links_router(articles, preview_signer, preview_site))
     app.include_router(moderation_router(comments, cipher, personal_data_days=personal_data_days))
 
     # Powertools' OpenAPI models (pydantic, ~90 ms to import) load when a document is first asked for, not
@@ -190,7 +199,7 @@ def whole_document(document: dict[str, Any]) -> dict[str, Any]:
     413 (bodies over MAX_REQUEST_BYTES are refused before routing); on every signed-in operation (one
     with GROUPS_EXTENSION) a 401 and a 403; a 422 only where there is input to refuse, as the problem
     document every refusal is; no body on a 204."""
-    from newsdesk.http import intake_docs
+    from newsdesk.http import intake_docs, previews
     from newsdesk.http.problems import PROBLEM_JSON
     from newsdesk.http.schemas import problem_responses
 
@@ -217,6 +226,7 @@ def whole_document(document: dict[str, Any]) -> dict[str, Any]:
     for name, schema in intake_docs.schemas().items():
         components.setdefault(name, schema)
     document["paths"].update(intake_docs.paths())
+    document["paths"].update(previews.docs_paths())
     used = json.dumps(document["paths"])
     for name in ("HTTPValidationError", "ValidationError"):
         if f"#/components/schemas/{name}" not in used:

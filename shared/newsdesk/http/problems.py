@@ -30,6 +30,8 @@ from newsdesk.articles.errors import (
     NoFreeSlug,
     NotPermitted,
     PreconditionRequired,
+    PreviewLinkGone,
+    PreviewLinkNotFound,
     RevisionNotFound,
     SlugTaken,
     VersionConflict,
@@ -216,6 +218,15 @@ def problem_for(exc: Exception) -> Problem | None:
 def _domain_problem(exc: DomainError) -> Problem:
     if isinstance(exc, ArticleNotFound | CommentNotFound | NoPublishedArticle | RevisionNotFound):
         return problem(HTTPStatus.NOT_FOUND, exc.detail, type_=NOT_FOUND)
+    if isinstance(exc, PreviewLinkNotFound):
+        return problem(HTTPStatus.NOT_FOUND, exc.detail, type_=NOT_FOUND)
+    if isinstance(exc, PreviewLinkGone):
+        return problem(
+            HTTPStatus.GONE,
+            exc.detail,
+            type_=f"urn:newsdesk:problem:preview-link-{exc.reason}",
+            title="This preview link no longer works",
+        )
     if isinstance(exc, CommentChanged):
         return problem(
             HTTPStatus.PRECONDITION_FAILED, exc.detail, type_=STALE_VERSION, title="The comment has changed"

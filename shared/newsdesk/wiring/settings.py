@@ -26,6 +26,7 @@ from newsdesk.http.origin import MIN_SECRET_LENGTH, parse_secrets
 
 if TYPE_CHECKING:
     from newsdesk.articles.models import RevisionRetention
+    from newsdesk.http.previews import PreviewSite
 
 
 class SettingsError(RuntimeError):
@@ -128,6 +129,51 @@ class EditorApiSettings(_RevisionSettings):
         if any(given) and not all(given):
             raise ValueError("SCHEDULE_GROUP, SCHEDULED_ACTION_ARN and SCHEDULER_ROLE_ARN go together")
         return self
+
+
+class PreviewSiteSettings(_Settings):
+    """How previews render: the site's name, time zone, language and "Updated" rule (its public origin
+    is the request's), and the KMS HMAC key of share links (PreviewLinkKey)."""
+
+    site_name: str = Field(min_length=1, max_length=100)
+    site_timezone: TimeZoneName
+    site_language: str = Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+    updated_label_after_minutes: int = Field(default=30, ge=0, le=10_080)
+    preview_link_key_id: str | None = Field(
+        default=None, min_length=1, description="KMS HMAC key of share links (the editor API: GenerateMac)."
+    )
+
+    def preview_site(self) -> PreviewSite:
+        import datetime as dt
+
+        from newsdesk.http.previews import PreviewSite
+
+        return PreviewSite(
+            name=self.site_name,
+            tz=ZoneInfo(self.site_timezone),
+            language=self.site_language,
+            updated_after=dt.timedelta(minutes=self.updated_label_after_minutes),
+        )
+
+
+class PreviewSettings(PreviewSiteSettings):
+    """The preview function's: it reads articles and verifies share links, nothing else."""
+
+    table_name: str = Field(min_length=3, max_length=255)
+    preview_link_key_id: str = Field(min_length=1, description="KMS HMAC key of share links (VerifyMac).")
+    origin_secrets: str = Field(
+        min_length=MIN_SECRET_LENGTH, description="Comma-separated values of X-Origin-Verify the API accepts."
+    )
+
+    @field_validator("origin_secrets")
+    @classmethod
+    def _secrets(cls, value: str) -> str:
+        parse_secrets(value)
+        return value
+
+    @property
+    def accepted_origin_secrets(self) -> tuple[str, ...]:
+        return parse_secrets(self.origin_secrets)
 
 
 class ScheduledActionSettings(_RevisionSettings):
