@@ -86,6 +86,20 @@ class Correction(BaseModel):
     issued_at: Timestamp
 
 
+class RenderedBody(BaseModel):
+    """An article body as sanitised HTML, made once when its version was saved.
+
+    `digest` names the body text and the rules it was made with (newsdesk.site.markdown.body_digest): the
+    renderer uses `html` only while the digest still matches, so a changed body, or changed rules, is never
+    shown from a stale copy.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    digest: str
+    html: str
+
+
 class Article(BaseModel):
     """An article in any state. `url` is fixed by the first publish and never changes afterwards.
 
@@ -119,6 +133,8 @@ class Article(BaseModel):
     expire_at: Timestamp | None = None
     corrections: list[Correction] = Field(default_factory=list, max_length=MAX_CORRECTIONS)
     revised_at: Timestamp | None = None
+    # The body as sanitised HTML, stored with the version (see RenderedBody); never shown to editors.
+    rendered_body: RenderedBody | None = Field(default=None, repr=False)
 
     @property
     def is_live(self) -> bool:

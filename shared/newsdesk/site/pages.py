@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup, escape
 
 from newsdesk.articles.models import Article, Correction
-from newsdesk.site.markdown import render_markdown
+from newsdesk.site.markdown import body_html
 from newsdesk.site.models import CorrectionEntry, SiteObject, page_key
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -226,7 +226,7 @@ def _article_view(article: Article, site: SiteConfig) -> dict[str, Any]:
         "revised_text": _when(revised, site.tz) if revised else None,
         "show_updated": revised is not None and revised - published > site.updated_after,
         "corrections": [_correction_view(c, site) for c in article.corrections],
-        "body_html": render_markdown(article.body),
+        "body_html": body_html(article),
         "jsonld": _json_ld(json_ld),
     }
 
@@ -460,3 +460,8 @@ def robots(site: SiteConfig) -> SiteObject:
 
 def not_found_page(site: SiteConfig) -> SiteObject:
     return SiteObject("404.html", _render("404.html", site=site), HTML, CACHE_ERROR)
+
+
+def month_archive(site: SiteConfig, year: int, month: int, items: list[Article]) -> list[SiteObject]:
+    """Every page of a month's archive (newest first `items`)."""
+    return [month_page(site, year, month, items)]
