@@ -13,6 +13,14 @@
     chunks in an SQS queue, then `run_chunk` runs for every message received, in process. Pages per
     second = (article pages + listing pages) / wall time, including moto's own work.
 
+(d) Bytes one publish uploads with 10, 100 and 1,000 articles published in one month (moto, in process),
+    after 300 articles over the three months before (so the home page, feeds and tag pages are full at
+    any rate): the pages the new articles touch are rendered whole first, then BENCH_BYTES_PUBLISHES (3)
+    articles are published one at a time and the bytes of every object each publish uploads are summed;
+    the largest of the three is reported. The target is on the ratio of the largest to the smallest month
+    without the news sitemap, which lists the last 48 hours by Google News' rule and so grows with the
+    rate (up to 1,000 URLs); it is shown in the comment. `BENCH_BYTES_SIZES` changes the sizes.
+
 moto answers every Query by scanning the table in Python, so (b) and (c) time moto more than the
 renderer; their timings are kept in the JSON details, not given targets. `BENCH_RENDER_SIZES` (e.g.
 "100,1000") and `BENCH_RENDER_REPEATS` scale the run down.
