@@ -52,7 +52,7 @@ format: $(STAMP) ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(STAMP) ## Benchmarks (import times, rendering, pipeline); figures go to bench/results/
+bench: $(STAMP) ## Benchmarks (import times, rendering vs Hugo: apt-get install hugo, pipeline); figures go to bench/results/
 	$(BIN)/python -m bench
 
 build: $(STAMP) ## sam build for arm64 and check that every compiled module in the build is arm64

@@ -13,6 +13,14 @@
     chunks in an SQS queue, then `run_chunk` runs for every message received, in process. Pages per
     second = (article pages + listing pages) / wall time, including moto's own work.
 
+(d) Bytes one publish uploads with 10, 100 and 1,000 articles published in one month (moto, in process),
+    after 300 articles over the three months before (so the home page, feeds and tag pages are full at
+    any rate): the pages the new articles touch are rendered whole first, then BENCH_BYTES_PUBLISHES (3)
+    articles are published one at a time and the bytes of every object each publish uploads are summed;
+    the largest of the three is reported. The target is on the ratio of the largest to the smallest month
+    without the news sitemap, which lists the last 48 hours by Google News' rule and so grows with the
+    rate (up to 1,000 URLs); it is shown in the comment. `BENCH_BYTES_SIZES` changes the sizes.
+
 moto answers every Query by scanning the table in Python, so (b) and (c) time moto more than the
 renderer; their timings are kept in the JSON details, not given targets. `BENCH_RENDER_SIZES` (e.g.
 "100,1000") and `BENCH_RENDER_REPEATS` scale the run down.
@@ -434,8 +442,133 @@ def bench_rebuild() -> list[Result]:
         ]
 
 
+# ----- (d) bytes one publish rewrites ----------------------------------------------------------------------
+
+BYTES_SIZES = [int(n) for n in os.environ.get("BENCH_BYTES_SIZES", "10,100,1000").split(",") if n.strip()]
+BYTES_PUBLISHES = int(os.environ.get("BENCH_BYTES_PUBLISHES", "3"))
+BYTES_HISTORY = 300
+
+
+class CountingWriter:
+    """The site bucket, remembering the size of every object it actually uploads."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.sizes: dict[str, int] = {}
+
+    def put_if_changed(self, obj: Any) -> bool:
+        uploaded = bool(self.inner.put_if_changed(obj))
+        if uploaded:
+            self.sizes[obj.key] = len(obj.body)
+        return uploaded
+
+    def delete(self, key: str) -> bool:
+        return bool(self.inner.delete(key))
+
+
+def publishes_in_one_month(size: int) -> dict[str, Any]:
+    """`size` articles published in one month, then BYTES_PUBLISHES more one at a time: the bytes each
+    of those publishes uploads."""
+    from newsdesk.adapters.cloudfront import Cdn
+    from newsdesk.adapters.dynamodb.published import PublishedArticles
+    from newsdesk.adapters.dynamodb.receipts import ReceiptStore
+    from newsdesk.adapters.s3 import SiteBucket
+    from newsdesk.site.models import Page
+    from newsdesk.site.plan import pages_for
+    from newsdesk.site.publisher import SitePublisher
+
+    now = dt.datetime(2026, 11, 28, 12, tzinfo=TZ).astimezone(dt.UTC)
+    month_start = dt.datetime(2026, 11, 1, 6, tzinfo=TZ).astimezone(dt.UTC)
+    names = tag_names()
+    with moto_world() as world:
+
+        def publisher(writer: Any) -> SitePublisher:
+            return SitePublisher(
+                site_config(),
+                PublishedArticles(world.table, world.ddb),
+                writer,
+                Cdn(world.distribution_id, world.cloudfront, sleep=lambda _s: None),
+                ReceiptStore(world.table, world.ddb),
+                clock=lambda: now,
+            )
+
+        body = realistic_body(300)
+        # The site's past: BYTES_HISTORY articles over the three months before, so the home page, the
+        # feeds and the tag pages are full whatever this month's rate.
+        history = dt.timedelta(days=91)
+        for i in range(BYTES_HISTORY):
+            published = month_start - dt.timedelta(hours=1) - history * (i / BYTES_HISTORY)
+            tags = [names[i % TAG_COUNT], names[(i + 10) % TAG_COUNT], names[(i + 20) % TAG_COUNT]]
+            write_article(world, make_article(100_000 + i, published, tags, body))
+        span = now - dt.timedelta(hours=1) - month_start
+        for i in range(size):
+            published = month_start + span * (i / size)
+            tags = [names[i % TAG_COUNT], names[(i + 10) % TAG_COUNT], names[(i + 20) % TAG_COUNT]]
+            write_article(world, make_article(i, published, tags, body))
+        bucket = SiteBucket(world.bucket, world.s3)
+        # The site before: every page the new articles will touch, rendered whole (as a rebuild does).
+        first = make_article(size, now, names[:3], body)
+        before = publisher(bucket)
+        for page in sorted(pages_for(None, first, TZ) | {Page("sitemap_index")}):
+            before.render_page(page)
+        before.finish(invalidate=False)
+        runs: list[dict[str, int]] = []
+        for n in range(BYTES_PUBLISHES):
+            new = make_article(size + n, now + dt.timedelta(minutes=n), names[:3], realistic_body())
+            write_article(world, new)
+            writer = CountingWriter(bucket)
+            one = publisher(writer)
+            one.apply(new.id, None)
+            one.finish()
+            runs.append(dict(sorted(writer.sizes.items())))
+        return {
+            "publishes": runs,
+            "bytes": [sum(r.values()) for r in runs],
+            "news_sitemap_bytes": [r.get("news-sitemap.xml", 0) for r in runs],
+        }
+
+
+def bench_bytes() -> list[Result]:
+    runs = {size: publishes_in_one_month(size) for size in BYTES_SIZES}
+    worst = {size: max(run["bytes"]) for size, run in runs.items()}
+    # The news sitemap lists the last 48 hours (Google News' rule), so it grows with the publishing rate
+    # up to its 1,000-URL limit: shown, but outside the flat target.
+    bounded = {
+        size: max(b - n for b, n in zip(run["bytes"], run["news_sitemap_bytes"], strict=True))
+        for size, run in runs.items()
+    }
+    results = [
+        Result(
+            f"bytes rewritten per publish, {size:,} in one month",
+            worst[size] / 1024,
+            "KiB",
+            comment=f"largest of {BYTES_PUBLISHES} publishes in a row: "
+            + ", ".join(f"{b / 1024:.0f}" for b in runs[size]["bytes"])
+            + f" KiB; news sitemap {max(runs[size]['news_sitemap_bytes']) / 1024:.0f} KiB of it",
+            details=runs[size],
+        )
+        for size in BYTES_SIZES
+    ]
+    smallest, largest = min(bounded), max(bounded)
+    results.append(
+        Result(
+            "bytes per publish w/o news sitemap, largest / smallest",
+            bounded[largest] / bounded[smallest],
+            "x",
+            target=BYTES_FLAT,
+            comment=f"{largest:,} vs {smallest:,} articles in the month: {bounded[largest] / 1024:.0f} vs "
+            f"{bounded[smallest] / 1024:.0f} KiB (flat is about 1)",
+        )
+    )
+    return results
+
+
+# What one publish may add on top of the smallest month's bytes: a listing page that just filled up.
+BYTES_FLAT = 1.25
+
+
 def run() -> list[Result]:
-    return [*bench_article_render(), *bench_incremental(), *bench_rebuild()]
+    return [*bench_article_render(), *bench_incremental(), *bench_bytes(), *bench_rebuild()]
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from newsdesk.adapters.dynamodb.comments import CommentStore
 from newsdesk.adapters.kms import KmsCipher, KmsMac
 from newsdesk.adapters.scheduler import EventBridgeScheduler
 from newsdesk.http.editor_api import editor_api
+from newsdesk.site.markdown import with_rendered_body
 from newsdesk.wiring.settings import EditorApiSettings, PreviewSiteSettings
 from newsdesk.wiring.tracing import lazy_tracer
 
@@ -21,7 +22,8 @@ tracer = lazy_tracer()
 
 settings = EditorApiSettings.from_env()
 previews = PreviewSiteSettings.from_env()
-articles = ArticleStore(settings.table_name, retention=settings.revisions)
+# Each saved version stores its body's sanitised HTML, so the renderer never converts the same Markdown twice.
+articles = ArticleStore(settings.table_name, retention=settings.revisions, prepare=with_rendered_body)
 comments = CommentStore(settings.table_name)
 cipher = KmsCipher(settings.comments_data_key_id) if settings.comments_data_key_id else None
 scheduler = (

@@ -9,6 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from newsdesk.adapters.dynamodb.articles import ArticleStore
 from newsdesk.batch.scheduled import handle_scheduled_event
+from newsdesk.site.markdown import with_rendered_body
 from newsdesk.wiring.settings import ScheduledActionSettings
 from newsdesk.wiring.tracing import lazy_tracer
 
@@ -17,7 +18,8 @@ tracer = lazy_tracer()
 metrics = Metrics()
 
 settings = ScheduledActionSettings.from_env()
-articles = ArticleStore(settings.table_name, retention=settings.revisions)
+# Each saved version stores its body's sanitised HTML, so the renderer never converts the same Markdown twice.
+articles = ArticleStore(settings.table_name, retention=settings.revisions, prepare=with_rendered_body)
 
 
 @logger.inject_lambda_context(log_event=False)

@@ -151,19 +151,30 @@ def test_tag_page_links_its_feed(live_site: Site) -> None:
     assert (feed["type"], feed["href"]) == ("application/rss+xml", f"{SITE_URL}/tags/kerala/feed.xml")
 
 
-def test_sitemap_index_lists_one_shard_per_month_with_articles(live_site: Site) -> None:
+def test_sitemap_index_lists_every_shard_of_every_month_with_articles(live_site: Site) -> None:
     # Given / When
     root = ET.fromstring(live_site.pipeline.body("sitemap.xml"))
 
-    # Then
+    # Then each month with articles has a shard per SITEMAP_SHARD_SIZE of them (the first named after
+    # the month), newest month first: the month of the 60 recent ones has two
     assert root.tag == f"{{{SM}}}sitemapindex"
     months = sorted(
         {pages.month_of(a.published_at, KOLKATA) for a in live_site.articles if a.published_at}, reverse=True
     )
-    expected = [f"{SITE_URL}/sitemaps/{y:04d}-{m:02d}.xml" for y, m in months]
+    counts = {
+        month: sum(
+            1
+            for a in live_site.articles
+            if a.published_at and pages.month_of(a.published_at, KOLKATA) == month
+        )
+        for month in months
+    }
+    assert max(counts.values()) > pages.SITEMAP_SHARD_SIZE
+    shards = [(y, m, n) for y, m in months for n in range(1, pages.sitemap_shards(counts[(y, m)]) + 1)]
+    expected = [f"{SITE_URL}/sitemaps/{y:04d}-{m:02d}{f'-{n}' if n > 1 else ''}.xml" for y, m, n in shards]
     assert [loc.text for loc in root.findall("sm:sitemap/sm:loc", NS)] == expected
-    for y, m in months:
-        assert f"sitemaps/{y:04d}-{m:02d}.xml" in live_site.pipeline.object_keys()
+    for url in expected:
+        assert url.removeprefix(f"{SITE_URL}/") in live_site.pipeline.object_keys()
 
 
 def test_sitemap_shard_lists_the_month_articles_with_lastmod(live_site: Site) -> None:
@@ -172,19 +183,28 @@ def test_sitemap_shard_lists_the_month_articles_with_lastmod(live_site: Site) ->
     assert newest.published_at is not None
     year, month = pages.month_of(newest.published_at, KOLKATA)
 
-    # When its shard is read
-    root = ET.fromstring(live_site.pipeline.body(f"sitemaps/{year:04d}-{month:02d}.xml"))
-
-    # Then it lists exactly that month's articles, each with a W3C UTC lastmod
-    assert root.tag == f"{{{SM}}}urlset"
+    # When its shards are read
     in_month = [
         a
         for a in live_site.articles
         if a.published_at and pages.month_of(a.published_at, KOLKATA) == (year, month)
     ]
+    roots = [
+        ET.fromstring(live_site.pipeline.body(pages.shard_path(year, month, n).lstrip("/")))
+        for n in range(1, pages.sitemap_shards(len(in_month)) + 1)
+    ]
+
+    # Then together they list exactly that month's articles, oldest first, at most SITEMAP_SHARD_SIZE
+    # each, each with a W3C UTC lastmod
+    assert all(root.tag == f"{{{SM}}}urlset" for root in roots)
+    assert [len(root.findall("sm:url", NS)) for root in roots] == [pages.SITEMAP_SHARD_SIZE, 10]
+    urls = [url for root in roots for url in root.findall("sm:url", NS)]
+    oldest_first = sorted(in_month, key=lambda a: (a.published_at, a.id))
+    assert [url.findtext("sm:loc", namespaces=NS) for url in urls] == [
+        SITE_URL + (a.url or "") for a in oldest_first
+    ]
     entries = {
-        url.findtext("sm:loc", namespaces=NS): url.findtext("sm:lastmod", namespaces=NS)
-        for url in root.findall("sm:url", NS)
+        url.findtext("sm:loc", namespaces=NS): url.findtext("sm:lastmod", namespaces=NS) for url in urls
     }
     assert entries == {
         SITE_URL + (a.url or ""): a.updated_at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")

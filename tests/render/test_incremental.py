@@ -7,7 +7,9 @@ import datetime as dt
 
 import pytest
 
+from newsdesk.adapters.dynamodb.published import PublishedArticles
 from newsdesk.clock import FrozenClock
+from newsdesk.site import pages
 from newsdesk.site.models import page_key
 from tests.conftest import BOUNDARIES, TEST_NOW
 from tests.render.conftest import KOLKATA, Pipeline, make_article
@@ -38,21 +40,63 @@ def seed_live_site(pipeline: Pipeline, count: int, now: dt.datetime) -> dt.datet
     return newest
 
 
-def objects_one_publish_touches(url: str, tags: list[str]) -> set[str]:
+def objects_one_publish_touches(
+    url: str, tags: list[str], counts: dict[str | None, int] | None = None
+) -> set[str]:
     """What a new article in a month that has others, with existing tags, changes: its page and the
-    listings that show it. The archive index and sitemap index do not change (the month stays listed)."""
+    listings that show it. The archive index and sitemap index do not change (the month stays listed).
+
+    `counts` are the articles the month (None) and each tag's month had before. A month's archive and
+    sitemap come in pages anchored at the oldest article: the new one also writes the full page it
+    completes, lands in the month's last shard, and changes the sitemap index if that shard is new."""
     _, year, month, *_ = url.split("/")
-    keys = {
-        page_key(url),
-        "index.html",
-        "feed.xml",
-        "news-sitemap.xml",
-        f"archive/{year}/{month}/index.html",
-        f"sitemaps/{year}-{month}.xml",
-    }
-    for tag in tags:
-        keys |= {f"tags/{tag}/index.html", f"tags/{tag}/feed.xml", f"tags/{tag}/{year}/{month}/index.html"}
+    counts = counts or {}
+    keys = {page_key(url), "index.html", "feed.xml", "news-sitemap.xml"}
+    keys |= {f"tags/{tag}/{name}" for tag in tags for name in ("index.html", "feed.xml")}
+    for tag in [None, *tags]:
+        base = f"tags/{tag}/{year}/{month}/" if tag else f"archive/{year}/{month}/"
+        keys.add(f"{base}index.html")
+        count = counts.get(tag, 0)
+        if count > 0 and count % pages.ARCHIVE_PAGE_SIZE == 0:
+            keys.add(f"{base}{count // pages.ARCHIVE_PAGE_SIZE}/index.html")
+    count = counts.get(None, 0)
+    keys.add(pages.shard_path(int(year), int(month), pages.sitemap_shards(count + 1)).lstrip("/"))
+    if pages.sitemap_shards(count + 1) != pages.sitemap_shards(count):
+        keys.add("sitemap.xml")
     return keys
+
+
+def objects_one_unpublish_touches(
+    url: str, tags: list[str], counts: dict[str | None, int]
+) -> tuple[set[str], set[str]]:
+    """What taking the newest article of its month down rewrites (besides deleting its page), and the
+    archive pages and shards it deletes: `counts` as for objects_one_publish_touches, with it."""
+    _, year, month, *_ = url.split("/")
+    written = {"index.html", "feed.xml", "news-sitemap.xml"}
+    written |= {f"tags/{tag}/{name}" for tag in tags for name in ("index.html", "feed.xml")}
+    deleted = set()
+    for tag in [None, *tags]:
+        base = f"tags/{tag}/{year}/{month}/" if tag else f"archive/{year}/{month}/"
+        written.add(f"{base}index.html")
+        left = counts[tag] - 1
+        if left > 0 and left % pages.ARCHIVE_PAGE_SIZE == 0:
+            deleted.add(f"{base}{left // pages.ARCHIVE_PAGE_SIZE}/index.html")
+    left = counts[None] - 1
+    before, after = pages.sitemap_shards(left + 1), pages.sitemap_shards(left)
+    if before == after or after == 0:  # the last shard loses it (an emptied first shard stays, empty)
+        written.add(pages.shard_path(int(year), int(month), before).lstrip("/"))
+    else:
+        deleted.add(pages.shard_path(int(year), int(month), before).lstrip("/"))
+    if before != after:
+        written.add("sitemap.xml")
+    return written, deleted
+
+
+def month_counts(pipeline: Pipeline, moment: dt.datetime, tags: list[str]) -> dict[str | None, int]:
+    """How many live articles the site's month of `moment` has, in all and per tag."""
+    start, end = pages.month_bounds(*site_month(moment), KOLKATA)
+    reader = PublishedArticles(pipeline.table, pipeline.ddb)
+    return {tag: len(reader.between(start, end, tag)) for tag in [None, *tags]}
 
 
 def site_month(moment: dt.datetime) -> tuple[int, int]:
@@ -68,19 +112,21 @@ def test_one_publish_rewrites_a_fixed_set_of_objects_whatever_the_site_size(
     newest = seed_live_site(pipeline, live_articles, clock())
     pipeline.clear_calls()
 
+    counts = month_counts(pipeline, clock(), ["kerala", "monsoon"])
+
     # When one more article is published through the services and the renderer runs
     article = pipeline.create_published(headline="One more story", tags=NEW_TAGS)
     assert article.url is not None and article.published_at is not None
     publisher = pipeline.publisher()
     pipeline.render(publisher=publisher)
 
-    # Then exactly the objects that show it were uploaded, each once: 12, whatever the site's size
-    # (a minute before the new one, the seed's newest is in the same month of the site, at any moment
-    # but the first minute of a month)
+    # Then exactly the objects that show it were uploaded, each once: 12, whatever the site's size, and
+    # one more for each archive page it fills up (a minute before the new one, the seed's newest is in
+    # the same month of the site, at any moment but the first minute of a month)
     assert site_month(newest) == site_month(article.published_at)
-    expected = objects_one_publish_touches(article.url, ["kerala", "monsoon"])
+    expected = objects_one_publish_touches(article.url, ["kerala", "monsoon"], counts)
     assert sorted(pipeline.uploaded) == sorted(expected)
-    assert len(pipeline.uploaded) == 12
+    assert 12 <= len(pipeline.uploaded) <= 12 + 3
     assert set(publisher.result.written) == pipeline.paths(expected)
     assert pipeline.deleted == []
     assert [sorted(paths) for paths in pipeline.invalidations] == [sorted(pipeline.paths(expected))]
@@ -97,6 +143,7 @@ def test_unpublish_rewrites_a_fixed_set_of_objects_whatever_the_site_size(
     previous = pipeline.store.list_published(2).items[1]
     assert newest.url is not None and newest.published_at and previous.published_at
     alone_in_its_month = site_month(newest.published_at) != site_month(previous.published_at)
+    counts = month_counts(pipeline, newest.published_at, ["kerala", "monsoon"])
     pipeline.clear_calls()
 
     # When that article is unpublished
@@ -105,8 +152,8 @@ def test_unpublish_rewrites_a_fixed_set_of_objects_whatever_the_site_size(
 
     # Then its page is deleted and only the listings that showed it are rewritten: when it leaves its
     # month empty, the archive index and the sitemap index (which list months) change as well
-    listings = objects_one_publish_touches(newest.url, ["kerala", "monsoon"]) - {page_key(newest.url)}
+    listings, emptied = objects_one_unpublish_touches(newest.url, ["kerala", "monsoon"], counts)
     if alone_in_its_month:
         listings |= {"archive/index.html", "sitemap.xml"}
-    assert pipeline.deleted == [page_key(newest.url)]
+    assert sorted(pipeline.deleted) == sorted({page_key(newest.url)} | emptied)
     assert sorted(pipeline.uploaded) == sorted(listings)

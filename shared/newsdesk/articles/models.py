@@ -99,6 +99,20 @@ class Owner(BaseModel):
     email: AccountEmail | None = None
 
 
+class RenderedBody(BaseModel):
+    """An article body as sanitised HTML, made once when its version was saved.
+
+    `digest` names the body text and the rules it was made with (newsdesk.site.markdown.body_digest): the
+    renderer uses `html` only while the digest still matches, so a changed body, or changed rules, is never
+    shown from a stale copy.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    digest: str
+    html: str
+
+
 class Article(BaseModel):
     """An article in any state. `url` is fixed by the first publish and never changes afterwards.
 
@@ -134,6 +148,8 @@ class Article(BaseModel):
     revised_at: Timestamp | None = None
     # Who created it (None for articles stored before ownership was recorded: owned by nobody).
     created_by: Owner | None = None
+    # The body as sanitised HTML, stored with the version (see RenderedBody); never shown to editors.
+    rendered_body: RenderedBody | None = Field(default=None, repr=False)
 
     @property
     def is_live(self) -> bool:

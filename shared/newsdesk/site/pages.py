@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup, escape
 
 from newsdesk.articles.models import Article, Correction
-from newsdesk.site.markdown import render_markdown
+from newsdesk.site.markdown import body_html
 from newsdesk.site.models import CorrectionEntry, SiteObject, page_key
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -25,6 +25,12 @@ TAG_PAGE_SIZE = 20
 FEED_SIZE = 50
 TAG_FEED_SIZE = 20
 NEWS_SITEMAP_HOURS = 48
+NEWS_SITEMAP_SIZE = 1000  # the most a Google News sitemap may list
+# A month's archive (site-wide or per tag) and its sitemap come in pages of a fixed size anchored at the
+# month's oldest article: page 1 holds the oldest ARCHIVE_PAGE_SIZE, and a full page never changes when
+# newer articles are published. So one publish rewrites a bounded number of bytes, whatever the rate.
+ARCHIVE_PAGE_SIZE = 20
+SITEMAP_SHARD_SIZE = 50
 CORRECTIONS_SIZE = 50
 CORRECTIONS_PATH = "/corrections/"
 CORRECTIONS_FEED_PATH = "/corrections/feed.xml"
@@ -74,8 +80,33 @@ def tag_feed_path(tag: str) -> str:
     return f"/tags/{tag}/feed.xml"
 
 
-def shard_path(year: int, month: int) -> str:
-    return f"/sitemaps/{year:04d}-{month:02d}.xml"
+def archive_page_path(year: int, month: int, number: int, tag: str | None = None) -> str:
+    """The `number`-th full page (from 1, oldest first) of a month's archive; the month's own path shows
+    the articles after the last full page."""
+    return f"{month_path(year, month, tag)}{number}/"
+
+
+def shard_path(year: int, month: int, number: int = 1) -> str:
+    """The `number`-th sitemap shard (from 1, oldest first) of a month; the first keeps the month's name."""
+    suffix = f"-{number}" if number > 1 else ""
+    return f"/sitemaps/{year:04d}-{month:02d}{suffix}.xml"
+
+
+def full_archive_pages(count: int) -> int:
+    """How many full pages a month's archive of `count` articles has (the month's path shows 1 to
+    ARCHIVE_PAGE_SIZE articles after them)."""
+    return (count - 1) // ARCHIVE_PAGE_SIZE if count else 0
+
+
+def sitemap_shards(count: int) -> int:
+    """How many sitemap shards a month of `count` articles has (the last may be partly filled)."""
+    return -(-count // SITEMAP_SHARD_SIZE)
+
+
+def _slice(items: list[Article], number: int, size: int) -> list[Article]:
+    """Page `number` (from 1) of `items` in pages of `size` anchored at the oldest; newest first."""
+    end = len(items) - (number - 1) * size
+    return items[max(0, end - size) : max(0, end)]
 
 
 def month_bounds(year: int, month: int, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
@@ -226,7 +257,7 @@ def _article_view(article: Article, site: SiteConfig) -> dict[str, Any]:
         "revised_text": _when(revised, site.tz) if revised else None,
         "show_updated": revised is not None and revised - published > site.updated_after,
         "corrections": [_correction_view(c, site) for c in article.corrections],
-        "body_html": render_markdown(article.body),
+        "body_html": body_html(article),
         "jsonld": _json_ld(json_ld),
     }
 
@@ -262,6 +293,8 @@ def _listing(site: SiteConfig, path: str, **page: Any) -> SiteObject:
     page.setdefault("months", [])
     page.setdefault("back_path", None)
     page.setdefault("back_label", "")
+    page.setdefault("earlier_path", None)
+    page.setdefault("earlier_label", "")
     page["canonical"] = site.url + path
     return SiteObject(page_key(path), _render("listing.html", site=site, page=page), HTML, CACHE_LISTING)
 
@@ -285,16 +318,61 @@ def archive_index(site: SiteConfig, months: list[tuple[int, int]]) -> SiteObject
 
 
 def month_page(site: SiteConfig, year: int, month: int, items: list[Article]) -> SiteObject:
+    """The month's archive: its articles after the last full page, newest first (`items`: the whole
+    month, newest first), and a link to the full page before them."""
+    return _archive(site, year, month, items, None, None, None)
+
+
+def month_archive_page(
+    site: SiteConfig, year: int, month: int, items: list[Article], number: int
+) -> SiteObject:
+    """Full page `number` of the month's archive (`items`: the whole month, newest first)."""
+    return _archive(site, year, month, items, None, None, number)
+
+
+def month_archive(site: SiteConfig, year: int, month: int, items: list[Article]) -> list[SiteObject]:
+    """Every page of a month's archive (`items`: the whole month, newest first)."""
+    full = full_archive_pages(len(items))
+    numbered = [month_archive_page(site, year, month, items, n) for n in range(1, full + 1)]
+    return [month_page(site, year, month, items), *numbered]
+
+
+def _archive(
+    site: SiteConfig,
+    year: int,
+    month: int,
+    items: list[Article],
+    tag: str | None,
+    name: str | None,
+    number: int | None,
+) -> SiteObject:
     label = dt.date(year, month, 1).strftime("%B %Y")
-    return _listing(
-        site,
-        month_path(year, month),
-        heading=f"Archive: {label}",
-        teasers=[_teaser(a, site) for a in items],
-        empty=f"Nothing was published in {label}.",
-        back_path="/archive/",
-        back_label="All months",
-    )
+    full = full_archive_pages(len(items))
+    shown = _slice(items, full + 1 if number is None else number, ARCHIVE_PAGE_SIZE)
+    earlier = (full if number is None else number - 1) or None
+    heading = f"{name}: {label}" if tag else f"Archive: {label}"
+    page: dict[str, Any] = {
+        "heading": heading if number is None else f"{heading}, page {number}",
+        "teasers": [_teaser(a, site) for a in shown],
+        "empty": f"Nothing tagged {name} was published in {label}."
+        if tag
+        else f"Nothing was published in {label}.",
+        "earlier_path": archive_page_path(year, month, earlier, tag) if earlier else None,
+        "earlier_label": f"Earlier in {label}",
+    }
+    if number is not None:
+        page["more_path"] = month_path(year, month, tag)
+        page["more_label"] = f"Latest in {label}"
+    if tag:
+        page |= {
+            "feed_path": tag_feed_path(tag),
+            "back_path": tag_path(tag),
+            "back_label": f"Latest on {name}",
+        }
+    else:
+        page |= {"back_path": "/archive/", "back_label": "All months"}
+    path = month_path(year, month, tag) if number is None else archive_page_path(year, month, number, tag)
+    return _listing(site, path, **page)
 
 
 def tag_page(
@@ -315,17 +393,22 @@ def tag_page(
 def tag_month_page(
     site: SiteConfig, tag: str, name: str, year: int, month: int, items: list[Article]
 ) -> SiteObject:
-    label = dt.date(year, month, 1).strftime("%B %Y")
-    return _listing(
-        site,
-        month_path(year, month, tag),
-        heading=f"{name}: {label}",
-        teasers=[_teaser(a, site) for a in items],
-        empty=f"Nothing tagged {name} was published in {label}.",
-        feed_path=tag_feed_path(tag),
-        back_path=tag_path(tag),
-        back_label=f"Latest on {name}",
-    )
+    """A tag's archive for a month: as month_page, for the articles with the tag."""
+    return _archive(site, year, month, items, tag, name, None)
+
+
+def tag_month_archive_page(
+    site: SiteConfig, tag: str, name: str, year: int, month: int, items: list[Article], number: int
+) -> SiteObject:
+    return _archive(site, year, month, items, tag, name, number)
+
+
+def tag_month_archive(
+    site: SiteConfig, tag: str, name: str, year: int, month: int, items: list[Article]
+) -> list[SiteObject]:
+    full = full_archive_pages(len(items))
+    numbered = [tag_month_archive_page(site, tag, name, year, month, items, n) for n in range(1, full + 1)]
+    return [tag_month_page(site, tag, name, year, month, items), *numbered]
 
 
 # XML 1.0 has no way to write most C0 controls, U+FFFE/U+FFFF or lone surrogates; text pasted from a
@@ -435,20 +518,39 @@ def _w3c(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def sitemap_shard(site: SiteConfig, year: int, month: int, items: list[Article]) -> SiteObject:
-    urls = [{"loc": site.url + a.url, "lastmod": _w3c(a.updated_at)} for a in items if a.url]
-    return SiteObject(shard_path(year, month).lstrip("/"), _render("sitemap.xml", urls=urls), XML, CACHE_FEED)
+def sitemap_shard(
+    site: SiteConfig, year: int, month: int, items: list[Article], number: int = 1
+) -> SiteObject:
+    """Shard `number` of the month's sitemap (`items`: the whole month, newest first), oldest first."""
+    shown = _slice(items, number, SITEMAP_SHARD_SIZE)[::-1]
+    urls = [{"loc": site.url + a.url, "lastmod": _w3c(a.updated_at)} for a in shown if a.url]
+    key = shard_path(year, month, number).lstrip("/")
+    return SiteObject(key, _render("sitemap.xml", urls=urls), XML, CACHE_FEED)
 
 
-def sitemap_index(site: SiteConfig, months: list[tuple[int, int]]) -> SiteObject:
-    shards = [{"loc": site.url + shard_path(y, m)} for y, m in months]
+def sitemap_month(site: SiteConfig, year: int, month: int, items: list[Article]) -> list[SiteObject]:
+    """Every sitemap shard of a month (at least one, so a listed month never points nowhere)."""
+    shards = max(1, sitemap_shards(len(items)))
+    return [sitemap_shard(site, year, month, items, n) for n in range(1, shards + 1)]
+
+
+def sitemap_index(
+    site: SiteConfig, months: list[tuple[int, int]], counts: dict[tuple[int, int], int] | None = None
+) -> SiteObject:
+    """Every shard of every month with articles; `counts` gives a month's number of articles (a month
+    without a count has one shard)."""
+    shards = [
+        {"loc": site.url + shard_path(y, m, n)}
+        for y, m in months
+        for n in range(1, max(1, sitemap_shards((counts or {}).get((y, m), 1))) + 1)
+    ]
     return SiteObject("sitemap.xml", _render("sitemap_index.xml", shards=shards), XML, CACHE_FEED)
 
 
 def news_sitemap(site: SiteConfig, recent: list[Article]) -> SiteObject:
     urls = [
         {"loc": site.url + a.url, "published": _w3c(a.published_at), "title": _xml_text(a.headline)}
-        for a in recent
+        for a in recent[:NEWS_SITEMAP_SIZE]
         if a.url and a.published_at
     ]
     return SiteObject("news-sitemap.xml", _render("news_sitemap.xml", site=site, urls=urls), XML, CACHE_FEED)

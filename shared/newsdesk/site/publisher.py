@@ -8,6 +8,7 @@ late, duplicated or reordered event can never put older content live.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -110,6 +111,7 @@ class SitePublisher:
         self._pending_receipts: list[RenderReceipt] = []
         self._retry_paths: set[str] = set()
         self._reads: dict[tuple[object, ...], Any] = {}
+        self._befores: dict[str, Article | None] = {}  # article id -> as it was before this batch
 
     # ----- one batch ------------------------------------------------------------------------------
 
@@ -122,6 +124,7 @@ class SitePublisher:
     def apply(self, article_id: str, before: Article | None) -> list[str]:
         """Render what one article's change touches. Returns the paths this change altered."""
         self.load([article_id])
+        self._befores.setdefault(article_id, before)
         after = self.overlay.current[article_id]
         changed: list[str] = []
         live = after is not None and after.is_live
@@ -131,8 +134,14 @@ class SitePublisher:
             objects.append(self._article_page(after))
         elif url:
             changed += self._delete(page_key(url))
-        objects += [self._render(page) for page in sorted(pages_for(before, after, self.site.tz))]
+        removed: list[str] = []
+        for page in sorted(pages_for(before, after, self.site.tz)):
+            rendered, gone = self._render_objects(page, every=False)
+            objects += rendered
+            removed += gone
         changed += self._write_all(objects)
+        for key in removed:
+            changed += self._delete(key)
         if after is not None and after.url is not None:
             previous = self.receipts.get(article_id)
             if previous is not None and previous.state is RenderState.FAILED:
@@ -298,6 +307,7 @@ class SitePublisher:
         return tag.replace("-", " ").title()
 
     def _render(self, page: Page) -> SiteObject:
+        """The one object of a page that has exactly one (not a month's archive or sitemap)."""
         site = self.site
         if page.kind == "home":
             return pages.home_page(site, self._latest(pages.HOME_SIZE), self._months())
@@ -306,19 +316,13 @@ class SitePublisher:
         if page.kind == "feed":
             return pages.site_feed(site, self._latest(pages.FEED_SIZE))
         if page.kind == "sitemap_index":
-            return pages.sitemap_index(site, self._months())
+            return pages.sitemap_index(site, *self._shard_counts())
         if page.kind == "news_sitemap":
             now = self.clock()
             recent = self._between(
                 now - dt.timedelta(hours=pages.NEWS_SITEMAP_HOURS), now + dt.timedelta(minutes=5)
             )
             return pages.news_sitemap(site, recent)
-        if page.kind in {"month", "sitemap_shard"}:
-            start, end = month_bounds(page.year, page.month, site.tz)
-            items = self._between(start, end)
-            if page.kind == "month":
-                return pages.month_page(site, page.year, page.month, items)
-            return pages.sitemap_shard(site, page.year, page.month, items)
         if page.kind in {"tag", "tag_feed"}:
             latest = self._latest(pages.TAG_PAGE_SIZE, page.tag)
             name = self._tag_name(page.tag, latest)
@@ -330,14 +334,124 @@ class SitePublisher:
             if page.kind == "corrections":
                 return pages.corrections_page(site, entries)
             return pages.corrections_feed(site, entries)
-        if page.kind == "tag_month":
-            start, end = month_bounds(page.year, page.month, site.tz)
-            items = self._between(start, end, page.tag)
-            return pages.tag_month_page(
-                site, page.tag, self._tag_name(page.tag, items), page.year, page.month, items
-            )
         raise ValueError(f"unknown page kind {page.kind!r}")
 
+    def _render_objects(self, page: Page, *, every: bool) -> tuple[list[SiteObject], list[str]]:
+        """The objects of `page` to write, and the keys to delete. A month's archive and sitemap come in
+        pages anchored at the month's oldest article: with `every` (a rebuild) all of them are rendered,
+        else only those this batch's changes alter (the month's own page, the last shard, a page that
+        just filled up, and, when an older article comes or goes, the pages after it)."""
+        site = self.site
+        if page.kind == "sitemap_index" and not every and not self._shards_changed():
+            return [], []
+        if page.kind not in {"month", "sitemap_shard", "tag_month"}:
+            return [self._render(page)], []
+        tag = page.tag or None
+        start, end = month_bounds(page.year, page.month, site.tz)
+        items = self._between(start, end, tag)
+        y, m = page.year, page.month
+        if page.kind == "sitemap_shard":
+            if every:
+                return pages.sitemap_month(site, y, m, items), []
+            numbers, gone = self._affected(items, start, end, tag, pages.SITEMAP_SHARD_SIZE, partial=True)
+            shards = [pages.sitemap_shard(site, y, m, items, n) for n in sorted(numbers)]
+            return shards or [pages.sitemap_shard(site, y, m, items)], [
+                pages.shard_path(y, m, n).lstrip("/") for n in gone if n > 1
+            ]
+        numbers = set(range(1, pages.full_archive_pages(len(items)) + 1))
+        emptied: list[int] = []
+        if not every:
+            numbers, emptied = self._affected(items, start, end, tag, pages.ARCHIVE_PAGE_SIZE, partial=False)
+        deleted = [page_key(pages.archive_page_path(y, m, n, tag)) for n in emptied]
+        if tag is None:
+            return [
+                pages.month_page(site, y, m, items),
+                *(pages.month_archive_page(site, y, m, items, n) for n in sorted(numbers)),
+            ], deleted
+        name = self._tag_name(page.tag, items)
+        return [
+            pages.tag_month_page(site, page.tag, name, y, m, items),
+            *(pages.tag_month_archive_page(site, page.tag, name, y, m, items, n) for n in sorted(numbers)),
+        ], deleted
+
+    def _in(self, article: Article | None, start: dt.datetime, end: dt.datetime, tag: str | None) -> bool:
+        return (
+            article is not None
+            and article.is_live
+            and article.published_at is not None
+            and start <= article.published_at < end
+            and (tag is None or tag in {t.slug for t in article.tags})
+        )
+
+    def _count_before(
+        self, items: list[Article], start: dt.datetime, end: dt.datetime, tag: str | None
+    ) -> int:
+        """How many articles the listing had before this batch's changes."""
+        count = len(items)
+        for article_id, before in self._befores.items():
+            count += self._in(before, start, end, tag) - self._in(
+                self.overlay.current.get(article_id), start, end, tag
+            )
+        return count
+
+    def _affected(
+        self,
+        items: list[Article],
+        start: dt.datetime,
+        end: dt.datetime,
+        tag: str | None,
+        size: int,
+        *,
+        partial: bool,
+    ) -> tuple[set[int], list[int]]:
+        """The numbered pages (from 1, anchored at the oldest, `size` each) of a listing whose content this
+        batch's changes alter, and those that no longer exist. With `partial` the last, partly filled page
+        is a numbered page too (sitemap shards); else it is the listing's own page (archives)."""
+
+        def pages_of(count: int) -> int:
+            return -(-count // size) if partial else (count - 1) // size if count else 0
+
+        oldest_first = [((a.published_at or a.updated_at), a.id) for a in reversed(items)]
+        now_pages, before_pages = pages_of(len(items)), pages_of(self._count_before(items, start, end, tag))
+        numbers = set(range(before_pages + 1, now_pages + 1))  # pages that filled up (or began)
+        for article_id, before in self._befores.items():
+            after = self.overlay.current.get(article_id)
+            was, now = self._in(before, start, end, tag), self._in(after, start, end, tag)
+            states = [a for a, there in ((before, was), (after, now)) if there and a is not None]
+            if not states:
+                continue
+            keys = [((a.published_at or a.updated_at), a.id) for a in states]
+            first = min(bisect_left(oldest_first, k) for k in keys) // size + 1
+            moved = was != now or len(set(keys)) > 1
+            numbers |= set(range(first, now_pages + 1)) if moved else {first}
+        return {n for n in numbers if 1 <= n <= now_pages}, list(range(now_pages + 1, before_pages + 1))
+
+    def _shards_changed(self) -> bool:
+        """Whether this batch changes how many sitemap shards a month has (or which months have any)."""
+        months = {
+            pages.month_of(article.published_at, self.site.tz)
+            for article_id, before in self._befores.items()
+            for article in (before, self.overlay.current.get(article_id))
+            if article is not None and article.published_at is not None
+        }
+        for year, month in months:
+            start, end = month_bounds(year, month, self.site.tz)
+            items = self._between(start, end)
+            before = self._count_before(items, start, end, None)
+            if pages.sitemap_shards(len(items)) != pages.sitemap_shards(before):
+                return True
+        return False
+
+    def _shard_counts(self) -> tuple[list[tuple[int, int]], dict[tuple[int, int], int]]:
+        """Every month with articles and how many it has (read only when the sitemap index changes)."""
+        months = self._months()
+        counts = {}
+        for y, m in months:
+            start, end = month_bounds(y, m, self.site.tz)
+            counts[(y, m)] = len(self._between(start, end))
+        return months, counts
+
     def render_page(self, page: Page) -> list[str]:
-        """Render one listing page (used by full rebuilds)."""
-        return self._write(self._render(page))
+        """Render every object of one listing page (used by full rebuilds)."""
+        objects, _ = self._render_objects(page, every=True)
+        return self._write_all(objects)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from newsdesk.adapters.dynamodb.codec import Item
@@ -63,6 +64,10 @@ class ArticleStore(TableAdapter):
 
     Every version it writes is also kept as a revision, in the same transaction, under `retention`
     (newsdesk.articles.ports.RevisionRepository).
+
+    `prepare`, when given, is applied to every version before it is written: the composition root passes
+    newsdesk.site.markdown.with_rendered_body, so the body's HTML is made once, when the version is saved,
+    and stored with it (not with its revision).
     """
 
     def __init__(
@@ -70,9 +75,11 @@ class ArticleStore(TableAdapter):
         table_name: str,
         client: DynamoDBClient | None = None,
         retention: RevisionRetention | None = None,
+        prepare: Callable[[Article], Article] | None = None,
     ) -> None:
         super().__init__(table_name, client)
         self.retention = retention or RevisionRetention()
+        self.prepare = prepare
 
     # ----- reads -------------------------------------------------------------------------------
 
@@ -218,6 +225,8 @@ class ArticleStore(TableAdapter):
     # ----- writes ------------------------------------------------------------------------------
 
     def create(self, article: Article) -> None:
+        if self.prepare is not None:
+            article = self.prepare(article)
         actions: list[dict[str, Any]] = [
             {
                 "Put": {
@@ -240,6 +249,8 @@ class ArticleStore(TableAdapter):
 
     def save(self, article: Article, previous: Article) -> None:
         """Store a new version of an article, conditional on `previous` still being the stored one."""
+        if self.prepare is not None:
+            article = self.prepare(article)
         actions: list[dict[str, Any]] = [
             {
                 "Put": {

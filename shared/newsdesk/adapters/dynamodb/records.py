@@ -46,12 +46,16 @@ from newsdesk.articles.models import (
     CorrectionType,
     Image,
     Owner,
+    RenderedBody,
     RenderReceipt,
     RenderState,
     Revision,
     RevisionRetention,
     Tag,
 )
+
+# The body's sanitised HTML, made when the version was saved (newsdesk.articles.models.RenderedBody).
+RENDERED_BODY = "rendered_body"
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -92,6 +96,8 @@ def article_to_item(article: Article) -> Item:
         BY_UPDATED.pk: ALL_ARTICLES,
         BY_UPDATED.sk: updated_sort,
     }
+    if article.rendered_body is not None:
+        values[RENDERED_BODY] = {"digest": article.rendered_body.digest, "html": article.rendered_body.html}
     if article.is_live and article.published_at is not None:
         values[PUBLISHED.pk] = LIVE
         values[PUBLISHED.sk] = f"{sort_time(article.published_at)}#{article.id}"
@@ -140,6 +146,7 @@ def item_to_article(item: Item) -> Article:
         corrections=[_correction(c) for c in data.get("corrections") or []],
         revised_at=_when(data.get("revised_at")),
         created_by=_owner(data.get("created_by")),
+        rendered_body=RenderedBody(**data[RENDERED_BODY]) if data.get(RENDERED_BODY) else None,
     )
 
 
@@ -310,7 +317,9 @@ def revision_to_item(article: Article, retention: RevisionRetention) -> Item:
     """The saved version `article.version`: the article item's attributes under the revision's sort key,
     without index keys (a revision is in no listing), with the time it was saved and, when retention has
     an age limit, the time (TTL_ATTRIBUTE) at which DynamoDB deletes it."""
-    item = {k: v for k, v in article_to_item(article).items() if k not in _INDEX_ATTRIBUTES}
+    item = {
+        k: v for k, v in article_to_item(article).items() if k not in _INDEX_ATTRIBUTES and k != RENDERED_BODY
+    }
     item["SK"] = {"S": revision_sk(article.version)}
     item["entity"] = {"S": ENTITY_REVISION}
     item["saved_at"] = {"S": article.updated_at.astimezone(dt.UTC).isoformat()}
