@@ -108,6 +108,7 @@ def renderer_site(world: Any) -> Any:
     from bench.bench_render import REGION, site_config
     from newsdesk.adapters.cloudfront import Cdn
     from newsdesk.adapters.dynamodb.comments import CommentStore
+    from newsdesk.adapters.dynamodb.digests import PageDigests
     from newsdesk.adapters.dynamodb.published import PublishedArticles
     from newsdesk.adapters.dynamodb.receipts import ReceiptStore
     from newsdesk.adapters.kms import KmsMac
@@ -125,6 +126,7 @@ def renderer_site(world: Any) -> Any:
         comments=CommentStore(world.table, world.ddb),
         signer=KmsMac(key, kms),
         comments_open_days=14,
+        digests=PageDigests(world.table, world.ddb),
     )
 
 
