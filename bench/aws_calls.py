@@ -39,6 +39,8 @@ class Call:
     read_units: float = 0.0  # DynamoDB read request units, from the sizes of the items returned
     bytes_out: int = 0  # bytes sent (S3 PutObject bodies, SQS message bodies)
     bytes_in: int = 0  # bytes received (S3 GetObject bodies)
+    # DynamoDB TransactWriteItems: (action, PK, SK) of each item, for pricing its writes as transactional
+    transact: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass
@@ -117,6 +119,7 @@ class CallCounter:
             read_units=_read_units(operation, params, parsed) if service == "DynamoDB" else 0.0,
             bytes_out=_bytes_out(service, operation, params),
             bytes_in=int(parsed.get("ContentLength") or 0) if operation == "GetObject" else 0,
+            transact=_transact(params) if operation == "TransactWriteItems" else (),
         )
         with self._lock:
             for calls in self._windows:
@@ -186,3 +189,12 @@ def _bytes_out(service: str, operation: str, params: dict[str, Any]) -> int:
     if service == "SQS" and operation == "SendMessageBatch":
         return sum(len(str(e.get("MessageBody", "")).encode()) for e in params.get("Entries", []))
     return 0
+
+
+def _transact(params: dict[str, Any]) -> tuple[tuple[str, str, str], ...]:
+    found = []
+    for entry in params.get("TransactItems", []):
+        for action, spec in entry.items():
+            key = spec.get("Item") or spec.get("Key") or {}
+            found.append((action, key.get("PK", {}).get("S", ""), key.get("SK", {}).get("S", "")))
+    return tuple(found)
