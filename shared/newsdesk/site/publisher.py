@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -151,7 +152,9 @@ class SitePublisher:
             objects.append(self._article_page(after))
         elif url:
             changed += self._delete(page_key(url))
-        objects += [self._render(page) for page in sorted(pages_for(before, after, self.site.tz))]
+        touched = sorted(pages_for(before, after, self.site.tz))
+        self._prefetch(touched)
+        objects += [self._render(page) for page in touched]
         changed += self._write_all(objects)
         if after is not None and after.url is not None:
             previous = self.receipts.get(article_id)
@@ -300,9 +303,55 @@ class SitePublisher:
     # that already (a publish renders both); a tag's latest articles are read by id only when no other
     # listing of the batch has them.
 
+    def _prefetch(self, touched: list[Page]) -> None:
+        """Read the listings the pages will need at the same time rather than one after the other: the
+        site's (latest, months, each month) and each tag's months first, then each tag's latest articles
+        (read by id but for those the first reads found)."""
+        tz = self.site.tz
+        first: dict[tuple[object, ...], Callable[[], Any]] = {}
+        tags: set[str] = set()
+        for page in touched:
+            if page.kind in {"home", "feed"}:
+                first[self._latest_key(pages.FEED_SIZE, None)] = partial(
+                    self.reader.latest, self._widest(pages.FEED_SIZE, None)
+                )
+            if page.kind in {"home", "archive_index", "sitemap_index"}:
+                first[("months", None)] = partial(self.reader.months, tz, None)
+            if page.kind in {"month", "sitemap_shard"}:
+                start, end = month_bounds(page.year, page.month, tz)
+                first[("between", None, start, end)] = partial(self.reader.between, start, end, None)
+            if page.kind in {"tag", "tag_feed"}:
+                first[("months", page.tag)] = partial(self.reader.months, tz, page.tag)
+                tags.add(page.tag)
+        self._read_together(first)
+        known = self._known()
+        then: dict[tuple[object, ...], Callable[[], Any]] = {}
+        for tag in sorted(tags):
+            key = self._latest_key(pages.TAG_PAGE_SIZE, tag)
+            then[key] = partial(self.reader.latest, self._widest(pages.TAG_PAGE_SIZE, tag), tag, known=known)
+        self._read_together(then)
+
+    def _read_together(self, loaders: dict[tuple[object, ...], Callable[[], Any]]) -> None:
+        todo = {key: load for key, load in loaders.items() if key not in self._reads}
+        if len(todo) <= 1:
+            for key, load in todo.items():
+                self._reads[key] = load()
+            return
+        with ThreadPoolExecutor(max_workers=min(UPLOAD_THREADS, len(todo))) as pool:
+            futures = {key: pool.submit(load) for key, load in todo.items()}
+            for key, future in futures.items():
+                self._reads[key] = future.result()
+
+    @staticmethod
+    def _widest(limit: int, tag: str | None) -> int:
+        return max(limit, pages.TAG_PAGE_SIZE if tag else pages.FEED_SIZE)
+
+    def _latest_key(self, limit: int, tag: str | None) -> tuple[object, ...]:
+        return ("latest", tag, self._widest(limit, tag))
+
     def _latest(self, limit: int, tag: str | None = None) -> list[Article]:
-        widest = max(limit, pages.TAG_PAGE_SIZE if tag else pages.FEED_SIZE)
-        key = ("latest", tag, widest)
+        key = self._latest_key(limit, tag)
+        widest = self._widest(limit, tag)
         if key not in self._reads:
             self._reads[key] = (
                 self.reader.latest(widest, tag, known=self._known()) if tag else (self.reader.latest(widest))
