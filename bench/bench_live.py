@@ -28,7 +28,7 @@ def _percentile(samples: list[float], share: float) -> float:
 
 # The stack's log line for each renderer invocation (newsdesk_local.pollers): "<mapping> ← 1 record(s): ok in
 # 123 ms". Its share of publish-to-live says what dominates: the renderer, or the path around it.
-RENDERED = re.compile(r"^\S*Render\S* ← \d+ record\(s\): ok in (\d+) ms", re.MULTILINE)
+RENDERED = re.compile(r" \S*Render\S* ← \d+ record\(s\): ok in (\d+) ms")
 
 
 def run() -> list[Result]:
