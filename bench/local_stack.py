@@ -21,7 +21,7 @@ import requests
 
 from bench import ROOT
 
-START_TIMEOUT = 60.0
+START_TIMEOUT = 120.0  # the template transformed and deployed into moto; slow on a busy machine
 STOP_TIMEOUT = 20.0
 
 
@@ -56,7 +56,7 @@ class Stack:
             cwd=ROOT,
             capture_output=True,
             text=True,
-            timeout=30,
+            timeout=120,  # a fresh interpreter signing in: slow on a busy machine
             check=True,
         )
         return done.stdout.strip().splitlines()[-1]

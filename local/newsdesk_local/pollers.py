@@ -390,19 +390,31 @@ def _table_of_stream(stream_arn: str) -> str:
 
 
 class QueuePoller:
+    """Receives from one queue as Lambda's poller does: a long poll (`wait_seconds`; Lambda waits up to
+    20 s, the local stack less so that it stops quickly), answered as soon as a message arrives, so an
+    idle queue costs the emulator a request every few seconds instead of several a second."""
+
     def __init__(
-        self, mapping: EventSourceMapping, *, sqs: Any, queue_url: str, invoke: Invoke, region: str
+        self,
+        mapping: EventSourceMapping,
+        *,
+        sqs: Any,
+        queue_url: str,
+        invoke: Invoke,
+        region: str,
+        wait_seconds: int = 0,
     ) -> None:
         self.mapping = mapping
         self.sqs = sqs
         self.queue_url = queue_url
         self.invoke = invoke
         self.region = region
+        self.wait_seconds = wait_seconds
 
     def poll_once(self) -> int:
         """Receive up to BatchSize messages and deliver them; the number received."""
         # One receive for up to 10 messages, as Lambda's poller does without a batching window; larger
-        # batches are gathered from several receives until one brings nothing new.
+        # batches are gathered from several receives (without waiting) until one brings nothing new.
         messages: dict[str, dict[str, Any]] = {}
         while len(messages) < self.mapping.batch_size:
             received = self.sqs.receive_message(
@@ -410,7 +422,7 @@ class QueuePoller:
                 MaxNumberOfMessages=min(10, self.mapping.batch_size - len(messages)),
                 MessageSystemAttributeNames=["All"],
                 MessageAttributeNames=["All"],
-                WaitTimeSeconds=0,
+                WaitTimeSeconds=0 if messages else self.wait_seconds,
             ).get("Messages", [])
             new = [m for m in received if m["MessageId"] not in messages]
             messages.update((m["MessageId"], m) for m in received)

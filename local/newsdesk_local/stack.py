@@ -36,6 +36,9 @@ logger = logging.getLogger(__name__)
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 HOUSEKEEPING_INTERVAL = 10.0  # seconds between housekeeping rounds
 SCHEDULE_INTERVAL = 0.5  # seconds between looks at the due schedules (EventBridge Scheduler's one-shots)
+# Seconds an SQS poller's receive waits for a message (Lambda's long poll is 20 s; shorter here so that
+# stopping the stack, which waits for its pollers, stays quick).
+SQS_LONG_POLL = 2
 
 
 class PortInUse(RuntimeError):
@@ -270,6 +273,7 @@ class LocalStack:
             queue_url=self.deployed.names[queue],
             invoke=invoke,
             region=self.deployed.region,
+            wait_seconds=SQS_LONG_POLL,
         ).poll_once
 
     # ----- housekeeping -----------------------------------------------------------------------------

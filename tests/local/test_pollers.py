@@ -447,6 +447,37 @@ def test_sqs_deletes_successes_drops_unmatched_and_redrives_failures(
     assert [json.loads(m["Body"])["name"] for m in dead] == ["bad"]
 
 
+def test_sqs_long_polls_an_idle_queue_and_delivers_what_arrives_during_the_wait(
+    stack: tuple[Deployed, dict[str, EventSourceMapping]],
+) -> None:
+    # Given an empty queue and a poller that long-polls it, as Lambda's does
+    deployed, mappings = stack
+    sqs = boto3.client("sqs", region_name=REGION)
+    queue = deployed.ref("Jobs")
+    receives: list[dict[str, Any]] = []
+    sqs.meta.events.register(
+        "provide-client-params.sqs.ReceiveMessage", lambda params, **_: receives.append(dict(params))
+    )
+    invoke = Recorder(ok)
+    poller = QueuePoller(
+        mappings["Work"], sqs=sqs, queue_url=queue, invoke=invoke, region=REGION, wait_seconds=5
+    )
+    polled: list[int] = []
+    thread = threading.Thread(target=lambda: polled.append(poller.poll_once()))
+
+    # When a job is sent while the poller waits
+    thread.start()
+    while not receives:
+        time.sleep(0.01)
+    sqs.send_message(QueueUrl=queue, MessageBody=json.dumps({"kind": "render", "name": "late"}))
+    thread.join(timeout=30)
+
+    # Then that one receive, a long poll, brought the job and it was delivered
+    assert [r["WaitTimeSeconds"] for r in receives] == [5]
+    assert polled == [1]
+    assert [json.loads(r["body"])["name"] for r in invoke.batches[0]] == ["late"]
+
+
 @pytest.mark.parametrize(
     ("invocation", "expected"),
     [

@@ -12,7 +12,7 @@ import contextlib
 import copy
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -545,7 +545,9 @@ class MemoryReader:
             raise RuntimeError(f"cannot read article {article_id}")
         return next((a for a in self.articles if a.id == article_id), None)
 
-    def latest(self, limit: int, tag: str | None = None) -> list[Article]:
+    def latest(
+        self, limit: int, tag: str | None = None, *, known: Mapping[str, Article] | None = None
+    ) -> list[Article]:
         return self._live(tag)[:limit]
 
     def between(
@@ -577,6 +579,9 @@ class MemoryBucket:
             return False
         self.objects[obj.key] = obj
         return True
+
+    def put(self, obj: SiteObject) -> None:
+        self.objects[obj.key] = obj
 
     def delete(self, key: str) -> bool:
         return self.objects.pop(key, None) is not None

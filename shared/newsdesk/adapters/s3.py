@@ -35,6 +35,11 @@ class SiteBucket(AwsAdapter["S3Client"]):
         """Upload `obj` unless the stored object has the same content hash. True if uploaded."""
         if self.stored_digest(obj.key) == obj.digest:
             return False
+        self.put(obj)
+        return True
+
+    def put(self, obj: SiteObject) -> None:
+        """Upload `obj`, its content hash in its metadata."""
         self.client.put_object(
             Bucket=self.bucket,
             Key=obj.key,
@@ -43,7 +48,6 @@ class SiteBucket(AwsAdapter["S3Client"]):
             CacheControl=obj.cache_control,
             Metadata={DIGEST_KEY: obj.digest},
         )
-        return True
 
     def delete(self, key: str) -> bool:
         """Remove an object. True if there was one."""

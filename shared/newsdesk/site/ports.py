@@ -5,7 +5,7 @@ each; tests substitute their own."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Protocol
 
 from newsdesk.articles.models import Article, RenderReceipt
@@ -17,7 +17,12 @@ if TYPE_CHECKING:
 
 class PublishedReader(Protocol):
     def get(self, article_id: str) -> Article | None: ...
-    def latest(self, limit: int, tag: str | None = None) -> list[Article]: ...
+    def latest(
+        self, limit: int, tag: str | None = None, *, known: Mapping[str, Article] | None = None
+    ) -> list[Article]:
+        """The newest `limit` live articles (of `tag`); `known` articles, by id, need not be read again."""
+        ...
+
     def between(
         self, start: dt.datetime, end: dt.datetime, tag: str | None = None, limit: int | None = None
     ) -> list[Article]: ...
@@ -31,7 +36,15 @@ class LiveArticles(Protocol):
 
 class ObjectWriter(Protocol):
     def put_if_changed(self, obj: SiteObject) -> bool: ...
+    def put(self, obj: SiteObject) -> None: ...
     def delete(self, key: str) -> bool: ...
+
+
+class DigestLedger(Protocol):
+    """The content hash of each object the bucket holds, as the last writer recorded it (by object key)."""
+
+    def get_many(self, keys: list[str]) -> dict[str, str]: ...
+    def record(self, digests: Mapping[str, str | None]) -> None: ...
 
 
 class Invalidator(Protocol):

@@ -12,6 +12,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -22,11 +23,19 @@ from newsdesk.site import pages
 from newsdesk.site.models import CorrectionEntry, Page, SiteObject, key_to_path, page_key
 from newsdesk.site.pages import SiteConfig, month_bounds
 from newsdesk.site.plan import pages_for
-from newsdesk.site.ports import CommentSource, Invalidator, ObjectWriter, PublishedReader, ReceiptWriter
+from newsdesk.site.ports import (
+    CommentSource,
+    DigestLedger,
+    Invalidator,
+    ObjectWriter,
+    PublishedReader,
+    ReceiptWriter,
+)
 
 logger = Logger(child=True)
 
-# Each upload is a HEAD (is the stored hash the same?) and maybe a PUT: I/O bound, so done in parallel.
+# Uploads (and the HEADs that ask a stored object's hash when the ledger has none) are I/O bound, so
+# done in parallel.
 UPLOAD_THREADS = 8
 
 
@@ -85,7 +94,15 @@ class BatchResult:
 
 
 class SitePublisher:
-    """Renders one batch of article changes."""
+    """Renders one batch of article changes.
+
+    With a `digests` ledger, whether an object changed is decided from the hash the ledger recorded for
+    it (one read for all the objects of a call) instead of a HEAD per object: equal, nothing is sent;
+    different, the object is uploaded without asking S3 first; unknown, S3 is asked as without a ledger.
+    A hash is forgotten before its object is uploaded or deleted and recorded once the upload is done, so
+    an interrupted batch leaves the ledger silent, never wrong. `trust_digests=False` (full rebuilds,
+    which repair the bucket whatever happened to it) asks S3 about every object and records what it finds.
+    """
 
     def __init__(
         self,
@@ -97,6 +114,8 @@ class SitePublisher:
         *,
         comments: CommentSource | None = None,
         clock: Callable[[], dt.datetime] = utc_now,
+        digests: DigestLedger | None = None,
+        trust_digests: bool = True,
     ) -> None:
         self.site = site
         self.reader = reader
@@ -105,6 +124,8 @@ class SitePublisher:
         self.receipts = receipts
         self.comments = comments
         self.clock = clock
+        self.digests = digests
+        self.trust_digests = trust_digests
         self.overlay = Overlay()
         self.result = BatchResult()
         self._done: dict[str, bool] = {}  # object key -> uploaded
@@ -135,7 +156,9 @@ class SitePublisher:
         elif url:
             changed += self._delete(page_key(url))
         removed: list[str] = []
-        for page in sorted(pages_for(before, after, self.site.tz)):
+        touched = sorted(pages_for(before, after, self.site.tz))
+        self._prefetch(touched)
+        for page in touched:
             rendered, gone = self._render_objects(page, every=False)
             objects += rendered
             removed += gone
@@ -196,8 +219,7 @@ class SitePublisher:
         """Write shared static objects, invalidate everything that changed in one request, record receipts."""
         if ensure_static:
             static = (pages.stylesheet(), pages.comments_script(), pages.robots(self.site))
-            for obj in (*static, pages.not_found_page(self.site)):
-                self._write(obj)
+            self._write_all([*static, pages.not_found_page(self.site)])
         paths = set(self.result.changed_paths) | self._retry_paths
         try:
             if invalidate:
@@ -229,11 +251,31 @@ class SitePublisher:
     def _write_all(self, objects: list[SiteObject]) -> list[str]:
         """Upload the objects whose bytes changed, several at a time. Returns the paths that changed."""
         fresh = list({obj.key: obj for obj in objects if obj.key not in self._done}.values())
+        recorded = self.digests.get_many([obj.key for obj in fresh]) if self.digests and fresh else {}
+        if self.digests and self.trust_digests:
+            for obj in [obj for obj in fresh if recorded.get(obj.key) == obj.digest]:
+                self._done[obj.key] = False
+                self.result.unchanged += 1
+            fresh = [obj for obj in fresh if recorded.get(obj.key) != obj.digest]
+        stale = {obj.key: None for obj in fresh if obj.key in recorded and recorded[obj.key] != obj.digest}
+        if self.digests and stale:
+            self.digests.record(stale)
+
+        def upload(obj: SiteObject) -> bool:
+            if self.trust_digests and obj.key in recorded:  # known to differ
+                self.writer.put(obj)
+                return True
+            return self.writer.put_if_changed(obj)
+
         if len(fresh) > 1:
             with ThreadPoolExecutor(max_workers=min(UPLOAD_THREADS, len(fresh))) as pool:
-                uploaded = list(pool.map(self.writer.put_if_changed, fresh))
+                uploaded = list(pool.map(upload, fresh))
         else:
-            uploaded = [self.writer.put_if_changed(obj) for obj in fresh]
+            uploaded = [upload(obj) for obj in fresh]
+        if self.digests and (
+            learnt := {obj.key: obj.digest for obj in fresh if recorded.get(obj.key) != obj.digest}
+        ):
+            self.digests.record(learnt)
         for obj, was_uploaded in zip(fresh, uploaded, strict=True):
             self._done[obj.key] = was_uploaded
             if was_uploaded:
@@ -249,6 +291,8 @@ class SitePublisher:
     def _delete(self, key: str) -> list[str]:
         if key in self._done:
             return []
+        if self.digests:
+            self.digests.record({key: None})
         removed = self.writer.delete(key)
         self._done[key] = removed
         if removed:
@@ -264,18 +308,82 @@ class SitePublisher:
     # Index reads are memoised for the batch: the home page and the site feed, a tag's page and its feed,
     # a month page and its sitemap shard share one Query each.
 
+    # A tag's listing of a month is the site's listing of that month filtered, when the batch has read
+    # that already (a publish renders both); a tag's latest articles are read by id only when no other
+    # listing of the batch has them.
+
+    def _prefetch(self, touched: list[Page]) -> None:
+        """Read the listings the pages will need at the same time rather than one after the other: the
+        site's (latest, months, each month) and each tag's months first, then each tag's latest articles
+        (read by id but for those the first reads found)."""
+        tz = self.site.tz
+        first: dict[tuple[object, ...], Callable[[], Any]] = {}
+        tags: set[str] = set()
+        for page in touched:
+            if page.kind in {"home", "feed"}:
+                first[self._latest_key(pages.FEED_SIZE, None)] = partial(
+                    self.reader.latest, self._widest(pages.FEED_SIZE, None)
+                )
+            if page.kind in {"home", "archive_index", "sitemap_index"}:
+                first[("months", None)] = partial(self.reader.months, tz, None)
+            if page.kind in {"month", "sitemap_shard"}:
+                start, end = month_bounds(page.year, page.month, tz)
+                first[("between", None, start, end)] = partial(self.reader.between, start, end, None)
+            if page.kind in {"tag", "tag_feed"}:
+                first[("months", page.tag)] = partial(self.reader.months, tz, page.tag)
+                tags.add(page.tag)
+        self._read_together(first)
+        known = self._known()
+        then: dict[tuple[object, ...], Callable[[], Any]] = {}
+        for tag in sorted(tags):
+            key = self._latest_key(pages.TAG_PAGE_SIZE, tag)
+            then[key] = partial(self.reader.latest, self._widest(pages.TAG_PAGE_SIZE, tag), tag, known=known)
+        self._read_together(then)
+
+    def _read_together(self, loaders: dict[tuple[object, ...], Callable[[], Any]]) -> None:
+        todo = {key: load for key, load in loaders.items() if key not in self._reads}
+        if len(todo) <= 1:
+            for key, load in todo.items():
+                self._reads[key] = load()
+            return
+        with ThreadPoolExecutor(max_workers=min(UPLOAD_THREADS, len(todo))) as pool:
+            futures = {key: pool.submit(load) for key, load in todo.items()}
+            for key, future in futures.items():
+                self._reads[key] = future.result()
+
+    @staticmethod
+    def _widest(limit: int, tag: str | None) -> int:
+        return max(limit, pages.TAG_PAGE_SIZE if tag else pages.FEED_SIZE)
+
+    def _latest_key(self, limit: int, tag: str | None) -> tuple[object, ...]:
+        return ("latest", tag, self._widest(limit, tag))
+
     def _latest(self, limit: int, tag: str | None = None) -> list[Article]:
-        widest = max(limit, pages.TAG_PAGE_SIZE if tag else pages.FEED_SIZE)
-        key = ("latest", tag, widest)
+        key = self._latest_key(limit, tag)
+        widest = self._widest(limit, tag)
         if key not in self._reads:
-            self._reads[key] = self.reader.latest(widest, tag)
+            self._reads[key] = (
+                self.reader.latest(widest, tag, known=self._known()) if tag else (self.reader.latest(widest))
+            )
         return self.overlay.apply(self._reads[key], tag=tag, limit=limit)
 
     def _between(self, start: dt.datetime, end: dt.datetime, tag: str | None = None) -> list[Article]:
         key = ("between", tag, start, end)
         if key not in self._reads:
-            self._reads[key] = self.reader.between(start, end, tag)
+            site_wide = self._reads.get(("between", None, start, end))
+            if tag and site_wide is not None:
+                self._reads[key] = [a for a in site_wide if tag in {t.slug for t in a.tags}]
+            else:
+                self._reads[key] = self.reader.between(start, end, tag)
         return self.overlay.apply(self._reads[key], tag=tag, start=start, end=end)
+
+    def _known(self) -> dict[str, Article]:
+        """Every article some listing of this batch has read, by id."""
+        known: dict[str, Article] = {}
+        for key, value in self._reads.items():
+            if key[0] in {"latest", "between"}:
+                known.update((a.id, a) for a in value)
+        return known
 
     def _months(self, tag: str | None = None) -> list[tuple[int, int]]:
         key = ("months", tag)

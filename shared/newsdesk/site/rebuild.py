@@ -90,7 +90,11 @@ def start_rebuild(
 def run_chunk(
     chunk: Chunk, publisher: SitePublisher, ledger: RebuildLedger, cdn: Invalidator
 ) -> RebuildStatus:
-    """Render one chunk. The worker that completes the last chunk invalidates the whole site once."""
+    """Render one chunk. The worker that completes the last chunk invalidates the whole site once.
+
+    A rebuild compares every object with the bucket itself, never with the digest ledger: it is how a
+    damaged bucket is repaired (and the ledger with it)."""
+    publisher.trust_digests = False
     publisher.load(chunk.articles)
     for article_id in chunk.articles:
         publisher.rerender_article(article_id)

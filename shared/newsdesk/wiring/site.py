@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from newsdesk.adapters.cloudfront import Cdn
 from newsdesk.adapters.dynamodb.comments import CommentStore
+from newsdesk.adapters.dynamodb.digests import PageDigests
 from newsdesk.adapters.dynamodb.published import PublishedArticles
 from newsdesk.adapters.dynamodb.rebuilds import RebuildTracker
 from newsdesk.adapters.dynamodb.receipts import ReceiptStore
@@ -24,7 +25,14 @@ from newsdesk.site import rebuild
 from newsdesk.site.comments import PublicComments
 from newsdesk.site.models import RebuildStatus
 from newsdesk.site.pages import SiteConfig
-from newsdesk.site.ports import CommentReader, Invalidator, ObjectWriter, PublishedReader, ReceiptWriter
+from newsdesk.site.ports import (
+    CommentReader,
+    DigestLedger,
+    Invalidator,
+    ObjectWriter,
+    PublishedReader,
+    ReceiptWriter,
+)
 from newsdesk.site.publisher import SitePublisher
 from newsdesk.wiring.settings import RendererSettings
 
@@ -55,6 +63,7 @@ class Site:
     comments: CommentReader
     signer: Mac | None
     comments_open_days: int
+    digests: DigestLedger | None = None
 
     @classmethod
     def from_settings(cls, settings: RendererSettings) -> Site:
@@ -68,17 +77,20 @@ class Site:
             comments=CommentStore(table),
             signer=KmsMac(settings.comments_mac_key_id) if settings.comments_mac_key_id else None,
             comments_open_days=settings.comments_open_days,
+            digests=PageDigests(table),
         )
 
     def publisher(self, **overrides: Any) -> SitePublisher:
         """A publisher for one batch; `overrides` replace its reader, writer, cdn, receipts, comments
-        (the article page's CommentSource) or clock."""
+        (the article page's CommentSource), digests (the ledger of the objects' hashes; None for
+        none) or clock."""
         comments = overrides.pop("comments", None) or PublicComments(
             store=self.comments,
             tz=self.config.tz,
             open_days=self.comments_open_days,
             signer=self.signer,
         )
+        overrides.setdefault("digests", self.digests)
         return SitePublisher(
             self.config,
             overrides.pop("reader", None) or self.reader,

@@ -19,6 +19,7 @@ only (the comment intake reads the table through it).
 |                |              |            | PersonalDataDue PIIPK=PERSONAL_DATA (spam/rejected, until
 |                |              |            |            removed)       pii_expires_at={epoch seconds}     |
 | rebuild        | REBUILD#{id} | R          | -                                                             |
+| page digest    | PAGE#{key}   | D          | - (the content hash of the site bucket's object `key`)        |
 
 The indexes are template.yaml's, named there for their first use (articles). Comments overload three of
 them with partitions of their own, which the partition functions below name: ByStatus holds the
@@ -204,3 +205,13 @@ def time_key(created_at: dt.datetime, comment_id: str = "") -> str:
 
 def rebuild_key(rebuild_id: str) -> Item:
     return _key(f"REBUILD#{rebuild_id}", "R")
+
+
+# ----- the site bucket's objects -------------------------------------------------------------------
+
+PAGE_PREFIX = "PAGE#"
+PAGE_DIGEST_SK = "D"
+
+
+def page_digest_key(object_key: str) -> Item:
+    return _key(PAGE_PREFIX + object_key, PAGE_DIGEST_SK)
