@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from newsdesk_local.template import TEMPLATE_PATH
+from newsdesk_local.template import ROOT, TEMPLATE_PATH
 
 PREFIX = "NEWSDESK_"
 
@@ -51,6 +51,10 @@ class LocalSettings(BaseModel):
         default=2, ge=0, description="Noncurrent versions a versioned bucket keeps per object."
     )
     template: Path = Field(default=TEMPLATE_PATH, description="The SAM template to run.")
+    state_dir: Path = Field(
+        default=ROOT / ".newsdesk" / "state",
+        description="Where the stack keeps its content between runs (`newsdesk dev --fresh` ignores it).",
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> LocalSettings:
