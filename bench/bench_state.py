@@ -34,8 +34,11 @@ TIMEOUT = 10
 
 def _clients(stack: Stack) -> dict[str, Any]:
     endpoint = f"http://127.0.0.1:{stack.env['NEWSDESK_AWS_PORT']}"
-    keys = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "region_name": "us-east-1"}
-    return {n: boto3.client(n, endpoint_url=endpoint, **keys) for n in ("dynamodb", "s3", "scheduler", "sqs")}
+    session = boto3.Session(
+        aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
+    )
+    names = ("dynamodb", "s3", "scheduler", "sqs")
+    return {n: session.client(n, endpoint_url=endpoint) for n in names}  # type: ignore[call-overload]
 
 
 def _deployed(clients: dict[str, Any]) -> Deployed:
