@@ -21,7 +21,7 @@ import requests
 
 from bench import ROOT
 
-START_TIMEOUT = 60.0
+START_TIMEOUT = 120.0  # on 2 busy cores a start (and a restore) takes a while
 STOP_TIMEOUT = 20.0
 
 
@@ -72,7 +72,7 @@ def running_stack(*args: str, log: Path | None = None, **settings: str) -> Itera
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSDESK_", "AWS_"))}
     env.update(NEWSDESK_PORT=str(free_port()), NEWSDESK_AWS_PORT=str(free_port()))
     with tempfile.TemporaryDirectory() as scratch:
-        env.update(NEWSDESK_STATE_DIR=str(Path(scratch) / "state"), **settings)
+        env.update({"NEWSDESK_STATE_DIR": str(Path(scratch) / "state"), **settings})
         log = log or Path(scratch) / "dev.log"
         with log.open("wb") as sink:
             process = subprocess.Popen(
@@ -100,7 +100,7 @@ def _wait_until_healthy(stack: Stack) -> None:
     while time.monotonic() < deadline:
         if stack.process.poll() is not None:
             raise RuntimeError(f"the local stack exited with {stack.process.returncode}:\n{stack.output()}")
-        with contextlib.suppress(requests.ConnectionError):
+        with contextlib.suppress(requests.ConnectionError, requests.Timeout):
             healthy = requests.get(f"{stack.api_url}/health", timeout=2).status_code == 200
             if healthy and "Press Ctrl-C to stop." in stack.output():
                 return

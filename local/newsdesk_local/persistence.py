@@ -1,11 +1,20 @@
 """The local stack's state across restarts: read from the emulator, saved, and put back on the next start.
 
-Reading and restoring go through the emulator's AWS APIs, as any client would, with one exception:
-the messages waiting in SQS queues are read from moto's queues in this process. The API's only way to
-see a message is to receive it, and a receive is not a look: it counts towards the queue's
-maxReceiveCount (moto moves the message to the dead-letter queue on the receive that reaches it) and
-hides the message from the worker for the visibility timeout. Restoring sends them again (their receive
-counts start again at zero; in-flight messages come back visible, as after their visibility timeout).
+Reading and restoring go through the emulator's AWS APIs, as any client would, with two exceptions,
+both reaching moto's objects in this process:
+
+* The messages waiting in SQS queues are read from moto's queues. The API's only way to see a message
+  is to receive it, and a receive is not a look: it counts towards the queue's maxReceiveCount (moto
+  moves the message to the dead-letter queue on the receive that reaches it) and hides the message from
+  the worker for the visibility timeout. Restoring sends them again (their receive counts start again
+  at zero; in-flight messages come back visible, as after their visibility timeout).
+* KMS keys: a new emulator creates each key with a new id and new random material, and KMS has no API
+  to read key material (moto has no ImportKeyMaterial either). The stored comments hold ciphertexts
+  that name the key's id and keyed hashes made with its material: without the same id and material a
+  moderator could no longer see who wrote a comment, and the rate limits would forget every sender. So
+  the id and material are saved, and on restore the freshly deployed key takes them back (the deployed
+  names follow, so the functions are given the old id). Symmetric and HMAC keys only: the template has
+  no other kind.
 
 `Saver` saves when something changed, checked cheaply every few seconds: `ChangeCounter` counts the
 requests to the emulator that can change a table, a bucket or a schedule (GET, Describe, List, Query,
@@ -15,6 +24,7 @@ last save are not fetched again.
 
 from __future__ import annotations
 
+import base64
 import logging
 import re
 import threading
@@ -169,6 +179,9 @@ class StackState:
     def queues(self) -> dict[str, str]:
         return self._physical("AWS::SQS::Queue")
 
+    def keys(self) -> dict[str, str]:
+        return self._physical("AWS::KMS::Key")
+
     def capture(self) -> Snapshot:
         """The stack's state now."""
         return Snapshot(
@@ -179,6 +192,7 @@ class StackState:
             buckets={logical: self._bucket(name) for logical, name in self.buckets().items()},
             schedules={logical: self._schedules(name) for logical, name in self.groups().items()},
             queues=self.messages(),
+            keys=self.key_material(),
         )
 
     def _items(self, table: str) -> list[dict[str, Any]]:
@@ -249,11 +263,49 @@ class StackState:
             ids.append(tuple(m.id for m in list(queue._messages)) if queue is not None else ())
         return tuple(ids)
 
+    def _kms(self) -> Any:
+        from moto.kms.models import kms_backends
+
+        return kms_backends[self.deployed.account_id][self.deployed.region]
+
+    def key_material(self) -> dict[str, dict[str, str]]:
+        """Each key's id and material (see the module's docstring for why not by API)."""
+        backend = self._kms()
+        saved = {}
+        for logical, key_id in self.keys().items():
+            key = backend.keys.get(key_id)
+            if key is not None:
+                saved[logical] = {"id": key.id, "material": base64.b64encode(key.key_material).decode()}
+        return saved
+
+    def restore_keys(self, saved: dict[str, dict[str, str]]) -> None:
+        """The deployed keys take back their saved ids and material; the deployed names follow."""
+        backend = self._kms()
+        for logical, record in saved.items():
+            current = self._known(self.keys(), logical, "KMS key")
+            key = backend.keys.get(current) if current is not None else None
+            if key is None:
+                continue
+            old_id, old_arn = key.id, key.arn
+            new_id = record["id"]
+            key.key_material = base64.b64decode(record["material"], validate=True)
+            if new_id == old_id:
+                continue
+            del backend.keys[old_id]
+            key.id, key.arn = new_id, old_arn.replace(old_id, new_id)
+            backend.keys[new_id] = key
+            self.deployed.names[logical] = new_id
+            self.deployed.arns[logical] = key.arn
+            for attribute, value in list(self.deployed.attributes.items()):
+                if attribute[0] == logical and value in (old_id, old_arn):
+                    self.deployed.attributes[attribute] = new_id if value == old_id else key.arn
+
     # ----- restoring ---------------------------------------------------------------------------
 
     def restore(self, snapshot: Snapshot) -> None:
         """Put a snapshot's state into the freshly deployed (empty) stack. Resources the template no
         longer has are skipped, with a warning."""
+        self.restore_keys(snapshot.keys)
         for logical, items in snapshot.tables.items():
             table = self._known(self.tables(), logical, "table")
             if table is not None:

@@ -4,7 +4,8 @@ A snapshot holds what the emulator would lose on a restart, keyed by the templat
 follows the resources whatever their physical names): every item of each DynamoDB table (DynamoDB JSON;
 binary values base64), the current version of every object of each S3 bucket (body, content type and
 metadata), the one-time schedules of each EventBridge Scheduler group (their definitions, target input
-included), and the messages waiting in each SQS queue.
+included), the messages waiting in each SQS queue, and the id and key material of each KMS key (what
+the stored comments' encrypted emails and keyed hashes need to stay readable).
 
 The file is replaced in one step (a temporary file in the same directory, flushed to disk, then
 `os.replace`), so a reader, or a stack killed while saving, finds the previous state or the new one and
@@ -46,6 +47,7 @@ class Snapshot:
     buckets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     schedules: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     queues: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    keys: dict[str, dict[str, str]] = field(default_factory=dict)  # logical id -> {"id", "material"}
 
     def counts(self) -> dict[str, int]:
         """How much it holds, for the console: items, objects, schedules, messages."""
@@ -75,6 +77,7 @@ class Snapshot:
             "buckets": self.buckets,
             "schedules": {name: [_jsonable(s) for s in found] for name, found in self.schedules.items()},
             "queues": self.queues,
+            "keys": self.keys,
         }
 
     @classmethod
@@ -97,6 +100,10 @@ class Snapshot:
                 buckets={str(n): list(objs) for n, objs in document["buckets"].items()},
                 schedules={str(n): list(found) for n, found in document["schedules"].items()},
                 queues={str(n): list(msgs) for n, msgs in document["queues"].items()},
+                keys={
+                    str(n): {"id": str(k["id"]), "material": str(k["material"])}
+                    for n, k in document["keys"].items()
+                },
             )
         except (KeyError, TypeError, AttributeError, ValueError) as exc:
             raise UnreadableState(f"it is incomplete or malformed ({type(exc).__name__}: {exc})") from None

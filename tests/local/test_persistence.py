@@ -1,0 +1,331 @@
+"""The local stack's state read from and put back into the emulator (in-process moto, the template
+deployed as the stack deploys it), and the cheap check that decides whether a save is needed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from newsdesk_local.deploy import deploy
+from newsdesk_local.persistence import ChangeCounter, Saver, StackState, may_change
+from newsdesk_local.rehearsal import transformed_template
+from newsdesk_local.snapshot import Snapshot, StateFile
+from newsdesk_local.template import Deployed
+from tests.conftest import REGION, fake_aws
+
+STACK = "unit"
+
+
+# The template's resources whose state is kept (deploying all of it is slow and adds nothing here).
+KEPT = (
+    "ArticlesTable",
+    "SiteBucket",
+    "ArticleScheduleGroup",
+    "CommentQueue",
+    "CommentDeadLetterQueue",
+    "RebuildQueue",
+    "RebuildDeadLetterQueue",
+    "CommentDataKey",
+    "CommentMacKey",
+)
+TARGET = "arn:aws:lambda:ap-south-1:123456789012:function:unit-ScheduledActionFunction"
+
+
+@functools.cache
+def template() -> dict[str, Any]:
+    resources = transformed_template()["Resources"]
+    return {"Resources": {name: resources[name] for name in KEPT}}
+
+
+def deploy_stack() -> tuple[Deployed, StackState]:
+    session = boto3.Session(region_name=REGION)
+    deployed = deploy(template(), session, stack_name=STACK)
+    return deployed, StackState.of(deployed, session.client)
+
+
+def fill(deployed: Deployed) -> None:
+    """An article (with a binary attribute), two objects, a schedule, a comment waiting and one
+    dead-lettered, and a message received by the worker but not yet deleted."""
+    names = deployed.names
+    boto3.client("dynamodb", region_name=REGION).put_item(
+        TableName=names["ArticlesTable"],
+        Item={
+            "PK": {"S": "ARTICLE#01JDQ7ZK3M8N4P5R6S7T8V9W0X"},
+            "SK": {"S": "ARTICLE"},
+            "headline": {"S": "Kesarpur approves rooftop solar"},
+            "digest": {"B": b"\x00\xff"},
+        },
+    )
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.put_object(
+        Bucket=names["SiteBucket"],
+        Key="2030/01/02/kesarpur/index.html",
+        Body="<h1>Kesarpur — solar</h1>".encode(),
+        ContentType="text/html; charset=utf-8",
+        CacheControl="public, max-age=60",
+        Metadata={"article-id": "01JDQ7ZK3M8N4P5R6S7T8V9W0X"},
+    )
+    s3.put_object(
+        Bucket=names["SiteBucket"], Key="media/dot.png", Body=b"\x89PNG\xff", ContentType="image/png"
+    )
+    boto3.client("scheduler", region_name=REGION).create_schedule(
+        Name="publish-01JDQ7ZK3M8N4P5R6S7T8V9W0X",
+        GroupName=names["ArticleScheduleGroup"],
+        ScheduleExpression="at(2030-01-02T03:05:00)",
+        ScheduleExpressionTimezone="UTC",
+        FlexibleTimeWindow={"Mode": "OFF"},
+        ActionAfterCompletion="DELETE",
+        Target={
+            "Arn": TARGET,
+            "RoleArn": "arn:aws:iam::123456789012:role/scheduler",
+            "Input": json.dumps({"article_id": "01JDQ7ZK3M8N4P5R6S7T8V9W0X", "action": "publish"}),
+        },
+    )
+    sqs = boto3.client("sqs", region_name=REGION)
+    sqs.send_message(QueueUrl=names["CommentQueue"], MessageBody='{"comment": "waiting"}')
+    sqs.send_message(
+        QueueUrl=names["CommentDeadLetterQueue"],
+        MessageBody='{"comment": "dead-lettered"}',
+        MessageAttributes={"reason": {"DataType": "String", "StringValue": "moderation failed"}},
+    )
+    sqs.send_message(QueueUrl=names["RebuildQueue"], MessageBody='{"chunk": 1}')
+    received = sqs.receive_message(QueueUrl=names["RebuildQueue"], VisibilityTimeout=600)
+    assert received["Messages"]  # in flight: invisible for ten minutes
+
+
+def sealed(deployed: Deployed) -> tuple[bytes, bytes]:
+    """A commenter's email encrypted with the data key, and a keyed hash of it, as the intake makes them."""
+    kms = boto3.client("kms", region_name=REGION)
+    ciphertext = kms.encrypt(KeyId=deployed.arns["CommentDataKey"], Plaintext=b"asha@example.com")
+    mac = kms.generate_mac(
+        KeyId=deployed.names["CommentMacKey"], Message=b"asha@example.com", MacAlgorithm="HMAC_SHA_256"
+    )
+    return ciphertext["CiphertextBlob"], mac["Mac"]
+
+
+def comparable(snapshot: Snapshot) -> dict[str, Any]:
+    document = snapshot.to_document()
+    del document["saved_at"]
+    return document
+
+
+def test_a_restored_stack_holds_what_the_saved_one_held(tmp_path: Path) -> None:
+    # Given a deployed stack with content in every kind of resource, saved to a state file
+    file = StateFile(tmp_path)
+    with fake_aws():
+        deployed, state = deploy_stack()
+        fill(deployed)
+        ciphertext, mac = sealed(deployed)
+        saved = state.capture()
+        file.write(saved)
+        keys_before = {k: (deployed.names[k], deployed.arns[k]) for k in ("CommentDataKey", "CommentMacKey")}
+
+    # When a new emulator gets the template deployed again and the state restored
+    with fake_aws():
+        deployed, state = deploy_stack()
+        state.restore(file.read(stack_name=STACK, region=REGION) or Snapshot(STACK, REGION))
+        restored = state.capture()
+        sqs = boto3.client("sqs", region_name=REGION)
+        rebuild = sqs.receive_message(QueueUrl=deployed.names["RebuildQueue"], MessageAttributeNames=["All"])
+        dead = sqs.receive_message(
+            QueueUrl=deployed.names["CommentDeadLetterQueue"], MessageAttributeNames=["All"]
+        )
+        page = boto3.client("s3", region_name=REGION).get_object(
+            Bucket=deployed.names["SiteBucket"], Key="2030/01/02/kesarpur/index.html"
+        )
+        kms = boto3.client("kms", region_name=REGION)
+        opened = kms.decrypt(CiphertextBlob=ciphertext)
+        same_mac = kms.verify_mac(
+            KeyId=deployed.names["CommentMacKey"],
+            Message=b"asha@example.com",
+            MacAlgorithm="HMAC_SHA_256",
+            Mac=mac,
+        )
+        keys_after = {k: (deployed.names[k], deployed.arns[k]) for k in ("CommentDataKey", "CommentMacKey")}
+        described = kms.describe_key(KeyId=deployed.names["CommentDataKey"])["KeyMetadata"]
+
+    # Then it holds the same items, objects, schedules and messages
+    assert comparable(restored) == comparable(saved)
+    assert saved.describe() == "1 items, 2 objects, 1 schedules, 3 queued messages"
+    assert set(saved.keys) == {"CommentDataKey", "CommentMacKey"}
+    # the in-flight message is there again, visible, and the dead-lettered one kept its attribute
+    assert [m["Body"] for m in rebuild["Messages"]] == ['{"chunk": 1}']
+    assert dead["Messages"][0]["MessageAttributes"]["reason"]["StringValue"] == "moderation failed"
+    # the page kept its body, type, caching and metadata
+    assert page["Body"].read().decode() == "<h1>Kesarpur — solar</h1>"
+    assert (page["ContentType"], page["CacheControl"]) == ("text/html; charset=utf-8", "public, max-age=60")
+    assert page["Metadata"] == {"article-id": "01JDQ7ZK3M8N4P5R6S7T8V9W0X"}
+    # the keys are the same keys: what was sealed before opens, keyed hashes match, the ids are the old ones
+    assert opened["Plaintext"] == b"asha@example.com"
+    assert opened["KeyId"] == keys_before["CommentDataKey"][1]
+    assert same_mac["MacValid"]
+    assert keys_after == keys_before
+    assert (described["KeyId"], described["Arn"]) == keys_before["CommentDataKey"]
+
+
+def test_a_resource_the_template_no_longer_has_is_skipped_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Given a saved state with a queue the template has since lost
+    saved = Snapshot(STACK, REGION, queues={"RetiredQueue": [{"body": "old"}]})
+
+    # When it is restored
+    with fake_aws():
+        _deployed, state = deploy_stack()
+        state.restore(saved)
+
+    # Then the stack says so and goes on
+    assert "the saved state has a queue RetiredQueue the template no longer has; skipped" in caplog.text
+
+
+def test_only_an_object_whose_etag_changed_is_fetched_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    with fake_aws():
+        # Given a stack whose state has been captured once
+        deployed, state = deploy_stack()
+        fill(deployed)
+        state.capture()
+        fetched: list[str] = []
+        get_object = state.s3.get_object
+
+        def counting(**kwargs: Any) -> Any:
+            fetched.append(kwargs["Key"])
+            return get_object(**kwargs)
+
+        monkeypatch.setattr(state.s3, "get_object", counting)
+
+        # When one object changes and the state is captured again
+        boto3.client("s3", region_name=REGION).put_object(
+            Bucket=deployed.names["SiteBucket"],
+            Key="media/dot.png",
+            Body=b"\x89PNG\x00",
+            ContentType="image/png",
+        )
+        again = state.capture()
+
+    # Then only that object was fetched, and the capture has its new body
+    assert fetched == ["media/dot.png"]
+    assert {"base64": "iVBORwA="} in [o["body"] for o in again.buckets["SiteBucket"]]
+
+
+@pytest.mark.parametrize(
+    ("service", "method", "target", "changes"),
+    [
+        ("dynamodb", "POST", "DynamoDB_20120810.PutItem", True),
+        ("dynamodb", "POST", "DynamoDB_20120810.TransactWriteItems", True),
+        ("dynamodb", "POST", "DynamoDB_20120810.UpdateItem", True),
+        ("dynamodb", "POST", "DynamoDB_20120810.ExecuteStatement", True),
+        ("dynamodb", "POST", "DynamoDB_20120810.GetItem", False),
+        ("dynamodb", "POST", "DynamoDB_20120810.Query", False),
+        ("dynamodb", "POST", "DynamoDB_20120810.Scan", False),
+        ("dynamodb", "POST", "DynamoDB_20120810.DescribeTable", False),
+        ("dynamodb", "POST", "DynamoDBStreams_20120810.GetRecords", False),
+        ("dynamodb", "POST", "DynamoDBStreams_20120810.GetShardIterator", False),
+        ("s3", "PUT", "", True),
+        ("s3", "POST", "", True),
+        ("s3", "DELETE", "", True),
+        ("s3", "GET", "", False),
+        ("s3", "HEAD", "", False),
+        ("scheduler", "POST", "", True),
+        ("scheduler", "PUT", "", True),
+        ("scheduler", "DELETE", "", True),
+        ("scheduler", "GET", "", False),
+        ("sqs", "POST", "AmazonSQS.SendMessage", False),  # queues are compared by their messages instead
+        ("cognito-idp", "POST", "AWSCognitoIdentityProviderService.AdminCreateUser", False),
+    ],
+)
+def test_requests_that_may_change_the_saved_state_are_told_from_reads(
+    service: str, method: str, target: str, changes: bool
+) -> None:
+    # Given a signed request to the emulator
+    environ = {
+        "REQUEST_METHOD": method,
+        "HTTP_AUTHORIZATION": f"AWS4-HMAC-SHA256 Credential=testing/20300102/{REGION}/{service}/"
+        "aws4_request, SignedHeaders=host, Signature=abc",
+    }
+    if target:
+        environ["HTTP_X_AMZ_TARGET"] = target
+
+    # When it is classified
+    # Then writes to what the state holds count, reads and other services do not
+    assert may_change(environ) is changes
+
+
+def test_an_unsigned_request_counts_as_a_change() -> None:
+    # Given a request the counter cannot classify (no signature: presigned URLs, moto's own dashboard)
+    calls: list[str] = []
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        calls.append(environ["REQUEST_METHOD"])
+        return [b""]
+
+    counter = ChangeCounter(app)
+
+    # When it passes through the counter
+    counter({"REQUEST_METHOD": "GET"}, None)
+
+    # Then it is counted, to be safe, and still reaches the emulator
+    assert counter.generation == 1
+    assert calls == ["GET"]
+
+
+def test_the_saver_saves_only_when_something_changed(tmp_path: Path) -> None:
+    with fake_aws():
+        # Given a stack whose state has just been saved
+        deployed, state = deploy_stack()
+        counter = ChangeCounter(lambda _environ, _start: [b""])
+        file = StateFile(tmp_path)
+        saver = Saver(state, file, counter, stop=_never())
+        first = saver.save()
+        assert first is not None
+
+        # When nothing has changed
+        # Then nothing is saved
+        assert not saver.changed()
+        assert saver.save() is None
+
+        # When a write request has reached the emulator
+        counter.generation += 1
+
+        # Then the next look saves
+        assert saver.changed()
+        assert saver.save() is not None
+        assert saver.save() is None
+
+        # When a comment is queued (the queues are compared by their messages' ids)
+        boto3.client("sqs", region_name=REGION).send_message(
+            QueueUrl=deployed.names["CommentQueue"], MessageBody='{"comment": "new"}'
+        )
+
+        # Then the next look saves it
+        report = saver.save()
+        assert report is not None
+        assert report.snapshot.queues["CommentQueue"] == [{"body": '{"comment": "new"}'}]
+        assert file.read(stack_name=STACK, region=REGION) == report.snapshot
+        assert saver.saves == 3
+
+
+def _never() -> Any:
+    import threading
+
+    return threading.Event()
+
+
+def test_schedule_times_are_saved_as_iso_text(tmp_path: Path) -> None:
+    # Given a schedule definition with a start date, as GetSchedule gives it
+    start = dt.datetime(2030, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    saved = Snapshot(STACK, REGION, schedules={"G": [{"Name": "s", "StartDate": start}]})
+
+    # When it is written and read back
+    file = StateFile(tmp_path)
+    file.write(saved)
+
+    # Then the time is ISO 8601 text with its offset
+    read = file.read(stack_name=STACK, region=REGION)
+    assert read is not None
+    assert read.schedules["G"][0]["StartDate"] == "2030-01-02T03:04:05+00:00"
