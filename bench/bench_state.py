@@ -29,7 +29,7 @@ from newsdesk_local.template import Deployed
 
 ARTICLES = 100
 SETTLED = 3.0  # seconds without a change to the site bucket
-TIMEOUT = 10
+TIMEOUT = 60  # seconds a request may take on a busy machine
 
 
 def _clients(stack: Stack) -> dict[str, Any]:

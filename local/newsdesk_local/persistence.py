@@ -19,7 +19,9 @@ both reaching moto's objects in this process:
 `Saver` saves when something changed, checked cheaply every few seconds: `ChangeCounter` counts the
 requests to the emulator that can change a table, a bucket or a schedule (GET, Describe, List, Query,
 Scan ... do not), and the queues' message ids are compared. Objects whose ETag has not changed since the
-last save are not fetched again.
+last save are not fetched again. While the stack is busy (every look finds a change), a save that took
+t seconds is followed by at least t / SAVE_SHARE seconds without one, so saving never takes more than a
+fifth of the stack's time.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from newsdesk_local.template import Deployed
 logger = logging.getLogger(__name__)
 
 SAVE_INTERVAL = 2.0  # seconds between looks for changes while the stack runs
+SAVE_SHARE = 0.2  # at most this share of the time goes to saving: a save of t s waits t / SAVE_SHARE
 BATCH_WRITE = 25  # DynamoDB's BatchWriteItem limit
 
 # What a schedule's definition keeps (GetSchedule's answer less what CreateSchedule does not take).
@@ -432,11 +435,14 @@ class Saver(threading.Thread):
             return SaveReport(time.perf_counter() - started, size, snapshot)
 
     def run(self) -> None:
-        while not self.stop_event.wait(self.interval):
+        wait = self.interval
+        while not self.stop_event.wait(wait):
+            wait = self.interval
             try:
                 report = self.save()
             except Exception:
                 logger.exception("saving the local state to %s failed; trying again", self.file.path)
                 continue
             if report is not None:
+                wait = max(self.interval, report.seconds / SAVE_SHARE)
                 logger.debug("state saved in %.3f s (%d bytes)", report.seconds, report.size)

@@ -120,7 +120,7 @@ class LocalStack:
             self.transformed, self._clients, stack_name=settings.stack_name, parameters=self._parameters()
         )
         state = StackState.of(self.deployed, self._clients)
-        self._restore_state(state)  # before any poller: see _poller
+        self.restore_state(state)  # before any poller: see _poller
         self._build_functions()
         self._start_pollers()
         self._origin = Origin(settings.host, settings.port, self._build_distribution().handle)
@@ -156,7 +156,7 @@ class LocalStack:
     def state_file(self) -> StateFile:
         return StateFile(self.settings.state_dir)
 
-    def _restore_state(self, state: StackState) -> None:
+    def restore_state(self, state: StackState) -> None:
         """Put the saved state into the emulator; move a state file that cannot be used aside."""
         file = self.state_file
         stamp = utc_now().strftime("%Y%m%dT%H%M%SZ")
@@ -214,8 +214,9 @@ class LocalStack:
         self._saver.start()
 
     def _save_on_stop(self, saver: Saver) -> None:
+        """A clean stop always writes the state: the last word, whatever the change check thinks."""
         try:
-            report = saver.save()
+            report = saver.save(force=True)
         except Exception:
             logger.exception("saving the local state to %s failed", self.state_file.path)
             return

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,9 @@ import pytest
 from newsdesk_local.deploy import deploy
 from newsdesk_local.persistence import ChangeCounter, Saver, StackState, may_change
 from newsdesk_local.rehearsal import transformed_template
+from newsdesk_local.settings import LocalSettings
 from newsdesk_local.snapshot import Snapshot, StateFile
+from newsdesk_local.stack import LocalStack
 from newsdesk_local.template import Deployed
 from tests.conftest import REGION, fake_aws
 
@@ -329,3 +332,88 @@ def test_schedule_times_are_saved_as_iso_text(tmp_path: Path) -> None:
     read = file.read(stack_name=STACK, region=REGION)
     assert read is not None
     assert read.schedules["G"][0]["StartDate"] == "2030-01-02T03:04:05+00:00"
+
+
+# ----- what the stack does with the saved state on start --------------------------------------------
+
+
+def local_stack(state_dir: Path, *, fresh: bool = False) -> LocalStack:
+    return LocalStack(LocalSettings(stack_name=STACK, region=REGION, state_dir=state_dir), fresh=fresh)
+
+
+@pytest.mark.clock("2030-01-02T03:04:05+00:00")
+def test_a_state_file_the_stack_cannot_read_is_moved_aside_and_the_stack_starts_empty(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Given a state file cut short (the disk filled up under another program, say)
+    file = StateFile(tmp_path)
+    file.path.write_text('{"format": "newsdesk-local-state", "version": 1, "stack": {"na', encoding="utf-8")
+    stack = local_stack(tmp_path)
+
+    with fake_aws():
+        deployed, state = deploy_stack()
+
+        # When the stack starts with it
+        stack.restore_state(state)
+        items = boto3.client("dynamodb", region_name=REGION).scan(TableName=deployed.names["ArticlesTable"])
+
+    # Then it starts empty (so the samples are seeded), says why and where the file went, and kept it whole
+    aside = tmp_path / "state.json.unreadable-20300102T030405Z"
+    assert stack.restored is None
+    assert items["Count"] == 0
+    assert "The saved state cannot be used (it is not valid JSON" in caplog.text
+    assert f"it was moved to {aside} and the stack starts empty" in caplog.text
+    assert aside.read_text(encoding="utf-8").endswith('"stack": {"na')
+    assert not file.exists()
+
+
+@pytest.mark.clock("2030-01-02T03:04:05+00:00")
+def test_fresh_keeps_the_previous_state_aside_and_restores_nothing(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Given a saved state with an article
+    file = StateFile(tmp_path)
+    with fake_aws():
+        deployed, state = deploy_stack()
+        fill(deployed)
+        file.write(state.capture())
+    saved = file.path.read_bytes()
+
+    # When the stack starts with --fresh
+    caplog.set_level(logging.INFO, logger="newsdesk_local")
+    stack = local_stack(tmp_path, fresh=True)
+    with fake_aws():
+        deployed, state = deploy_stack()
+        stack.restore_state(state)
+        items = boto3.client("dynamodb", region_name=REGION).scan(TableName=deployed.names["ArticlesTable"])
+
+    # Then nothing is restored, it says so, and the previous state is kept under another name
+    assert stack.restored is None
+    assert items["Count"] == 0
+    aside = tmp_path / "state.json.before-fresh-20300102T030405Z"
+    assert f"Starting fresh (--fresh); the previous state is kept in {aside}" in caplog.text
+    assert aside.read_bytes() == saved
+    assert not file.exists()
+
+
+def test_a_saved_state_is_restored_on_start(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # Given a saved state with an article
+    file = StateFile(tmp_path)
+    with fake_aws():
+        deployed, state = deploy_stack()
+        fill(deployed)
+        file.write(state.capture())
+
+    # When the stack starts with it
+    caplog.set_level(logging.INFO, logger="newsdesk_local")
+    stack = local_stack(tmp_path)
+    with fake_aws():
+        deployed, state = deploy_stack()
+        stack.restore_state(state)
+        items = boto3.client("dynamodb", region_name=REGION).scan(TableName=deployed.names["ArticlesTable"])
+
+    # Then the article is back, and the stack says what it restored
+    assert stack.restored is not None
+    assert items["Count"] == 1
+    assert "1 items, 2 objects, 1 schedules, 3 queued messages" in caplog.text
+    assert file.exists()
