@@ -56,7 +56,7 @@ class Stack:
             cwd=ROOT,
             capture_output=True,
             text=True,
-            timeout=30,
+            timeout=120,  # a busy machine takes a while to start Python and boto3
             check=True,
         )
         return done.stdout.strip().splitlines()[-1]
