@@ -162,40 +162,38 @@ class LocalStack:
         stamp = utc_now().strftime("%Y%m%dT%H%M%SZ")
         if self.fresh:
             if file.exists():
-                kept = file.move_aside(f"before-fresh-{stamp}")
-                self._note(logging.INFO, "Starting fresh (--fresh); the previous state is kept in %s", kept)
+                kept = self._move_aside(file, f"before-fresh-{stamp}")
+                logger.info("Starting fresh (--fresh); the previous state is kept in %s", kept)
             else:
-                self._note(logging.INFO, "Starting fresh (--fresh); there was no saved state")
+                logger.info("Starting fresh (--fresh); there was no saved state")
             return
         try:
             snapshot = file.read(stack_name=self.settings.stack_name, region=self.settings.region)
         except (UnreadableState, OSError) as exc:
-            kept = file.move_aside(f"unreadable-{stamp}")
-            self._note(
-                logging.WARNING,
+            kept = self._move_aside(file, f"unreadable-{stamp}")
+            logger.warning(
                 "The saved state cannot be used (%s); it was moved to %s and the stack starts empty",
                 exc,
                 kept,
             )
             return
         if snapshot is None:
-            self._note(logging.INFO, "No saved state in %s; the stack starts empty", file.directory)
+            logger.info("No saved state in %s; the stack starts empty", file.directory)
             return
         started = time.perf_counter()
+        self.restored = snapshot
         try:
             state.restore(snapshot)
         except Exception:
             logger.exception("restoring the saved state failed part way")
-            kept = file.move_aside(f"unrestorable-{stamp}")
-            self._note(
-                logging.WARNING,
+            kept = self._move_aside(file, f"unrestorable-{stamp}")
+            logger.warning(
                 "The saved state could not be restored in full; it was moved to %s and the stack starts "
                 "with what was restored",
                 kept,
             )
-        self.restored = snapshot
-        self._note(
-            logging.INFO,
+            return
+        logger.info(
             "Restored the state saved %s from %s: %s (%.1f s)",
             snapshot.saved_at or "(time unknown)",
             file.path,
@@ -203,8 +201,15 @@ class LocalStack:
             time.perf_counter() - started,
         )
 
-    def _note(self, level: int, message: str, *args: object) -> None:
-        logger.log(level, message, *args)
+    @staticmethod
+    def _move_aside(file: StateFile, suffix: str) -> str:
+        try:
+            return str(file.move_aside(suffix))
+        except OSError as exc:  # it stays where it is, and the next save replaces it
+            logger.error(
+                "The saved state %s could not be moved aside (%s); it will be overwritten", file.path, exc
+            )
+            return f"(nowhere: {exc})"
 
     def _start_saving(self, state: StackState) -> None:
         assert isinstance(self._moto, EmulatorServer)
