@@ -1,7 +1,12 @@
 """The local stack's state across restarts: read from the emulator, saved, and put back on the next start.
 
-Reading and restoring go through the emulator's AWS APIs, as any client would, with two exceptions,
-both reaching moto's objects in this process:
+Restoring goes through the emulator's AWS APIs, as any client would; so does reading, with three
+exceptions, each reaching moto's objects in this process for a measured reason:
+
+* The tables' items are read from moto's tables (under the emulator's lock, so no transaction is seen
+  half done). A save reads every item, and a Scan through the API is slow: with the samples and 100
+  articles (732 items) it took 2.1 s on 2 busy cores, where reading moto's items took 0.02 s. The items
+  come out exactly as a Scan gives them (tests/local/test_persistence.py compares the two).
 
 * The messages waiting in SQS queues are read from moto's queues. The API's only way to see a message
   is to receive it, and a receive is not a look: it counts towards the queue's maxReceiveCount (moto
@@ -199,10 +204,15 @@ class StackState:
         )
 
     def _items(self, table: str) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
-        for page in self.dynamodb.get_paginator("scan").paginate(TableName=table, ConsistentRead=True):
-            items += page.get("Items", [])
-        return items
+        """Every item of the table, as a Scan gives them (see the module's docstring for why not by API)."""
+        from moto.dynamodb.models import dynamodb_backends
+
+        from newsdesk_local.emulator import TABLES_LOCK
+
+        backend = dynamodb_backends[self.deployed.account_id][self.deployed.region]
+        with TABLES_LOCK:
+            found = [item.to_json()["Attributes"] for item in backend.get_table(table).all_items()]
+        return [{name: _from_moto(value) for name, value in item.items()} for item in found]
 
     def _bucket(self, bucket: str) -> list[dict[str, Any]]:
         """Every current object; one fetched before with the same ETag is not fetched again."""
@@ -352,6 +362,24 @@ class StackState:
             arguments["Metadata"] = record["metadata"]
         etag = self.s3.put_object(**arguments)["ETag"]
         self._objects[(bucket, record["key"])] = (etag, record)  # the next save need not fetch it
+
+
+def _from_moto(value: dict[str, Any]) -> dict[str, Any]:
+    """A moto attribute value as boto3 gives it: binary values as bytes (moto keeps base64 text or bytes)."""
+    (kind, inner), *_ = value.items()
+    if kind == "B":
+        return {"B": _binary(inner)}
+    if kind == "BS":
+        return {"BS": [_binary(b) for b in inner]}
+    if kind == "M":
+        return {"M": {k: _from_moto(v) for k, v in inner.items()}}
+    if kind == "L":
+        return {"L": [_from_moto(v) for v in inner]}
+    return {kind: inner}
+
+
+def _binary(value: bytes | str) -> bytes:
+    return value if isinstance(value, bytes) else base64.b64decode(value)
 
 
 def _message(message: Any) -> dict[str, Any]:
