@@ -63,12 +63,17 @@ class Stack:
 
 
 @contextlib.contextmanager
-def running_stack(*args: str, **settings: str) -> Iterator[Stack]:
-    """`newsdesk dev ARGS` on free ports with NEWSDESK_* `settings`, healthy, stopped on exit."""
+def running_stack(*args: str, log: Path | None = None, **settings: str) -> Iterator[Stack]:
+    """`newsdesk dev ARGS` on free ports with NEWSDESK_* `settings`, healthy, stopped on exit (SIGTERM).
+
+    Its saved state lives in a scratch directory unless NEWSDESK_STATE_DIR is given; its output goes to
+    `log` if given (kept after the stack stops), else to a scratch file.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSDESK_", "AWS_"))}
-    env.update(NEWSDESK_PORT=str(free_port()), NEWSDESK_AWS_PORT=str(free_port()), **settings)
+    env.update(NEWSDESK_PORT=str(free_port()), NEWSDESK_AWS_PORT=str(free_port()))
     with tempfile.TemporaryDirectory() as scratch:
-        log = Path(scratch) / "dev.log"
+        env.update({"NEWSDESK_STATE_DIR": str(Path(scratch) / "state"), **settings})
+        log = log or Path(scratch) / "dev.log"
         with log.open("wb") as sink:
             process = subprocess.Popen(
                 [sys.executable, "-m", "newsdesk_local.cli", "dev", *args],
@@ -95,7 +100,7 @@ def _wait_until_healthy(stack: Stack) -> None:
     while time.monotonic() < deadline:
         if stack.process.poll() is not None:
             raise RuntimeError(f"the local stack exited with {stack.process.returncode}:\n{stack.output()}")
-        with contextlib.suppress(requests.ConnectionError):
+        with contextlib.suppress(requests.ConnectionError, requests.Timeout):
             healthy = requests.get(f"{stack.api_url}/health", timeout=2).status_code == 200
             if healthy and "Press Ctrl-C to stop." in stack.output():
                 return

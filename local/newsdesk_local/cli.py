@@ -108,8 +108,13 @@ def configure_console_logging() -> None:
 @subcommand(
     "dev",
     "Run the whole system locally: emulated AWS from template.yaml, site and API on one origin, "
-    "event sources, sample content.",
+    "event sources, sample content (in a fresh stack); what it holds is kept between runs.",
     arg("--no-samples", action="store_true", help="Do not create the sample articles."),
+    arg(
+        "--fresh",
+        action="store_true",
+        help="Start empty: the saved state (NEWSDESK_STATE_DIR) is moved aside, not restored.",
+    ),
 )
 def dev(args: argparse.Namespace, settings: LocalSettings) -> int:
     from newsdesk_local.rehearsal import RehearsalError
@@ -123,7 +128,7 @@ def dev(args: argparse.Namespace, settings: LocalSettings) -> int:
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
-    stack = LocalStack(settings)
+    stack = LocalStack(settings, fresh=args.fresh)
     try:
         stack.start()
     except PortInUse as exc:
@@ -138,7 +143,8 @@ def dev(args: argparse.Namespace, settings: LocalSettings) -> int:
         stack.stop()
         return 1
     try:
-        if settings.samples and not args.no_samples and not stopping.is_set():
+        fresh = stack.restored is None  # sample content goes into a fresh stack only
+        if settings.samples and not args.no_samples and fresh and not stopping.is_set():
             try:
                 published = stack.seed_samples()
             except Exception:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from newsdesk_local.template import TEMPLATE_PATH
+from newsdesk_local.template import ROOT, TEMPLATE_PATH
 
 PREFIX = "NEWSDESK_"
 
@@ -58,6 +58,10 @@ class LocalSettings(BaseModel):
     )
     token: str | None = Field(
         default=None, min_length=1, description="Editor commands: this ID token instead of `newsdesk login`."
+    )
+    state_dir: Path = Field(
+        default=ROOT / ".newsdesk" / "state",
+        description="Where the stack keeps its content between runs (`newsdesk dev --fresh` ignores it).",
     )
 
     @classmethod

@@ -10,10 +10,12 @@ import os
 import secrets
 import socket
 import threading
+import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from newsdesk.clock import utc_now
 from newsdesk_local.apigateway import ApiGateway, cognito_authorizers, rest_apis
 from newsdesk_local.cdn import Distribution, distribution_spec
 from newsdesk_local.cognito import EDITORS_GROUP, id_token, pool_names
@@ -23,12 +25,14 @@ from newsdesk_local.functions import function_environment, function_specs
 from newsdesk_local.housekeeping import Housekeeper, expire_noncurrent_versions
 from newsdesk_local.intrinsics import Resolver
 from newsdesk_local.origin import Origin
+from newsdesk_local.persistence import EmulatorServer, Saver, StackState
 from newsdesk_local.pollers import PollerThread, QueuePoller, StreamPoller, sqs_failure_sender
 from newsdesk_local.rehearsal import deployment_order, kept_resources, load, sam_transform
 from newsdesk_local.runtime import EnvironmentSwitch, FunctionRuntime, Invocation
 from newsdesk_local.samples import load_samples, publish_samples, table_is_empty, upload_media
 from newsdesk_local.schedules import SchedulePoller
 from newsdesk_local.settings import LocalSettings
+from newsdesk_local.snapshot import Snapshot, StateFile, UnreadableState
 from newsdesk_local.template import Deployed
 
 logger = logging.getLogger(__name__)
@@ -85,12 +89,15 @@ class LocalStack:
     runtimes: dict[str, FunctionRuntime] = field(default_factory=dict)
     mappings: list[EventSourceMapping] = field(default_factory=list)
     api_prefix: str = "/api"
+    fresh: bool = False  # ignore the saved state (it is moved aside) and start empty
+    restored: Snapshot | None = None  # the saved state the stack started from, if any
     _stop: threading.Event = field(default_factory=threading.Event)
     _moto: Any = None
     _origin: Origin | None = None
     _pollers: list[PollerThread] = field(default_factory=list)
     _housekeeper: Housekeeper | None = None
     _clients: Any = None
+    _saver: Saver | None = None
     _origin_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
 
     # ----- lifecycle --------------------------------------------------------------------------------
@@ -115,11 +122,14 @@ class LocalStack:
         self.deployed = deploy(
             self.transformed, self._clients, stack_name=settings.stack_name, parameters=self._parameters()
         )
+        state = StackState.of(self.deployed, self._clients)
+        self.restore_state(state)  # before any poller: see _poller
         self._build_functions()
+        self._start_pollers()
         self._origin = Origin(settings.host, settings.port, self._build_distribution().handle)
         self._origin.start()
-        self._start_pollers()
         self._start_housekeeping()
+        self._start_saving(state)
 
     def stop(self) -> None:
         self._stop.set()
@@ -129,20 +139,103 @@ class LocalStack:
             self._housekeeper.join(timeout=5)
         if self._origin is not None:
             self._origin.stop()
+        if self._saver is not None:
+            self._saver.join(timeout=30)
+            self._save_on_stop(self._saver)
         if self._moto is not None:
             self._moto.stop()
 
     def _start_emulator(self) -> None:
-        from moto.server import ThreadedMotoServer
-
         from newsdesk_local import emulator
 
         emulator.install()  # before the first request: see newsdesk_local.emulator
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
-        self._moto = ThreadedMotoServer(
-            ip_address=self.settings.host, port=self.settings.aws_port, verbose=False
-        )
+        self._moto = EmulatorServer(self.settings.host, self.settings.aws_port)
         self._moto.start()
+
+    # ----- state across restarts ---------------------------------------------------------------
+
+    @property
+    def state_file(self) -> StateFile:
+        return StateFile(self.settings.state_dir)
+
+    def restore_state(self, state: StackState) -> None:
+        """Put the saved state into the emulator; move a state file that cannot be used aside."""
+        file = self.state_file
+        stamp = utc_now().strftime("%Y%m%dT%H%M%SZ")
+        if self.fresh:
+            if file.exists():
+                kept = self._move_aside(file, f"before-fresh-{stamp}")
+                logger.info("Starting fresh (--fresh); the previous state is kept in %s", kept)
+            else:
+                logger.info("Starting fresh (--fresh); there was no saved state")
+            return
+        try:
+            snapshot = file.read(stack_name=self.settings.stack_name, region=self.settings.region)
+        except (UnreadableState, OSError) as exc:
+            kept = self._move_aside(file, f"unreadable-{stamp}")
+            logger.warning(
+                "The saved state cannot be used (%s); it was moved to %s and the stack starts empty",
+                exc,
+                kept,
+            )
+            return
+        if snapshot is None:
+            logger.info("No saved state in %s; the stack starts empty", file.directory)
+            return
+        started = time.perf_counter()
+        self.restored = snapshot
+        try:
+            state.restore(snapshot)
+        except Exception:
+            logger.exception("restoring the saved state failed part way")
+            kept = self._move_aside(file, f"unrestorable-{stamp}")
+            logger.warning(
+                "The saved state could not be restored in full; it was moved to %s and the stack starts "
+                "with what was restored",
+                kept,
+            )
+            return
+        logger.info(
+            "Restored the state saved %s from %s: %s (%.1f s)",
+            snapshot.saved_at or "(time unknown)",
+            file.path,
+            snapshot.describe(),
+            time.perf_counter() - started,
+        )
+
+    @staticmethod
+    def _move_aside(file: StateFile, suffix: str) -> str:
+        try:
+            return str(file.move_aside(suffix))
+        except OSError as exc:  # it stays where it is, and the next save replaces it
+            logger.error(
+                "The saved state %s could not be moved aside (%s); it will be overwritten", file.path, exc
+            )
+            return f"(nowhere: {exc})"
+
+    def _start_saving(self, state: StackState) -> None:
+        assert isinstance(self._moto, EmulatorServer)
+        self._saver = Saver(state, self.state_file, self._moto.changes, self._stop)
+        if self.restored is not None:
+            self._saver.mark_saved()  # the emulator holds what the file holds
+        self._saver.start()
+
+    def _save_on_stop(self, saver: Saver) -> None:
+        """A clean stop always writes the state: the last word, whatever the change check thinks."""
+        try:
+            report = saver.save(force=True)
+        except Exception:
+            logger.exception("saving the local state to %s failed", self.state_file.path)
+            return
+        if report is not None:
+            logger.info(
+                "State saved to %s: %s (%.2f s, %d KiB)",
+                self.state_file.path,
+                report.snapshot.describe(),
+                report.seconds,
+                report.size // 1024,
+            )
 
     def _parameters(self) -> dict[str, str]:
         # The site lives at the local origin, so absolute links (feeds, sitemaps, canonical URLs) point there.
@@ -249,6 +342,9 @@ class LocalStack:
         return self.invoke(function, event)
 
     def _poller(self, mapping: EventSourceMapping) -> Any:
+        """A poll function for one mapping. After a restore, a stream poller reads on after the records
+        the restore wrote (LATEST, now): the pages they would render were restored with the bucket."""
+
         def invoke(event: dict[str, Any]) -> Invocation:
             return self.invoke(mapping.function, event)
 
@@ -257,15 +353,21 @@ class LocalStack:
             if mapping.on_failure_arn:
                 queue = self.deployed.logical_id_of_arn(mapping.on_failure_arn)
                 send_failure = sqs_failure_sender(self._clients("sqs"), self.deployed.names[queue])
-            return StreamPoller(
-                mapping,
+            poller = StreamPoller(
+                replace(mapping, starting_position="LATEST") if self.restored else mapping,
                 streams=self._clients("dynamodbstreams"),
                 dynamodb=self._clients("dynamodb"),
                 invoke=invoke,
                 send_failure=send_failure,
                 function_arn=self.deployed.arns[mapping.function],
                 stop=self._stop,
-            ).poll_once
+            )
+            if self.restored:
+                try:
+                    poller.discover()  # now, before the origin takes a request whose records must be read
+                except Exception:
+                    logger.exception("%s: the stream cannot be read yet; polling will retry", mapping.name)
+            return poller.poll_once
         queue = self.deployed.logical_id_of_arn(mapping.source_arn)
         return QueuePoller(
             mapping,

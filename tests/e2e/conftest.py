@@ -92,11 +92,13 @@ def stack_env(**overrides: str) -> dict[str, str]:
     return env
 
 
-def start_stack(log: Path, **overrides: str) -> RunningStack:
-    env = stack_env(**overrides)
+def start_stack(log: Path, *args: str, **overrides: str) -> RunningStack:
+    """`newsdesk dev ARGS`, healthy. It keeps its state next to its log unless NEWSDESK_STATE_DIR is given
+    (never in the repository's .newsdesk/state, which is the developer's)."""
+    env = stack_env(**{"NEWSDESK_STATE_DIR": str(log.parent / "state"), **overrides})
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            [sys.executable, "-m", "newsdesk_local.cli", "dev"],
+            [sys.executable, "-m", "newsdesk_local.cli", "dev", *args],
             env=env,
             cwd=ROOT,
             stdout=sink,

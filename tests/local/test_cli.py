@@ -92,7 +92,9 @@ def test_dev_refuses_a_template_cloudformation_would_refuse(
     }
     path = tmp_path / "template.yaml"
     path.write_text(yaml.safe_dump(bad), encoding="utf-8")
-    settings = LocalSettings(template=path, port=free_port(), aws_port=free_port())
+    settings = LocalSettings(
+        template=path, port=free_port(), aws_port=free_port(), state_dir=tmp_path / "state"
+    )
     handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
 
     # When `newsdesk dev` starts with it
@@ -102,8 +104,9 @@ def test_dev_refuses_a_template_cloudformation_would_refuse(
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
 
-    # Then it refuses with the rehearsal's message, having started nothing
+    # Then it refuses with the rehearsal's message, having started nothing (nor saved any state)
     assert code == 1
+    assert not settings.state_dir.exists()
     refusal = capsys.readouterr().err
     assert "template.yaml cannot be deployed: cycle: " in refusal
     assert "EditorApiFunction -> SiteDistribution -> NewsdeskApi -> EditorApiFunction" in refusal
