@@ -228,3 +228,37 @@ def test_login_caches_a_token_the_other_commands_use(stack: RunningStack, tmp_pa
     assert refused.returncode == 1
     assert refused.stderr.startswith("error: sign-in refused ("), refused.stderr
     assert "newsdesk login" not in refused.stderr
+
+
+def test_a_writer_submits_and_shares_a_preview_and_an_editor_publishes(
+    stack: RunningStack, editor_token: str, tmp_path: Path
+) -> None:
+    # Given a writer's draft pushed from a Markdown file
+    writer = Newsdesk(stack, stack.token("--group", "writers"), tmp_path / "writer-cache")
+    editor = Newsdesk(stack, editor_token, tmp_path / "editor-cache")
+    path = tmp_path / "bridge.md"
+    headline = unique("Bridge reopens")
+    path.write_text(story(headline), encoding="utf-8")
+    writer.ok("push", str(path))
+    article_id = front_matter_id(path)
+
+    # When the writer submits it, shares a preview of it, then tries to publish it
+    submitted = writer.json("submit", article_id)
+    link = writer.json("preview", article_id)
+    refused = writer("publish", article_id)
+
+    # Then the link shows the draft to anyone, not to be indexed or cached
+    page = requests.get(link["url"], timeout=TIMEOUT)
+    assert page.status_code == 200
+    assert headline in page.text
+    assert page.headers["X-Robots-Tag"] == "noindex, nofollow"
+    assert "no-store" in page.headers["Cache-Control"]
+    # and the draft is in review, and the writer's publish is refused, saying who may
+    assert submitted["status"] == "review"
+    assert refused.returncode == 1
+    assert "editors" in refused.stderr
+    # and after the refusal an editor publishes it, which revokes the link to the submitted version
+    editor.ok("publish", article_id)
+    render = wait_for_render(stack, editor_token, article_id, "live")
+    assert requests.get(stack.site_url + render["url"], timeout=TIMEOUT).status_code == 200
+    assert requests.get(link["url"], timeout=TIMEOUT).status_code == 410

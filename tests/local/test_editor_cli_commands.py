@@ -305,15 +305,21 @@ def test_comments_are_moderated_in_one_request(stub: StubApi, capsys: pytest.Cap
     ]
 
 
-# The API routes below are being added alongside this command line: these tests hold the commands to the
-# contract (issue 12) with a stub; the end-to-end tests come with the routes.
+# Submit and preview end to end (a writer, a share link, an editor's publish): tests/e2e/test_editor_cli.py.
 
 
-def test_submit_against_a_stub_of_the_submit_route(stub: StubApi, capsys: pytest.CaptureFixture[str]) -> None:
-    stub.on("POST", f"/articles/{ID}/submit", Canned(200, article(status="review", version=2)))
+def test_submit_sends_the_current_versions_etag(stub: StubApi, capsys: pytest.CaptureFixture[str]) -> None:
+    # Given a draft at version 3
+    stub.on("GET", f"/articles/{ID}", Canned(200, article(version=3), {"ETag": '"3"'}))
+    stub.on("POST", f"/articles/{ID}/submit", Canned(200, article(status="review", version=4)))
+
+    # When it is submitted
     code, out, _ = newsdesk(stub, capsys, "submit", ID)
+
+    # Then the submit carries If-Match of the version read, and the new state is printed
     assert code == 0
-    assert out.splitlines()[1].split() == [ID, "ferry-service-resumes", "review", "2"]
+    assert stub.requests("POST")[0].headers["If-Match"] == '"3"'
+    assert out.splitlines()[1].split() == [ID, "ferry-service-resumes", "review", "4"]
 
 
 def test_preview_against_a_stub_of_the_preview_links_route(

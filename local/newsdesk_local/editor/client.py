@@ -192,8 +192,8 @@ class EditorClient:
     def correct(self, article_id: str, kind: str, text: str) -> Answer:
         return self.request("POST", f"/articles/{article_id}/corrections", json={"type": kind, "text": text})
 
-    def submit(self, article_id: str) -> Answer:
-        return self.request("POST", f"/articles/{article_id}/submit")
+    def submit(self, article_id: str, etag: str) -> Answer:
+        return self.request("POST", f"/articles/{article_id}/submit", if_match=etag)
 
     def preview_link(self, article_id: str, expires_in: int | None = None) -> Answer:
         body = {"expires_in": expires_in} if expires_in is not None else {}

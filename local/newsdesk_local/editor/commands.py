@@ -388,7 +388,11 @@ def schedule(editor: Editor) -> int:
     arg("article", metavar="ID|SLUG"),
 )
 def submit(editor: Editor) -> int:
-    _state_change(editor, editor.client.submit(editor.article_id(editor.args.article)).body)
+    # The API requires If-Match here (a submit freezes what the writer saw): the current version's ETag.
+    article_id = editor.article_id(editor.args.article)
+    current = editor.client.article(article_id)
+    etag = current.etag or f'"{current.body["version"]}"'
+    _state_change(editor, editor.client.submit(article_id, etag).body)
     return 0
 
 
