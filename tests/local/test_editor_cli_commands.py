@@ -3,6 +3,8 @@ how they print problems, and their exit codes. (The real API is driven in tests/
 
 from __future__ import annotations
 
+import io
+
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -130,6 +132,23 @@ def test_usage_mistakes_exit_2(stub: StubApi, capsys: pytest.CaptureFixture[str]
         build_parser().parse_args(["schedule", ID, "--at", "2027-01-05T07:00"])
     assert usage.value.code == 2
     assert "give an offset" in capsys.readouterr().err
+
+
+def test_login_for_a_script_needs_an_email_and_never_tracebacks(
+    stub: StubApi, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given no terminal: stdin is empty
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+
+    # When a script signs in with --password-stdin but no --email, or with nothing to read the email from
+    with_stdin = newsdesk(stub, capsys, "login", "--password-stdin")
+    monkeypatch.setattr("newsdesk_local.editor.targets.Target.is_local", property(lambda _: False))
+    asked = newsdesk(stub, capsys, "login")
+
+    # Then each is a usage error that says what to give, and nothing was sent
+    assert with_stdin == (2, "", "error: --password-stdin needs --email\n")
+    assert (asked[0], asked[2]) == (2, "error: no email given (use --email)\n")
+    assert stub.requests() == []
 
 
 def test_an_unknown_front_matter_key_sends_nothing(

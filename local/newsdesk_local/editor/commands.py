@@ -129,7 +129,13 @@ def login(editor: Editor) -> int:
     if target.is_local and not args.email and not args.password_stdin:
         signed_in = sign_in_local_editor(target)
     else:
-        email = args.email or input("Email: ").strip()
+        if not args.email and args.password_stdin:
+            # stdin carries the password: the email cannot be asked for as well
+            raise UsageError("--password-stdin needs --email")
+        try:
+            email = args.email or input("Email: ").strip()
+        except EOFError:
+            raise UsageError("no email given (use --email)") from None
         if args.password_stdin:
             password = sys.stdin.readline().rstrip("\r\n")
         else:
