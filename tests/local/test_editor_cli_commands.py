@@ -4,7 +4,6 @@ how they print problems, and their exit codes. (The real API is driven in tests/
 from __future__ import annotations
 
 import io
-
 import json
 from collections.abc import Iterator
 from pathlib import Path
