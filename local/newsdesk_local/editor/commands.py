@@ -80,6 +80,11 @@ class Editor:
                 return str(article["id"])
         raise NoSuchSlug(f"Not Found: no article has the id or slug {reference!r}")
 
+    def current_etag(self, article_id: str) -> str:
+        """The ETag of the article's stored version, for a change that needs If-Match."""
+        current = self.client.article(article_id)
+        return current.etag or f'"{current.body["version"]}"'
+
 
 EditorCommand = Callable[[Editor], int]
 
@@ -396,9 +401,7 @@ def schedule(editor: Editor) -> int:
 def submit(editor: Editor) -> int:
     # The API requires If-Match here (a submit freezes what the writer saw): the current version's ETag.
     article_id = editor.article_id(editor.args.article)
-    current = editor.client.article(article_id)
-    etag = current.etag or f'"{current.body["version"]}"'
-    _state_change(editor, editor.client.submit(article_id, etag).body)
+    _state_change(editor, editor.client.submit(article_id, editor.current_etag(article_id)).body)
     return 0
 
 
@@ -478,10 +481,7 @@ def revisions(editor: Editor) -> int:
 )
 def restore(editor: Editor) -> int:
     article_id = editor.article_id(editor.args.article)
-    current = editor.client.article(article_id)
-    article = editor.client.restore(
-        article_id, editor.args.version, current.etag or f'"{current.body["version"]}"'
-    ).body
+    article = editor.client.restore(article_id, editor.args.version, editor.current_etag(article_id)).body
     editor.note(f"version {editor.args.version} restored as version {article['version']}")
     _state_change(editor, article)
     return 0

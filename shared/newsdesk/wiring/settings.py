@@ -88,25 +88,11 @@ class _RevisionSettings(_Settings):
         return RevisionRetention(keep=self.revisions_keep, days=self.revisions_max_age_days or None)
 
 
-class EditorApiSettings(_RevisionSettings):
-    table_name: str = Field(min_length=3, max_length=255)
-    comments_personal_data_days: PersonalDataDays = DEFAULT_PERSONAL_DATA_DAYS
-    site_timezone: TimeZoneName = Field(description="IANA zone for dates in URLs and pages.")
-    comments_data_key_id: str | None = Field(
-        default=None, min_length=1, description="KMS key of commenters' emails and IPs (moderators see them)."
-    )
+class _BehindTheOrigin(BaseModel):
+    """Settings of a function behind the API: the origin secrets (X-Origin-Verify) it accepts."""
+
     origin_secrets: str = Field(
         min_length=MIN_SECRET_LENGTH, description="Comma-separated values of X-Origin-Verify the API accepts."
-    )
-
-    schedule_group: str | None = Field(
-        default=None, min_length=1, max_length=64, description="EventBridge Scheduler group of the stack."
-    )
-    scheduled_action_arn: str | None = Field(
-        default=None, pattern=r"^arn:", description="The function a due schedule invokes."
-    )
-    scheduler_role_arn: str | None = Field(
-        default=None, pattern=r"^arn:", description="The role EventBridge Scheduler invokes it with."
     )
 
     @field_validator("origin_secrets")
@@ -118,6 +104,24 @@ class EditorApiSettings(_RevisionSettings):
     @property
     def accepted_origin_secrets(self) -> tuple[str, ...]:
         return parse_secrets(self.origin_secrets)
+
+
+class EditorApiSettings(_RevisionSettings, _BehindTheOrigin):
+    table_name: str = Field(min_length=3, max_length=255)
+    comments_personal_data_days: PersonalDataDays = DEFAULT_PERSONAL_DATA_DAYS
+    site_timezone: TimeZoneName = Field(description="IANA zone for dates in URLs and pages.")
+    comments_data_key_id: str | None = Field(
+        default=None, min_length=1, description="KMS key of commenters' emails and IPs (moderators see them)."
+    )
+    schedule_group: str | None = Field(
+        default=None, min_length=1, max_length=64, description="EventBridge Scheduler group of the stack."
+    )
+    scheduled_action_arn: str | None = Field(
+        default=None, pattern=r"^arn:", description="The function a due schedule invokes."
+    )
+    scheduler_role_arn: str | None = Field(
+        default=None, pattern=r"^arn:", description="The role EventBridge Scheduler invokes it with."
+    )
 
     @property
     def tz(self) -> ZoneInfo:
@@ -156,24 +160,11 @@ class PreviewSiteSettings(_Settings):
         )
 
 
-class PreviewSettings(PreviewSiteSettings):
+class PreviewSettings(PreviewSiteSettings, _BehindTheOrigin):
     """The preview function's: it reads articles and verifies share links, nothing else."""
 
     table_name: str = Field(min_length=3, max_length=255)
     preview_link_key_id: str = Field(min_length=1, description="KMS HMAC key of share links (VerifyMac).")
-    origin_secrets: str = Field(
-        min_length=MIN_SECRET_LENGTH, description="Comma-separated values of X-Origin-Verify the API accepts."
-    )
-
-    @field_validator("origin_secrets")
-    @classmethod
-    def _secrets(cls, value: str) -> str:
-        parse_secrets(value)
-        return value
-
-    @property
-    def accepted_origin_secrets(self) -> tuple[str, ...]:
-        return parse_secrets(self.origin_secrets)
 
 
 class ScheduledActionSettings(_RevisionSettings):
