@@ -18,10 +18,11 @@ TAGS = ["Kerala", "Monsoon", "Politics", "Cricket", "Economy", "Health", "Climat
 NEW_TAGS = ["Kerala", "Monsoon"]
 
 
-# A small site at each calendar boundary, and sites of 30 and 120 on an ordinary afternoon.
+# A small site at each calendar boundary, and sites of 30 and 80 (several archive pages of a month) on an
+# ordinary afternoon.
 SIZES_AND_MOMENTS = [
     pytest.param(12, at, id=f"12-{name}") for name, at in BOUNDARIES.items() if at != TEST_NOW
-] + [pytest.param(size, TEST_NOW, id=f"{size}-ordinary-afternoon") for size in (30, 120)]
+] + [pytest.param(size, TEST_NOW, id=f"{size}-ordinary-afternoon") for size in (30, 80)]
 
 
 def seed_live_site(pipeline: Pipeline, count: int, now: dt.datetime) -> dt.datetime:
