@@ -1,0 +1,97 @@
+"""Which changed paths the CDN is told to drop, and how soon the others reach readers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from newsdesk.site import pages
+from newsdesk.site.freshness import (
+    ERROR_CACHING_SECONDS,
+    Change,
+    live_within,
+    must_invalidate,
+    shared_lifetime,
+    stronger,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(
+    ("change", "invalidated"),
+    [
+        (Change.ARTICLE_REVISED, True),
+        (Change.ARTICLE_REMOVED, True),
+        (Change.ARTICLE_NEW, False),
+        (Change.ARTICLE_COMMENTS, False),
+        (Change.LISTING, False),
+        (Change.STATIC, False),
+    ],
+)
+def test_only_edited_corrected_or_withdrawn_article_pages_are_invalidated(
+    change: Change, invalidated: bool
+) -> None:
+    # Given a path changed this way
+    # When the publisher asks whether to invalidate it
+    decided = must_invalidate(change)
+
+    # Then it is invalidated exactly when a reader must see it at once
+    assert decided is invalidated
+
+
+def test_an_invalidating_change_of_a_path_wins_over_another_in_the_same_batch() -> None:
+    # Given an article page re-rendered for a comment and edited in one batch
+    # When the two changes are combined, in either order
+    # Then the edit decides
+    assert stronger(Change.ARTICLE_COMMENTS, Change.ARTICLE_REVISED) is Change.ARTICLE_REVISED
+    assert stronger(Change.ARTICLE_REVISED, Change.ARTICLE_COMMENTS) is Change.ARTICLE_REVISED
+    assert stronger(None, Change.LISTING) is Change.LISTING
+
+
+def test_shared_lifetime_is_s_maxage_plus_stale_while_revalidate() -> None:
+    # Given the site's Cache-Control values
+    # When their shared lifetimes are read
+    # Then listings, feeds and the 404 page reach readers within a minute, article pages within five
+    assert shared_lifetime(pages.CACHE_LISTING) == 60
+    assert shared_lifetime(pages.CACHE_FEED) == 60
+    assert shared_lifetime(pages.CACHE_ERROR) == 60
+    assert shared_lifetime(pages.CACHE_ARTICLE) == 300
+    assert shared_lifetime("public, max-age=120") == 120
+    assert shared_lifetime("no-store") == 0
+
+
+def test_live_within_says_when_each_change_reaches_readers() -> None:
+    # Given each kind of change
+    # When its delay is asked
+    # Then invalidated pages are live at once, a new page once the 404 CloudFront may hold expires, and
+    # the rest when their shared lifetime runs out
+    assert live_within(Change.ARTICLE_REVISED, pages.CACHE_ARTICLE) == 0
+    assert live_within(Change.ARTICLE_REMOVED, "") == 0
+    assert live_within(Change.ARTICLE_NEW, pages.CACHE_ARTICLE) == ERROR_CACHING_SECONDS
+    assert live_within(Change.ARTICLE_COMMENTS, pages.CACHE_ARTICLE) == 300
+    assert live_within(Change.LISTING, pages.CACHE_LISTING) == 60
+    assert live_within(Change.STATIC, pages.CACHE_STATIC) == 0
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+_Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def test_the_distribution_caches_a_404_no_longer_than_the_publisher_assumes() -> None:
+    # Given template.yaml's distribution
+    template = yaml.load((ROOT / "template.yaml").read_text(), Loader=_Loader)  # noqa: S506 (a SafeLoader)
+    distributions = [
+        r for r in template["Resources"].values() if r["Type"] == "AWS::CloudFront::Distribution"
+    ]
+
+    # When its custom error responses are read
+    errors = distributions[0]["Properties"]["DistributionConfig"]["CustomErrorResponses"]
+
+    # Then a 404 is cached for the seconds a new article's receipt allows for
+    assert [e["ErrorCachingMinTTL"] for e in errors if e["ErrorCode"] == 404] == [ERROR_CACHING_SECONDS]
