@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
 
 from newsdesk.site import pages
 from newsdesk.site.freshness import (
     ERROR_CACHING_SECONDS,
     Change,
+    invalidation_paths,
     live_within,
     must_invalidate,
     shared_lifetime,
     stronger,
 )
-
-ROOT = Path(__file__).resolve().parents[2]
+from newsdesk_local.template import load_template
 
 
 @pytest.mark.parametrize(
@@ -76,16 +73,9 @@ def test_live_within_says_when_each_change_reaches_readers() -> None:
     assert live_within(Change.STATIC, pages.CACHE_STATIC) == 0
 
 
-class _Loader(yaml.SafeLoader):
-    pass
-
-
-_Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
-
-
 def test_the_distribution_caches_a_404_no_longer_than_the_publisher_assumes() -> None:
     # Given template.yaml's distribution
-    template = yaml.load((ROOT / "template.yaml").read_text(), Loader=_Loader)  # noqa: S506 (a SafeLoader)
+    template = load_template()
     distributions = [
         r for r in template["Resources"].values() if r["Type"] == "AWS::CloudFront::Distribution"
     ]
@@ -95,3 +85,11 @@ def test_the_distribution_caches_a_404_no_longer_than_the_publisher_assumes() ->
 
     # Then a 404 is cached for the seconds a new article's receipt allows for
     assert [e["ErrorCachingMinTTL"] for e in errors if e["ErrorCode"] == 404] == [ERROR_CACHING_SECONDS]
+
+
+def test_a_page_is_invalidated_as_requested_and_as_the_object_the_viewer_function_names() -> None:
+    # Given a page path and a file path
+    # When their invalidation paths are asked
+    # Then the page is invalidated as /a/ and /a/index.html (the URI after PrettyUrlsFunction)
+    assert invalidation_paths("/2026/11/20/a/") == ["/2026/11/20/a/", "/2026/11/20/a/index.html"]
+    assert invalidation_paths("/feed.xml") == ["/feed.xml"]

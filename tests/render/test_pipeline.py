@@ -187,7 +187,7 @@ def test_renderer_function_entry_point_renders_stream_event(
     assert response == {"batchItemFailures": []}
     headline = parse_html(pipeline.body(page_key(article.url))).find("h1").text
     assert headline == "Through the handler, revised"
-    assert pipeline.invalidations_in_cloudfront() == [[article.url]]
+    assert pipeline.invalidations_in_cloudfront() == [[article.url, f"{article.url}index.html"]]
 
 
 # ----- unpublish and changes ------------------------------------------------------------------------------
@@ -347,8 +347,10 @@ def test_batch_of_several_articles_sends_one_invalidation_with_all_changed_paths
     # alone (the re-rendered listings expire within a minute)
     assert first.url is not None and second.url is not None and third.url is not None
     assert len(pipeline.invalidations) == 1
-    assert sorted(pipeline.invalidations[0]) == sorted([first.url, second.url, third.url])
-    assert pipeline.invalidations_in_cloudfront()[-1] == sorted([first.url, second.url, third.url])
+    pages = [first.url, second.url, third.url]
+    expected = sorted([*pages, *(f"{url}index.html" for url in pages)])
+    assert sorted(pipeline.invalidations[0]) == expected
+    assert pipeline.invalidations_in_cloudfront()[-1] == expected
     assert "/" in pipeline.paths(pipeline.uploaded)
     # and the receipts say so: the first article's page at once, its listings within a minute
     _, receipt = pipeline.store.get_with_receipt(first.id)

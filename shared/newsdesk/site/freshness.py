@@ -68,3 +68,10 @@ def live_within(change: Change, cache_control: str) -> int:
     if change is Change.ARTICLE_NEW:
         return ERROR_CACHING_SECONDS
     return shared_lifetime(cache_control)
+
+
+def invalidation_paths(path: str) -> list[str]:
+    """The paths to invalidate for one changed page. The distribution's viewer-request function rewrites
+    `/a/b/` to the object `/a/b/index.html`, and CloudFront asks for both URIs to be invalidated when a
+    function changes the one requested."""
+    return [path, path + "index.html"] if path.endswith("/") else [path]

@@ -21,7 +21,7 @@ from aws_lambda_powertools import Logger
 from newsdesk.articles.models import Article, RenderReceipt, RenderState
 from newsdesk.clock import utc_now
 from newsdesk.site import pages
-from newsdesk.site.freshness import Change, live_within, must_invalidate, stronger
+from newsdesk.site.freshness import Change, invalidation_paths, live_within, must_invalidate, stronger
 from newsdesk.site.models import CorrectionEntry, Page, SiteObject, key_to_path, page_key
 from newsdesk.site.pages import SiteConfig, month_bounds
 from newsdesk.site.plan import pages_for
@@ -237,7 +237,7 @@ class SitePublisher:
                 Change.LISTING,
                 kinds={obj.key: Change.STATIC for obj in static},
             )
-        paths = self.invalidated_paths() | self._retry_paths
+        paths = {p for page in self.invalidated_paths() for p in invalidation_paths(page)} | self._retry_paths
         self._pending_receipts = [self._with_freshness(r) for r in self._pending_receipts]
         try:
             if invalidate:
