@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from werkzeug.datastructures import ResponseCacheControl
 from werkzeug.http import parse_cache_control_header
@@ -35,7 +36,8 @@ class Lifetime:
 
 
 def lifetime(cache_control: str | None, *, status: int, error_ttl: float | None) -> Lifetime | None:
-    """How long CloudFront keeps an origin's answer (None: not at all)."""
+    """How long CloudFront keeps an origin's answer (None: not at all). Only a 200 or a 404 is kept here:
+    the site bucket answers nothing else worth keeping."""
     if status == 200:
         directives = parse_cache_control_header(cache_control, cls=ResponseCacheControl)
         if directives.no_store or directives.no_cache or directives.private:
@@ -45,7 +47,7 @@ def lifetime(cache_control: str | None, *, status: int, error_ttl: float | None)
             return None
         swr = directives.get("stale-while-revalidate")
         return Lifetime(float(fresh), float(swr) if swr and str(swr).isdigit() else 0.0)
-    if error_ttl:
+    if status == 404 and error_ttl:
         return Lifetime(float(error_ttl), 0.0)
     return None
 
@@ -70,12 +72,15 @@ class EdgeCache:
         clock: Clock = time.monotonic,
         ttl_cap: float | None = None,
         invalidations: Callable[[], Iterable[list[str]]] | None = None,
+        invalidation_poll: float = 0.25,
     ) -> None:
         self.clock = clock
         self.ttl_cap = ttl_cap
         self.invalidations = invalidations
+        self.invalidation_poll = invalidation_poll
         self._entries: dict[str, _Entry] = {}
         self._lock = threading.Lock()
+        self._polled_at: float | None = None
 
     def get(
         self, path: str, fetch: Callable[[], HttpResponse], *, error_ttl: float | None = None
@@ -106,9 +111,16 @@ class EdgeCache:
                     self._entries.pop(path, None)
 
     def _apply_invalidations(self) -> None:
-        if self.invalidations is not None:
-            for paths in self.invalidations():
-                self.invalidate(paths)
+        """Read the invalidations sent since the last look (at most every `invalidation_poll` seconds, as
+        an invalidation takes a moment to reach CloudFront's edges too)."""
+        now = self.clock()
+        if self.invalidations is None or (
+            self._polled_at is not None and now - self._polled_at < self.invalidation_poll
+        ):
+            return
+        self._polled_at = now
+        for paths in self.invalidations():
+            self.invalidate(paths)
 
     def _store(self, path: str, response: HttpResponse, now: float, error_ttl: float | None) -> None:
         kept = lifetime(response.header("Cache-Control"), status=response.status, error_ttl=error_ttl)
@@ -126,3 +138,24 @@ class EdgeCache:
         response = _copy(entry.response)
         response.set_header("Age", str(int(age)))
         return response
+
+
+class InvalidationFeed:
+    """The paths of the distribution's invalidations not seen before, read from the emulator's CloudFront
+    (the renderer sends them there as it would to AWS)."""
+
+    def __init__(self, cloudfront: Any, distribution_id: str) -> None:
+        self.cloudfront = cloudfront
+        self.distribution_id = distribution_id
+        self._seen: set[str] = set()
+
+    def __call__(self) -> list[list[str]]:
+        listed = self.cloudfront.list_invalidations(DistributionId=self.distribution_id)
+        items = listed.get("InvalidationList", {}).get("Items", [])
+        new = [i["Id"] for i in items if i["Id"] not in self._seen]
+        batches = []
+        for invalidation_id in new:
+            found = self.cloudfront.get_invalidation(DistributionId=self.distribution_id, Id=invalidation_id)
+            batches.append(list(found["Invalidation"]["InvalidationBatch"]["Paths"].get("Items", [])))
+            self._seen.add(invalidation_id)
+        return batches
