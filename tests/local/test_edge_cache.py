@@ -175,7 +175,7 @@ def test_the_feed_reads_each_invalidation_of_the_emulated_distribution_once(aws:
     distribution_id = cloudfront.create_distribution(DistributionConfig=config)["Distribution"]["Id"]  # type: ignore[arg-type]
 
     def invalidate(*paths: str) -> None:
-        batch = {"Paths": {"Quantity": len(paths), "Items": list(paths)}, "CallerReference": paths[0]}
+        batch: Any = {"Paths": {"Quantity": len(paths), "Items": list(paths)}, "CallerReference": paths[0]}
         cloudfront.create_invalidation(DistributionId=distribution_id, InvalidationBatch=batch)
 
     invalidate("/a/", "/a/index.html")
