@@ -7,6 +7,7 @@ import pytest
 from newsdesk.site import pages
 from newsdesk.site.freshness import (
     ERROR_CACHING_SECONDS,
+    WILDCARD_PAGES,
     Change,
     invalidation_paths,
     live_within,
@@ -88,8 +89,22 @@ def test_the_distribution_caches_a_404_no_longer_than_the_publisher_assumes() ->
 
 
 def test_a_page_is_invalidated_as_requested_and_as_the_object_the_viewer_function_names() -> None:
-    # Given a page path and a file path
+    # Given a page path and a file path changed in one batch
     # When their invalidation paths are asked
-    # Then the page is invalidated as /a/ and /a/index.html (the URI after PrettyUrlsFunction)
-    assert invalidation_paths("/2026/11/20/a/") == ["/2026/11/20/a/", "/2026/11/20/a/index.html"]
-    assert invalidation_paths("/feed.xml") == ["/feed.xml"]
+    paths = invalidation_paths(["/2026/11/20/a/", "/feed.xml", "/2026/11/20/a/"])
+
+    # Then one wildcard covers /a/ and /a/index.html (the URI after PrettyUrlsFunction), for one path
+    assert paths == ["/2026/11/20/a/*", "/feed.xml"]
+
+
+def test_a_batch_of_many_pages_names_both_uris_instead_of_wildcards() -> None:
+    # Given more pages in one batch than CloudFront's wildcard limit leaves room for
+    pages = [f"/2026/11/20/story-{n:02d}/" for n in range(WILDCARD_PAGES + 1)]
+
+    # When their invalidation paths are asked
+    paths = invalidation_paths(pages)
+
+    # Then each page is named twice, exactly, and no path has a wildcard
+    assert len(paths) == 2 * len(pages)
+    assert "/2026/11/20/story-00/" in paths and "/2026/11/20/story-00/index.html" in paths
+    assert not any("*" in p for p in paths)

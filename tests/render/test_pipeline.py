@@ -187,7 +187,7 @@ def test_renderer_function_entry_point_renders_stream_event(
     assert response == {"batchItemFailures": []}
     headline = parse_html(pipeline.body(page_key(article.url))).find("h1").text
     assert headline == "Through the handler, revised"
-    assert pipeline.invalidations_in_cloudfront() == [[article.url, f"{article.url}index.html"]]
+    assert pipeline.invalidations_in_cloudfront() == [[f"{article.url}*"]]
 
 
 # ----- unpublish and changes ------------------------------------------------------------------------------
@@ -212,8 +212,7 @@ def test_unpublish_deletes_page_and_removes_article_from_every_listing(pipeline:
     assert pipeline.deleted == [page_key(article.url)]
     assert not any(everywhere(pipeline, article.url, ["kerala", "rain"]).values())
     assert all(everywhere(pipeline, other.url, ["kerala"]).values())
-    assert len(pipeline.invalidations) == 1
-    assert article.url in pipeline.invalidations[0]
+    assert pipeline.invalidations == [[f"{article.url}*"]]
     _, receipt = pipeline.store.get_with_receipt(article.id)
     assert receipt is not None and receipt.state.value == "removed"
 
@@ -347,8 +346,7 @@ def test_batch_of_several_articles_sends_one_invalidation_with_all_changed_paths
     # alone (the re-rendered listings expire within a minute)
     assert first.url is not None and second.url is not None and third.url is not None
     assert len(pipeline.invalidations) == 1
-    pages = [first.url, second.url, third.url]
-    expected = sorted([*pages, *(f"{url}index.html" for url in pages)])
+    expected = sorted(f"{url}*" for url in [first.url, second.url, third.url])
     assert sorted(pipeline.invalidations[0]) == expected
     assert pipeline.invalidations_in_cloudfront()[-1] == expected
     assert "/" in pipeline.paths(pipeline.uploaded)
@@ -467,7 +465,7 @@ def test_renderer_survives_throttled_invalidation(pipeline: Pipeline) -> None:
     # Then the batch succeeds, the third request carried the batch's paths, and the receipt is live
     assert response == {"batchItemFailures": []}
     assert len(client.requests) == 3
-    assert article.url in client.requests[-1]["InvalidationBatch"]["Paths"]["Items"]
+    assert client.requests[-1]["InvalidationBatch"]["Paths"]["Items"] == [f"{article.url}*"]
     _, receipt = pipeline.store.get_with_receipt(article.id)
     assert receipt is not None and receipt.state.value == "live"
 

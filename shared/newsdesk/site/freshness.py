@@ -18,6 +18,7 @@ This module is the one place that decides; the publisher asks it for every chang
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from enum import StrEnum
 
 
@@ -70,8 +71,19 @@ def live_within(change: Change, cache_control: str) -> int:
     return shared_lifetime(cache_control)
 
 
-def invalidation_paths(path: str) -> list[str]:
-    """The paths to invalidate for one changed page. The distribution's viewer-request function rewrites
-    `/a/b/` to the object `/a/b/index.html`, and CloudFront asks for both URIs to be invalidated when a
-    function changes the one requested."""
-    return [path, path + "index.html"] if path.endswith("/") else [path]
+# CloudFront allows 15 wildcard invalidation paths in progress at once (3,000 exact ones); one batch
+# uses wildcards for at most this many pages, so that a request of its own never exceeds the limit and
+# one after another are only throttled (and retried) until earlier ones complete.
+WILDCARD_PAGES = 10
+
+
+def invalidation_paths(pages: Iterable[str]) -> list[str]:
+    """The paths to invalidate for a batch's changed pages. The distribution's viewer-request function
+    rewrites `/a/b/` to the object `/a/b/index.html`, and CloudFront asks for both URIs to be invalidated
+    when a function changes the one requested: `/a/b/*` covers both for the price of one path (a wildcard
+    matches zero or more characters). A batch of more pages names both URIs exactly instead."""
+    pages = sorted(set(pages))
+    folders = [p for p in pages if p.endswith("/")]
+    if len(folders) <= WILDCARD_PAGES:
+        return [p + "*" if p.endswith("/") else p for p in pages]
+    return [q for p in pages for q in ([p, p + "index.html"] if p.endswith("/") else [p])]

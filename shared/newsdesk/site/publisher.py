@@ -89,6 +89,7 @@ class BatchResult:
     deleted: list[str] = field(default_factory=list)
     unchanged: int = 0
     invalidation_id: str | None = None
+    invalidated: list[str] = field(default_factory=list)  # the paths of that invalidation
 
     @property
     def changed_paths(self) -> list[str]:
@@ -237,11 +238,12 @@ class SitePublisher:
                 Change.LISTING,
                 kinds={obj.key: Change.STATIC for obj in static},
             )
-        paths = {p for page in self.invalidated_paths() for p in invalidation_paths(page)} | self._retry_paths
+        paths = set(invalidation_paths(self.invalidated_paths())) | self._retry_paths
         self._pending_receipts = [self._with_freshness(r) for r in self._pending_receipts]
         try:
             if invalidate:
                 self.result.invalidation_id = self.cdn.invalidate(paths)
+                self.result.invalidated = sorted(paths)
         except Exception as exc:
             for receipt in self._pending_receipts:
                 self.receipts.record(
