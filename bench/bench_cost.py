@@ -885,6 +885,17 @@ def run() -> list[Result]:
         }
         for kind, units in measured.units.items()
     }
+    durations: dict[str, dict[str, list[float]]] = defaultdict(lambda: {"bound": [], "model": []})
+    for units in measured.units.values():
+        for unit in units:
+            for name, ms in unit.invocations:
+                durations[name]["bound"].append(ms)
+            for name, ms in unit.modelled:
+                durations[name]["model"].append(ms)
+    median_ms = {
+        name: {f"{kind}_median_ms": round(statistics.median(v), 1) for kind, v in d.items() if v}
+        for name, d in sorted(durations.items())
+    }
     results = [
         Result(
             "monthly bill, before free tier",
@@ -897,6 +908,8 @@ def run() -> list[Result]:
                 "workload": WORKLOAD.__dict__,
                 "volumes": monthly_volumes(),
                 "per_unit": per_kind,
+                "lambda_durations": median_ms,
+                "latencies_as_of": prices.LATENCIES_AS_OF,
                 "lines": [line.__dict__ for line in lines],
                 "measured": {
                     "page_bytes_gzip": measured.page_bytes_gzip,
