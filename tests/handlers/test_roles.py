@@ -568,7 +568,7 @@ def test_a_writer_previews_and_shares_their_own_draft_only(writer: Person, edito
 
     # Then their own is previewed and shared, the other's refused, naming the editors group
     assert own_preview.status == 200, own_preview.body
-    assert "Harbour dredging begins" in own_preview.body
+    assert own_preview.body is not None and "Harbour dredging begins" in own_preview.body
     assert own_link.status == 201, own_link.body
     for refused in (their_preview, their_link):
         assert refused.status == 403, refused.body
