@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,6 +42,8 @@ class Call:
     bytes_in: int = 0  # bytes received (S3 GetObject bodies)
     # DynamoDB TransactWriteItems: (action, PK, SK) of each item, for pricing its writes as transactional
     transact: tuple[tuple[str, str, str], ...] = ()
+    # CPU seconds the calling thread spent inside the call (botocore, and moto when it runs in process)
+    cpu_seconds: float = 0.0
 
 
 @dataclass
@@ -103,13 +106,15 @@ class CallCounter:
             yield calls
         finally:
             with self._lock:
-                self._windows.remove(calls)
+                # by identity: nested windows hold equal lists of calls
+                self._windows = [w for w in self._windows if w is not calls]
 
     # ----- hooks --------------------------------------------------------------------------------
 
     def _before(self, model: Any, params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
         # Remembered per request context: the after-call hook reads the request's parameters back.
         context["_counted"] = (model.service_model.service_id, model.name, params)
+        context["_cpu_started"] = time.thread_time()
 
     def _after(self, model: Any, parsed: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
         service, operation, params = context.get("_counted", (model.service_model.service_id, model.name, {}))
@@ -120,6 +125,7 @@ class CallCounter:
             bytes_out=_bytes_out(service, operation, params),
             bytes_in=int(parsed.get("ContentLength") or 0) if operation == "GetObject" else 0,
             transact=_transact(params) if operation == "TransactWriteItems" else (),
+            cpu_seconds=time.thread_time() - context.get("_cpu_started", time.thread_time()),
         )
         with self._lock:
             for calls in self._windows:

@@ -103,6 +103,8 @@ class Unit:
     intake_requests: int = 0
     stream: list[dict[str, Any]] = field(default_factory=list)
     invalidated_paths: int = 0
+    # (function, ms) as modelled: CPU time in process without the AWS calls + the calls' latencies
+    modelled: list[tuple[str, float]] = field(default_factory=list)
 
 
 @dataclass
@@ -212,17 +214,28 @@ def measure(samples: int = SAMPLES, size: int = SITE_ARTICLES) -> Measured:
         before.finish(invalidate=False)
         tail = StreamTail(w)
 
+        @contextmanager
+        def invoked(unit: Unit, function: str, count: int = 1) -> Iterator[None]:
+            """`count` invocations of `function` doing what the block does, timed two ways: wall time
+            in process (with moto: an upper bound) and the model (see duration_model)."""
+            with counter.window() as calls:
+                wall, cpu = time.perf_counter(), time.process_time()
+                yield
+                wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            model = duration_model(cpu, calls)
+            unit.invocations += [(function, wall * 1000 / count)] * count
+            unit.modelled += [(function, model / count)] * count
+
         def render(unit: Unit, records: list[dict[str, Any]]) -> None:
             event = {"Records": renderer_records(records)}
             if not event["Records"]:
                 return
             publisher = site.publisher()
-            started = time.perf_counter()
-            response = handle_stream_batch(event, None, publisher, TableStream())
-            unit.invocations.append(("RendererFunction", (time.perf_counter() - started) * 1000))
+            with invoked(unit, "RendererFunction"):
+                response = handle_stream_batch(event, None, publisher, TableStream())
             if response.get("batchItemFailures"):
                 raise RuntimeError(f"a render failed: {response}")
-            unit.invalidated_paths += len(set(publisher.result.changed_paths))
+            unit.invalidated_paths += len(publisher.result.invalidated)
 
         @contextmanager
         def sample(kind: str) -> Iterator[Unit]:
@@ -236,87 +249,84 @@ def measure(samples: int = SAMPLES, size: int = SITE_ARTICLES) -> Measured:
         live: list[Any] = []
         for n in range(samples):
             with sample("publish") as unit:
-                started = time.perf_counter()
                 tags = [names[n % 30], names[(n + 11) % 30], names[(n + 17) % 30]]
-                draft = service.create_article(
-                    store, {"headline": f"Cost sample {n}", "body": _body(), "tags": tags}
-                )
-                article = service.publish_article(store, draft.id, site_tz=TZ, expected_version=None)
-                unit.invocations.append(("EditorApiFunction", (time.perf_counter() - started) * 500))
-                unit.invocations.append(("EditorApiFunction", (time.perf_counter() - started) * 500))
+                with invoked(unit, "EditorApiFunction", count=2):
+                    draft = service.create_article(
+                        store, {"headline": f"Cost sample {n}", "body": _body(), "tags": tags}
+                    )
+                    article = service.publish_article(store, draft.id, site_tz=TZ, expected_version=None)
                 unit.api_requests = 2
                 render(unit, tail.read())
                 live.append(article)
         for article in live:
             with sample("edit") as unit:
-                started = time.perf_counter()
-                service.revise_article(
-                    store,
-                    article.id,
-                    {"summary": "Updated with the council's figures."},
-                    expected_version=article.version,
-                )
-                unit.invocations.append(("EditorApiFunction", (time.perf_counter() - started) * 1000))
+                with invoked(unit, "EditorApiFunction"):
+                    service.revise_article(
+                        store,
+                        article.id,
+                        {"summary": "Updated with the council's figures."},
+                        expected_version=article.version,
+                    )
                 unit.api_requests = 1
                 render(unit, tail.read())
         for n in range(samples):
             article = live[n % len(live)]
             with sample("comment") as unit:
                 token_event = _intake_event(article.id, "GET", f"/api/articles/{article.id}/comment-token")
-                started = time.perf_counter()
-                assert _json(intake(token_event))["token"]
-                unit.invocations.append(("CommentIntakeFunction", (time.perf_counter() - started) * 1000))
+                with invoked(unit, "CommentIntakeFunction"):
+                    issued = _json(intake(token_event))
+                assert issued["token"]
                 # The post carries a token issued a while ago, as a reader's does (the minimum fill time).
                 token = make_fresh_token(KmsMac(w.mac_key, w.kms), article.id, int(time.time()) - 30)
-                started = time.perf_counter()
-                posted = intake(_post_event(article.id, n, token))
-                unit.invocations.append(("CommentIntakeFunction", (time.perf_counter() - started) * 1000))
+                with invoked(unit, "CommentIntakeFunction"):
+                    posted = intake(_post_event(article.id, n, token))
                 if posted["statusCode"] >= 400:
                     raise RuntimeError(f"the comment post was refused: {posted}")
                 unit.intake_requests = 2
-                started = time.perf_counter()
-                worker(w)
-                unit.invocations.append(("CommentWorkerFunction", (time.perf_counter() - started) * 1000))
+                with invoked(unit, "CommentWorkerFunction"):
+                    worker(w)
                 render(unit, tail.read())  # the pending comment's record: an invocation, nothing to render
                 pending = moderation.list_comments(
                     comments, status=CommentStatus.PENDING, article_id=article.id, limit=10, cursor=None
                 ).items
-                started = time.perf_counter()
-                if n < samples * WORKLOAD.approved_share:
-                    moderation.set_status(
-                        comments, pending[0].id, CommentStatus.APPROVED, moderator="editor", now=_now()
-                    )
-                unit.invocations.append(("EditorApiFunction", (time.perf_counter() - started) * 1000))
+                with invoked(unit, "EditorApiFunction"):
+                    if n < samples * WORKLOAD.approved_share:
+                        moderation.set_status(
+                            comments, pending[0].id, CommentStatus.APPROVED, moderator="editor", now=_now()
+                        )
                 unit.api_requests = 1
                 render(unit, tail.read())
         for _ in range(samples):
             with sample("session") as unit:
-                started = time.perf_counter()
-                listing = service.list_articles(
-                    store, status=ArticleStatus.PUBLISHED, tag=None, limit=20, cursor=None
-                )
-                for article in listing.items[:3]:
-                    service.get_article_with_receipt(store, article.id)
-                moderation.list_comments(
-                    comments, status=CommentStatus.PENDING, article_id=None, limit=20, cursor=None
-                )
-                elapsed = (time.perf_counter() - started) * 1000 / 5
-                unit.invocations += [("EditorApiFunction", elapsed)] * 5
+                with invoked(unit, "EditorApiFunction", count=5):
+                    listing = service.list_articles(
+                        store, status=ArticleStatus.PUBLISHED, tag=None, limit=20, cursor=None
+                    )
+                    for article in listing.items[:3]:
+                        service.get_article_with_receipt(store, article.id)
+                    moderation.list_comments(
+                        comments, status=CommentStatus.PENDING, article_id=None, limit=20, cursor=None
+                    )
                 unit.api_requests = 5
         for _ in range(samples):
-            with sample("sweep") as unit:
-                started = time.perf_counter()
+            with sample("sweep") as unit, invoked(unit, "ScheduledActionFunction"):
                 sweep(store, site_tz=TZ, metrics=cast(Any, _Metrics()))
-                unit.invocations.append(("ScheduledActionFunction", (time.perf_counter() - started) * 1000))
             with sample("refresh") as unit:
-                started = time.perf_counter()
                 publisher = site.publisher()
-                refresh_time_windows(publisher)
-                unit.invocations.append(("TimeWindowsFunction", (time.perf_counter() - started) * 1000))
-                unit.invalidated_paths = len(set(publisher.result.changed_paths))
+                with invoked(unit, "TimeWindowsFunction"):
+                    refresh_time_windows(publisher)
+                unit.invalidated_paths = len(publisher.result.invalidated)
         measured.page_bytes_gzip = _page_bytes(w, [a.url for a in live if a.url])
         measured.table_bytes_per_article, measured.bucket_bytes_per_article = _stored_bytes(w, size + samples)
     return measured
+
+
+def duration_model(cpu_seconds: float, calls: Calls) -> float:
+    """Milliseconds a function would run in Lambda: the CPU time it spent in process (all threads) less
+    the CPU spent inside its AWS calls (botocore and the in-process emulator), plus each call's typical
+    in-region latency (bench.prices.LATENCY_MS)."""
+    own = max(0.0, cpu_seconds - sum(c.cpu_seconds for c in calls.calls))
+    return own * 1000 + sum(prices.latency_ms(c.service, c.operation) for c in calls.calls)
 
 
 def _probe(n: int, names: list[str], now: dt.datetime) -> Any:
@@ -561,6 +571,7 @@ class PerUnit:
     api_requests: float
     intake_requests: float
     invalidated_paths: float
+    gb_seconds_model: float = 0.0
 
 
 def function_memory() -> dict[str, int]:
@@ -585,6 +596,9 @@ def per_unit(units: list[Unit], indexes: list[IndexSpec], memory: dict[str, int]
     gb_seconds = sum(
         memory[name] / 1024 * math.ceil(ms) / 1000 for unit in units for name, ms in unit.invocations
     )
+    gb_seconds_model = sum(
+        memory[name] / 1024 * math.ceil(ms) / 1000 for unit in units for name, ms in unit.modelled
+    )
     return PerUnit(
         calls=Counter({k: v / n for k, v in calls.items()}),
         read_units=sum(u.calls.read_units() for u in units) / n,
@@ -595,6 +609,7 @@ def per_unit(units: list[Unit], indexes: list[IndexSpec], memory: dict[str, int]
         api_requests=sum(u.api_requests for u in units) / n,
         intake_requests=sum(u.intake_requests for u in units) / n,
         invalidated_paths=sum(u.invalidated_paths for u in units) / n,
+        gb_seconds_model=gb_seconds_model / n,
     )
 
 
@@ -652,6 +667,9 @@ def bill(measured: Measured, workload: Workload = WORKLOAD) -> list[Line]:
     bucket_gb = measured.bucket_bytes_per_article * articles_a_year / 1e9
     invalidated = total("invalidated_paths")
     s3_misses = invalidated * workload.edge_caches
+    # Pages that are not invalidated are fetched again (or revalidated: still a GET) when their shared
+    # lifetime runs out and a reader asks: at most once per reader request.
+    s3_refetches = views * workload.requests_per_view
     log_gb = invocations * workload.log_bytes_per_invocation / 1e9
     # Lambda's SQS pollers long-poll each queue with about five concurrent ReceiveMessage calls of 20 s.
     sqs_queues_polled = sum(
@@ -673,11 +691,13 @@ def bill(measured: Measured, workload: Workload = WORKLOAD) -> list[Line]:
         ),
         Line(
             "Lambda",
-            "duration (arm64)",
-            total("gb_seconds"),
+            "duration (arm64), modelled",
+            total("gb_seconds_model"),
             "GB-s",
-            total("gb_seconds") * prices.LAMBDA_ARM_GB_SECOND,
-            "wall time in process incl. moto (an upper bound) x memory from template.yaml",
+            total("gb_seconds_model") * prices.LAMBDA_ARM_GB_SECOND,
+            "own CPU time (AWS calls left out) + each call x its in-region latency, x memory; the upper "
+            f"bound (wall time in process with moto) is {total('gb_seconds'):,.0f} GB-s, "
+            f"${total('gb_seconds') * prices.LAMBDA_ARM_GB_SECOND:.2f} (not in the total)",
         ),
         Line(
             "DynamoDB",
@@ -715,10 +735,11 @@ def bill(measured: Measured, workload: Workload = WORKLOAD) -> list[Line]:
         Line(
             "S3",
             "GET/HEAD",
-            calls("S3", "HeadObject", "GetObject") + s3_misses,
+            calls("S3", "HeadObject", "GetObject") + s3_misses + s3_refetches,
             "requests",
-            (calls("S3", "HeadObject", "GetObject") + s3_misses) * prices.S3_GET,
-            f"HEADs counted + CloudFront misses ({workload.edge_caches} edge caches per changed path)",
+            (calls("S3", "HeadObject", "GetObject") + s3_misses + s3_refetches) * prices.S3_GET,
+            f"HEADs counted + CloudFront misses ({workload.edge_caches} edge caches per invalidated path) "
+            "+ refetches after expiry (bound: one per page request)",
         ),
         Line(
             "S3",
@@ -864,6 +885,17 @@ def run() -> list[Result]:
         }
         for kind, units in measured.units.items()
     }
+    durations: dict[str, dict[str, list[float]]] = defaultdict(lambda: {"bound": [], "model": []})
+    for units in measured.units.values():
+        for unit in units:
+            for name, ms in unit.invocations:
+                durations[name]["bound"].append(ms)
+            for name, ms in unit.modelled:
+                durations[name]["model"].append(ms)
+    median_ms = {
+        name: {f"{kind}_median_ms": round(statistics.median(v), 1) for kind, v in d.items() if v}
+        for name, d in sorted(durations.items())
+    }
     results = [
         Result(
             "monthly bill, before free tier",
@@ -876,6 +908,8 @@ def run() -> list[Result]:
                 "workload": WORKLOAD.__dict__,
                 "volumes": monthly_volumes(),
                 "per_unit": per_kind,
+                "lambda_durations": median_ms,
+                "latencies_as_of": prices.LATENCIES_AS_OF,
                 "lines": [line.__dict__ for line in lines],
                 "measured": {
                     "page_bytes_gzip": measured.page_bytes_gzip,

@@ -65,3 +65,47 @@ COGNITO_MAU: Final = 0.015
 
 # https://aws.amazon.com/sns/pricing/ (the alarm topic: email notifications)
 SNS_EMAIL: Final = 2.00 / 100_000
+
+
+# ----- typical in-region latencies (not prices): the Lambda duration model -----------------------------
+# A function's modelled duration is its own CPU time (measured in process, the time inside AWS calls left
+# out) plus each AWS call it makes x the latency of that call from a Lambda function in the same region.
+# Stated assumptions, as of LATENCIES_AS_OF, for small items and objects, warm connections:
+# - DynamoDB: "single-digit millisecond" reads and writes (https://aws.amazon.com/dynamodb/); 5 ms,
+#   transactions twice that (two phases).
+# - S3: small PUTs ~20 ms, GET/HEAD/DELETE ~10 ms (first-byte latency of small objects in region; S3's
+#   performance guidelines speak of tens of milliseconds:
+#   https://docs.aws.amazon.com/AmazonS3/latest/userguide/optimizing-performance.html).
+# - SQS, KMS: ~5 ms in region. CloudFront's control-plane API (CreateInvalidation) is global, ~100 ms.
+# Calls a function makes in parallel (the renderer's uploads) are summed: the model's bound on them.
+LATENCIES_AS_OF: Final = "2026-12-01"
+LATENCY_MS_DEFAULT: Final = 10.0
+LATENCY_MS: Final[dict[tuple[str, str], float]] = {
+    ("DynamoDB", "GetItem"): 5.0,
+    ("DynamoDB", "Query"): 5.0,
+    ("DynamoDB", "BatchGetItem"): 5.0,
+    ("DynamoDB", "PutItem"): 5.0,
+    ("DynamoDB", "UpdateItem"): 5.0,
+    ("DynamoDB", "DeleteItem"): 5.0,
+    ("DynamoDB", "BatchWriteItem"): 5.0,
+    ("DynamoDB", "TransactWriteItems"): 10.0,
+    ("DynamoDB", "TransactGetItems"): 10.0,
+    ("S3", "PutObject"): 20.0,
+    ("S3", "GetObject"): 10.0,
+    ("S3", "HeadObject"): 10.0,
+    ("S3", "DeleteObject"): 10.0,
+    ("SQS", "SendMessage"): 5.0,
+    ("SQS", "SendMessageBatch"): 5.0,
+    ("SQS", "ReceiveMessage"): 5.0,
+    ("SQS", "DeleteMessage"): 5.0,
+    ("SQS", "DeleteMessageBatch"): 5.0,
+    ("KMS", "GenerateMac"): 5.0,
+    ("KMS", "VerifyMac"): 5.0,
+    ("KMS", "Encrypt"): 5.0,
+    ("KMS", "Decrypt"): 5.0,
+    ("CloudFront", "CreateInvalidation"): 100.0,
+}
+
+
+def latency_ms(service: str, operation: str) -> float:
+    return LATENCY_MS.get((service, operation), LATENCY_MS_DEFAULT)

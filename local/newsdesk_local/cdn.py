@@ -3,7 +3,9 @@
 Cache behaviours pick the origin by path pattern (`/api/*` → the REST API's stage, everything else →
 the site bucket); the allowed methods, the viewer-request function, the response headers policy (the
 security headers), the origins' custom headers (the API's origin secret), the default root object and
-the custom error responses come from the template too. Nothing is cached.
+the custom error responses come from the template too. Answers from the site bucket go through the edge
+cache (newsdesk_local.edge_cache) when the distribution has one: kept for their s-maxage, served stale
+for stale-while-revalidate, dropped by the renderer's invalidations, 404s kept for ErrorCachingMinTTL.
 
 Requests to the API carry what CloudFront adds: `X-Forwarded-For` with the viewer's address appended,
 `CloudFront-Viewer-Address` (`ip:port`, as the AllViewerExceptHostHeader policy forwards it), and the
@@ -22,6 +24,7 @@ from typing import Any, Literal
 from urllib.parse import unquote
 
 from newsdesk_local.apigateway import API_TYPE, ApiGateway
+from newsdesk_local.edge_cache import EdgeCache
 from newsdesk_local.http_messages import HttpRequest, HttpResponse
 from newsdesk_local.rehearsal import references
 from newsdesk_local.template import resources
@@ -147,6 +150,7 @@ class DistributionSpec:
     behaviors: list[Behavior]  # in precedence order, the default last
     default_root_object: str | None = None
     error_responses: dict[int, tuple[int, str | None]] = field(default_factory=dict)
+    error_caching: dict[int, float] = field(default_factory=dict)  # ErrorCachingMinTTL by status
 
     def behavior_for(self, path: str) -> Behavior:
         return next(b for b in self.behaviors if b.matches(path))
@@ -194,12 +198,17 @@ def distribution_spec(
         int(e["ErrorCode"]): (int(e.get("ResponseCode", e["ErrorCode"])), e.get("ResponsePagePath"))
         for e in config.get("CustomErrorResponses") or []
     }
+    error_caching = {
+        int(e["ErrorCode"]): float(e.get("ErrorCachingMinTTL", 10))  # CloudFront's default: 10 s
+        for e in config.get("CustomErrorResponses") or []
+    }
     return DistributionSpec(
         logical_id=logical_id,
         origins=origins,
         behaviors=behaviors,
         default_root_object=config.get("DefaultRootObject"),
         error_responses=errors,
+        error_caching=error_caching,
     )
 
 
@@ -233,8 +242,10 @@ class Distribution:
         s3: Any,
         buckets: Mapping[str, str],
         apis: Mapping[str, ApiGateway],
+        cache: EdgeCache | None = None,
     ) -> None:
         self.spec = spec
+        self.cache = cache
         self.domain_name = domain_name
         self.s3 = s3
         self.buckets = buckets
@@ -269,6 +280,9 @@ class Distribution:
         target = origin.target or ""
         if origin.kind == "api" and target in self.apis:
             response = self._from_api(self.apis[target], origin, request)
+        elif origin.kind == "s3" and target in self.buckets and self.cache is not None:
+            response, hit = self._from_cache(self.cache, self.buckets[target], uri, request)
+            return self._viewer_response(response, behavior, hit=hit)
         elif origin.kind == "s3" and target in self.buckets:
             response = self._from_bucket(self.buckets[target], uri, request)
         else:
@@ -309,6 +323,24 @@ class Distribution:
         )
         return api.handle(forwarded)
 
+    def _from_cache(
+        self, cache: EdgeCache, bucket: str, uri: str, request: HttpRequest
+    ) -> tuple[HttpResponse, bool]:
+        """The bucket's answer through the edge cache, keyed by the URI after the viewer function (the
+        cache policy puts no query string, header or cookie in the key)."""
+        whole = HttpRequest("GET", request.path, client_ip=request.client_ip, client_port=request.client_port)
+        response, hit = cache.get(
+            uri,
+            lambda: self._from_bucket(bucket, uri, whole),
+            error_ttl=self.spec.error_caching.get(404),
+        )
+        etag = request.header("If-None-Match")
+        if etag and response.status == 200 and response.header("ETag") == etag:
+            return HttpResponse(status=304, headers=[("ETag", etag)]), hit
+        if request.method == "HEAD":
+            response.body = b""
+        return response, hit
+
     def _from_bucket(self, bucket: str, uri: str, request: HttpRequest) -> HttpResponse:
         response = self._s3_object(
             bucket, uri, head=request.method == "HEAD", etag=request.header("If-None-Match")
@@ -347,13 +379,22 @@ class Distribution:
         headers.append(("Content-Length", str(found.get("ContentLength", len(body)))))
         return HttpResponse(status=200, headers=headers, body=body)
 
-    def _viewer_response(self, response: HttpResponse, behavior: Behavior) -> HttpResponse:
+    def _viewer_response(
+        self, response: HttpResponse, behavior: Behavior, *, hit: bool = False
+    ) -> HttpResponse:
         for header in behavior.response_headers:
             if header.override or response.header(header.name) is None:
                 response.set_header(header.name, header.value)
         response.headers += [
             ("Via", f"1.1 {self.domain_name} (CloudFront)"),
-            ("X-Cache", "Miss from cloudfront" if response.status < 400 else "Error from cloudfront"),
+            (
+                "X-Cache",
+                "Hit from cloudfront"
+                if hit and response.status < 400
+                else "Miss from cloudfront"
+                if response.status < 400
+                else "Error from cloudfront",
+            ),
             ("X-Amz-Cf-Pop", "LOCAL1-C1"),
             ("X-Amz-Cf-Id", uuid.uuid4().hex),
         ]

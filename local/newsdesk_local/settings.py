@@ -47,6 +47,12 @@ class LocalSettings(BaseModel):
     )
     samples: bool = Field(default=True, description="Create and publish the sample articles on start.")
     poll_interval: float = Field(default=0.15, gt=0, le=10, description="Seconds between event source polls.")
+    cdn_ttl_cap: float | None = Field(
+        default=None,
+        ge=0,
+        description="Seconds the local CDN keeps an object at most (default: its s-maxage, as CloudFront; "
+        "0 keeps nothing).",
+    )
     noncurrent_versions: int = Field(
         default=2, ge=0, description="Noncurrent versions a versioned bucket keeps per object."
     )

@@ -20,6 +20,7 @@ from newsdesk_local.apigateway import ApiGateway, cognito_authorizers, rest_apis
 from newsdesk_local.cdn import Distribution, distribution_spec
 from newsdesk_local.cognito import EDITORS_GROUP, id_token, pool_names
 from newsdesk_local.deploy import clients_from, deploy
+from newsdesk_local.edge_cache import EdgeCache, InvalidationFeed
 from newsdesk_local.event_sources import EventSourceMapping, event_source_mappings
 from newsdesk_local.functions import function_environment, function_specs
 from newsdesk_local.housekeeping import Housekeeper, expire_noncurrent_versions
@@ -299,12 +300,17 @@ class LocalStack:
             if behavior.path_pattern and spec.origins[behavior.origin_id].kind == "api":
                 self.api_prefix = "/" + behavior.path_pattern.strip("/").rstrip("*").rstrip("/")
         buckets = {name: self.deployed.names[name] for name in self.deployed.of_type("AWS::S3::Bucket")}
+        cache = EdgeCache(
+            ttl_cap=self.settings.cdn_ttl_cap,
+            invalidations=InvalidationFeed(self._clients("cloudfront"), self.deployed.names[spec.logical_id]),
+        )
         return Distribution(
             spec,
             domain_name=self.deployed.attributes.get((spec.logical_id, "DomainName"), "localhost"),
             s3=self._clients("s3"),
             buckets=buckets,
             apis=gateways,
+            cache=cache,
         )
 
     # ----- event sources ----------------------------------------------------------------------------

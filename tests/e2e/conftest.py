@@ -88,7 +88,16 @@ def stack_env(**overrides: str) -> dict[str, str]:
         for k, v in os.environ.items()
         if not k.startswith(("NEWSDESK_", "AWS_")) or k.startswith("NEWSDESK_SYSTEM_CLOCK")
     }
-    env.update({"NEWSDESK_PORT": str(free_port()), "NEWSDESK_AWS_PORT": str(free_port()), **overrides})
+    env.update(
+        {
+            "NEWSDESK_PORT": str(free_port()),
+            "NEWSDESK_AWS_PORT": str(free_port()),
+            # The CDN's lifetimes (a minute for listings) are checked in tests/local/test_edge_cache.py;
+            # here a page reads as the bucket has it.
+            "NEWSDESK_CDN_TTL_CAP": "0",
+            **overrides,
+        }
+    )
     return env
 
 

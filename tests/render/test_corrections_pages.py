@@ -54,7 +54,8 @@ def test_a_correction_re_renders_its_article_and_the_corrections_page_and_feed(
     written = set(pipeline.uploaded)
     assert {page_key(article.url), "corrections/index.html", "corrections/feed.xml"} <= written
     assert not any("markets-close-higher" in key for key in written)
-    assert {"/corrections/", "/corrections/feed.xml"} <= set(pipeline.invalidations[-1])
+    # and only the corrected article's page was invalidated: the corrections page and feed expire
+    assert pipeline.invalidations == [[f"{article.url}*"]]
 
 
 @pytest.mark.parametrize(

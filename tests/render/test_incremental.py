@@ -130,7 +130,8 @@ def test_one_publish_rewrites_a_fixed_set_of_objects_whatever_the_site_size(
     assert 12 <= len(pipeline.uploaded) <= 12 + 3
     assert set(publisher.result.written) == pipeline.paths(expected)
     assert pipeline.deleted == []
-    assert [sorted(paths) for paths in pipeline.invalidations] == [sorted(pipeline.paths(expected))]
+    # and nothing was invalidated: the new page was never cached, the listings expire within a minute
+    assert pipeline.invalidations == []
 
 
 @pytest.mark.parametrize(("live_articles", "clock"), SIZES_AND_MOMENTS, indirect=["clock"])

@@ -175,16 +175,19 @@ def test_renderer_function_entry_point_renders_stream_event(
     app = load_function(ROOT / "functions" / "renderer" / "app.py")
     article = pipeline.create_published(headline="Through the handler", tags=["Kerala"])
     assert article.url is not None
+    first = app.lambda_handler({"Records": pipeline.stream_records()}, FakeLambdaContext())
+    assert first == {"batchItemFailures": []}
+    assert pipeline.invalidations_in_cloudfront() == []  # a new page was never cached
+    pipeline.revise(article, headline="Through the handler, revised")
 
-    # When lambda_handler gets the stream event
+    # When lambda_handler gets the stream event of the edit
     response = app.lambda_handler({"Records": pipeline.stream_records()}, FakeLambdaContext())
 
-    # Then the page is live and the distribution got one invalidation
+    # Then the edited page is live and the distribution got one invalidation, of that page alone
     assert response == {"batchItemFailures": []}
-    assert parse_html(pipeline.body(page_key(article.url))).find("h1").text == "Through the handler"
-    invalidations = pipeline.invalidations_in_cloudfront()
-    assert len(invalidations) == 1
-    assert article.url in invalidations[0]
+    headline = parse_html(pipeline.body(page_key(article.url))).find("h1").text
+    assert headline == "Through the handler, revised"
+    assert pipeline.invalidations_in_cloudfront() == [[f"{article.url}*"]]
 
 
 # ----- unpublish and changes ------------------------------------------------------------------------------
@@ -209,8 +212,7 @@ def test_unpublish_deletes_page_and_removes_article_from_every_listing(pipeline:
     assert pipeline.deleted == [page_key(article.url)]
     assert not any(everywhere(pipeline, article.url, ["kerala", "rain"]).values())
     assert all(everywhere(pipeline, other.url, ["kerala"]).values())
-    assert len(pipeline.invalidations) == 1
-    assert article.url in pipeline.invalidations[0]
+    assert pipeline.invalidations == [[f"{article.url}*"]]
     _, receipt = pipeline.store.get_with_receipt(article.id)
     assert receipt is not None and receipt.state.value == "removed"
 
@@ -317,10 +319,10 @@ def test_duplicate_records_in_one_batch_render_each_page_once(pipeline: Pipeline
     # When
     pipeline.render(records + records)
 
-    # Then every object was uploaded once, and one invalidation covers them all
+    # Then every object was uploaded once, and nothing invalidated (a new page was never cached)
     assert len(pipeline.uploaded) == len(set(pipeline.uploaded))
     assert article.url is not None and page_key(article.url) in pipeline.uploaded
-    assert len(pipeline.invalidations) == 1
+    assert pipeline.invalidations == []
 
 
 # ----- invalidation ---------------------------------------------------------------------------------------
@@ -340,12 +342,17 @@ def test_batch_of_several_articles_sends_one_invalidation_with_all_changed_paths
     # When the renderer processes the batch
     pipeline.render()
 
-    # Then exactly one CreateInvalidation was sent, listing every path uploaded or deleted
+    # Then exactly one CreateInvalidation was sent, listing the edited and the withdrawn article pages
+    # alone (the re-rendered listings expire within a minute)
+    assert first.url is not None and second.url is not None and third.url is not None
     assert len(pipeline.invalidations) == 1
-    changed = pipeline.paths(pipeline.uploaded) | pipeline.paths(pipeline.deleted)
-    assert set(pipeline.invalidations[0]) == changed
-    assert third.url is not None and third.url in changed
-    assert pipeline.invalidations_in_cloudfront()[-1] == sorted(changed)
+    expected = sorted(f"{url}*" for url in [first.url, second.url, third.url])
+    assert sorted(pipeline.invalidations[0]) == expected
+    assert pipeline.invalidations_in_cloudfront()[-1] == expected
+    assert "/" in pipeline.paths(pipeline.uploaded)
+    # and the receipts say so: the first article's page at once, its listings within a minute
+    _, receipt = pipeline.store.get_with_receipt(first.id)
+    assert receipt is not None and receipt.invalidated == [first.url] and receipt.live_within == 60
 
 
 def test_batch_that_changes_nothing_sends_no_invalidation(pipeline: Pipeline) -> None:
@@ -445,8 +452,10 @@ def test_cdn_sends_nothing_for_no_paths() -> None:
 
 
 def test_renderer_survives_throttled_invalidation(pipeline: Pipeline) -> None:
-    # Given the renderer's CloudFront client throttles twice
+    # Given a live article just edited, and the renderer's CloudFront client throttles twice
     article = pipeline.create_published(headline="Throttled but live", tags=["Kerala"])
+    pipeline.render()
+    pipeline.revise(article, headline="Throttled but live, edited")
     client = ThrottledCloudFront(failures=2)
     publisher = pipeline.publisher(cdn=Cdn(pipeline.distribution_id, client, sleep=lambda _s: None))  # type: ignore[arg-type]
 
@@ -456,7 +465,7 @@ def test_renderer_survives_throttled_invalidation(pipeline: Pipeline) -> None:
     # Then the batch succeeds, the third request carried the batch's paths, and the receipt is live
     assert response == {"batchItemFailures": []}
     assert len(client.requests) == 3
-    assert article.url in client.requests[-1]["InvalidationBatch"]["Paths"]["Items"]
+    assert client.requests[-1]["InvalidationBatch"]["Paths"]["Items"] == [f"{article.url}*"]
     _, receipt = pipeline.store.get_with_receipt(article.id)
     assert receipt is not None and receipt.state.value == "live"
 
@@ -501,7 +510,7 @@ def test_record_that_fails_is_reported_while_others_render(pipeline: Pipeline) -
     assert {page_key(good_one.url), page_key(good_two.url)} <= keys
     assert page_key(poisoned.url) not in keys
     assert {good_one.url, good_two.url} <= set(listed_paths(pipeline, "index.html"))
-    assert len(pipeline.invalidations) == 1
+    assert pipeline.invalidations == []  # new pages were never cached
     _, receipt = pipeline.store.get_with_receipt(poisoned.id)
     assert receipt is not None and receipt.state.value == "failed"
     assert receipt.error == f"RuntimeError: cannot read {poisoned.id}"

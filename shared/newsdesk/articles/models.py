@@ -250,6 +250,10 @@ class RenderReceipt(BaseModel):
     rendered_at: Timestamp
     paths: list[str] = Field(default_factory=list)
     error: str | None = None
+    # Of `paths`, those the CDN was told to drop (readers see them at once); the others reach readers
+    # when the CDN's copy expires, at most `live_within` seconds after `rendered_at`.
+    invalidated: list[str] = Field(default_factory=list)
+    live_within: int = 0
 
 
 # ----- revisions -----------------------------------------------------------------------------------

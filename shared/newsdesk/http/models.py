@@ -112,6 +112,16 @@ class RenderOut(BaseModel):
     rendered_at: dt.datetime | None = None
     paths: list[str] = Field(default_factory=list, description="Public paths written or removed.")
     error: str | None = None
+    invalidated: list[str] = Field(
+        default_factory=list,
+        description="Of `paths`, those the CDN was told to drop: readers see them as soon as the "
+        "invalidation completes (an edited, corrected or withdrawn article page).",
+    )
+    live_within: int = Field(
+        default=0,
+        description="Seconds after `rendered_at` by which every other path reaches readers, as the CDN's "
+        "copies expire (listings and feeds: 60; an article page re-rendered for comments: 300).",
+    )
 
 
 class CorrectionOut(BaseModel):
@@ -222,4 +232,6 @@ def render_out(article: Article, receipt: RenderReceipt | None) -> RenderOut:
         rendered_at=receipt.rendered_at,
         paths=receipt.paths,
         error=receipt.error,
+        invalidated=receipt.invalidated,
+        live_within=receipt.live_within,
     )

@@ -1,4 +1,5 @@
-"""Turn article changes into site changes: render what they touch, upload what differs, invalidate once.
+"""Turn article changes into site changes: render what they touch, upload what differs, invalidate once
+what readers must see at once (newsdesk.site.freshness decides which paths).
 
 Every page is rendered from the current state of the table: the changed articles are read with strongly
 consistent reads, and listings (read from eventually consistent indexes) are corrected with them, so a
@@ -20,6 +21,7 @@ from aws_lambda_powertools import Logger
 from newsdesk.articles.models import Article, RenderReceipt, RenderState
 from newsdesk.clock import utc_now
 from newsdesk.site import pages
+from newsdesk.site.freshness import Change, invalidation_paths, live_within, must_invalidate, stronger
 from newsdesk.site.models import CorrectionEntry, Page, SiteObject, key_to_path, page_key
 from newsdesk.site.pages import SiteConfig, month_bounds
 from newsdesk.site.plan import pages_for
@@ -87,6 +89,7 @@ class BatchResult:
     deleted: list[str] = field(default_factory=list)
     unchanged: int = 0
     invalidation_id: str | None = None
+    invalidated: list[str] = field(default_factory=list)  # the paths of that invalidation
 
     @property
     def changed_paths(self) -> list[str]:
@@ -133,6 +136,7 @@ class SitePublisher:
         self._retry_paths: set[str] = set()
         self._reads: dict[tuple[object, ...], Any] = {}
         self._befores: dict[str, Article | None] = {}  # article id -> as it was before this batch
+        self._changes: dict[str, tuple[Change, str]] = {}  # changed path -> why, and its Cache-Control
 
     # ----- one batch ------------------------------------------------------------------------------
 
@@ -150,11 +154,16 @@ class SitePublisher:
         changed: list[str] = []
         live = after is not None and after.is_live
         url = (after.url if after else None) or (before.url if before else None)
+        first = self._befores[article_id]
+        was_live = first is not None and first.is_live
         objects: list[SiteObject] = []
+        kinds: dict[str, Change] = {}
         if live and after is not None:
-            objects.append(self._article_page(after))
+            article_page = self._article_page(after)
+            objects.append(article_page)
+            kinds[article_page.key] = Change.ARTICLE_REVISED if was_live else Change.ARTICLE_NEW
         elif url:
-            changed += self._delete(page_key(url))
+            changed += self._delete(page_key(url), Change.ARTICLE_REMOVED)
         removed: list[str] = []
         touched = sorted(pages_for(before, after, self.site.tz))
         self._prefetch(touched)
@@ -162,9 +171,9 @@ class SitePublisher:
             rendered, gone = self._render_objects(page, every=False)
             objects += rendered
             removed += gone
-        changed += self._write_all(objects)
+        changed += self._write_all(objects, Change.LISTING, kinds=kinds)
         for key in removed:
-            changed += self._delete(key)
+            changed += self._delete(key, Change.LISTING)
         if after is not None and after.url is not None:
             previous = self.receipts.get(article_id)
             if previous is not None and previous.state is RenderState.FAILED:
@@ -213,17 +222,28 @@ class SitePublisher:
         article = self.overlay.current[article_id]
         if article is None or not article.is_live:
             return []
-        return self._write(self._article_page(article))
+        return self._write_all([self._article_page(article)], Change.ARTICLE_COMMENTS)
+
+    def invalidated_paths(self) -> set[str]:
+        """The paths this batch changed that readers must see at once."""
+        return {path for path, (kind, _) in self._changes.items() if must_invalidate(kind)}
 
     def finish(self, *, ensure_static: bool = True, invalidate: bool = True) -> BatchResult:
-        """Write shared static objects, invalidate everything that changed in one request, record receipts."""
+        """Write shared static objects, invalidate in one request the changed paths readers must see at
+        once (and those a failed render left), record receipts."""
         if ensure_static:
-            static = (pages.stylesheet(), pages.comments_script(), pages.robots(self.site))
-            self._write_all([*static, pages.not_found_page(self.site)])
-        paths = set(self.result.changed_paths) | self._retry_paths
+            static = [pages.stylesheet(), pages.comments_script()]
+            self._write_all(
+                [*static, pages.robots(self.site), pages.not_found_page(self.site)],
+                Change.LISTING,
+                kinds={obj.key: Change.STATIC for obj in static},
+            )
+        paths = set(invalidation_paths(self.invalidated_paths())) | self._retry_paths
+        self._pending_receipts = [self._with_freshness(r) for r in self._pending_receipts]
         try:
             if invalidate:
                 self.result.invalidation_id = self.cdn.invalidate(paths)
+                self.result.invalidated = sorted(paths)
         except Exception as exc:
             for receipt in self._pending_receipts:
                 self.receipts.record(
@@ -243,13 +263,25 @@ class SitePublisher:
         )
         return self.result
 
+    def _with_freshness(self, receipt: RenderReceipt) -> RenderReceipt:
+        """The receipt saying which of its paths were invalidated and when the others reach readers."""
+        changes = [self._changes[p] for p in receipt.paths if p in self._changes]
+        invalidated = [p for p in receipt.paths if p in self.invalidated_paths()]
+        within = max((live_within(kind, cache_control) for kind, cache_control in changes), default=0)
+        return receipt.model_copy(update={"invalidated": invalidated, "live_within": within})
+
+    def _note(self, path: str, kind: Change, cache_control: str) -> None:
+        previous = self._changes.get(path)
+        decided = stronger(previous[0] if previous else None, kind)
+        self._changes[path] = (decided, cache_control if decided is kind or previous is None else previous[1])
+
     # ----- objects --------------------------------------------------------------------------------
 
-    def _write(self, obj: SiteObject) -> list[str]:
-        return self._write_all([obj])
-
-    def _write_all(self, objects: list[SiteObject]) -> list[str]:
-        """Upload the objects whose bytes changed, several at a time. Returns the paths that changed."""
+    def _write_all(
+        self, objects: list[SiteObject], kind: Change, *, kinds: dict[str, Change] | None = None
+    ) -> list[str]:
+        """Upload the objects whose bytes changed, several at a time. Returns the paths that changed.
+        Each changed object is noted as changed by `kind`, or by its key's entry in `kinds`."""
         fresh = list({obj.key: obj for obj in objects if obj.key not in self._done}.values())
         recorded = self.digests.get_many([obj.key for obj in fresh]) if self.digests and fresh else {}
         if self.digests and self.trust_digests:
@@ -286,9 +318,10 @@ class SitePublisher:
         for obj in objects:
             if self._done[obj.key] and obj.path not in changed:
                 changed.append(obj.path)
+                self._note(obj.path, (kinds or {}).get(obj.key, kind), obj.cache_control)
         return changed
 
-    def _delete(self, key: str) -> list[str]:
+    def _delete(self, key: str, kind: Change) -> list[str]:
         if key in self._done:
             return []
         if self.digests:
@@ -298,6 +331,7 @@ class SitePublisher:
         if removed:
             path = key_to_path(key)
             self.result.deleted.append(path)
+            self._note(path, kind, "")
             return [path]
         return []
 
@@ -562,4 +596,4 @@ class SitePublisher:
     def render_page(self, page: Page) -> list[str]:
         """Render every object of one listing page (used by full rebuilds)."""
         objects, _ = self._render_objects(page, every=True)
-        return self._write_all(objects)
+        return self._write_all(objects, Change.LISTING)

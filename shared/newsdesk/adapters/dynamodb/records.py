@@ -292,6 +292,8 @@ def receipt_to_item(receipt: RenderReceipt) -> Item:
             "rendered_at": receipt.rendered_at.astimezone(dt.UTC).isoformat(),
             "paths": receipt.paths,
             "error": receipt.error,
+            "invalidated": receipt.invalidated,
+            "live_within": receipt.live_within,
         }
     )
 
@@ -305,6 +307,8 @@ def item_to_receipt(item: Item) -> RenderReceipt:
         rendered_at=dt.datetime.fromisoformat(data["rendered_at"]),
         paths=data.get("paths", []),
         error=data.get("error"),
+        invalidated=data.get("invalidated", []),
+        live_within=int(data.get("live_within", 0)),
     )
 
 
