@@ -3,20 +3,25 @@
 Headless Chromium on the local stack (which applies template.yaml's response headers policy) opens the
 home page, an article, a tag page, the archive and a month of it, sends the comment form, and opens
 Swagger UI at /api/docs; every document answers with the security headers, and the browser reports no
-CSP violation. A control proves the listener hears a violation when there is one.
+CSP violation. A control proves the listener hears a violation when there is one. A draft's share link,
+opened without an account, is the article page with the preview banner and no comment form (a screenshot
+goes to /tmp/preview-share-link.png). One stack serves the module.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import pytest
 import requests
 
 from tests.browser.test_comment_form import a_live_article
 from tests.e2e.conftest import RunningStack, start_stack
+from tests.e2e.test_local_stack import TIMEOUT, bearer, draft
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Response
@@ -174,3 +179,45 @@ def test_the_api_answers_with_the_security_headers(local_stack: RunningStack) ->
     assert [a.status_code for a in answers] == [200, 401, 200]
     for answer in answers:
         assert all(name in answer.headers for name in SECURITY_HEADERS), answer.headers
+
+
+# ----- a share link -----------------------------------------------------------------------------------
+
+SCREENSHOT = Path("/tmp/preview-share-link.png")
+
+
+def test_a_share_link_opens_the_draft_with_its_banner_in_a_browser(
+    local_stack: RunningStack, page: tuple[Page, list[str]]
+) -> None:
+    tab, violations = page
+    # Given a draft and a share link to it
+    token = local_stack.token()
+    article = draft(headline="Metro line opens to the airport next month")
+    created = requests.post(
+        f"{local_stack.api_url}/articles", json=article, headers=bearer(token), timeout=TIMEOUT
+    )
+    assert created.status_code == 201, created.text
+    link = requests.post(
+        f"{local_stack.api_url}/articles/{created.json()['id']}/preview-links",
+        headers=bearer(token),
+        timeout=TIMEOUT,
+    ).json()
+
+    # When someone without an account opens it in a browser
+    response = tab.goto(local_stack.site_url + urlsplit(link["url"]).path)
+    tab.screenshot(path=str(SCREENSHOT), full_page=True)
+
+    # Then the page is secured as the site's pages are, and breaks none of its policy
+    assert_secured(response)
+    assert violations == []
+    # and it shows the banner above the article, styled by the site's stylesheet
+    banner = tab.locator(".preview-banner")
+    assert banner.is_visible()
+    assert banner.inner_text().startswith("Preview \N{EM DASH} not published")
+    assert tab.locator("h1").inner_text() == article["headline"]
+    assert tab.evaluate("getComputedStyle(document.querySelector('.preview-banner')).backgroundColor") != (
+        "rgba(0, 0, 0, 0)"
+    )
+    assert tab.locator("meta[name=robots]").get_attribute("content") == "noindex, nofollow"
+    # and no comment form
+    assert tab.locator("form").count() == 0
