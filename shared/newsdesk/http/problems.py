@@ -216,9 +216,9 @@ def problem_for(exc: Exception) -> Problem | None:
 
 
 def _domain_problem(exc: DomainError) -> Problem:
-    if isinstance(exc, ArticleNotFound | CommentNotFound | NoPublishedArticle | RevisionNotFound):
-        return problem(HTTPStatus.NOT_FOUND, exc.detail, type_=NOT_FOUND)
-    if isinstance(exc, PreviewLinkNotFound):
+    if isinstance(
+        exc, ArticleNotFound | CommentNotFound | NoPublishedArticle | RevisionNotFound | PreviewLinkNotFound
+    ):
         return problem(HTTPStatus.NOT_FOUND, exc.detail, type_=NOT_FOUND)
     if isinstance(exc, PreviewLinkGone):
         return problem(
@@ -239,7 +239,7 @@ def _domain_problem(exc: DomainError) -> Problem:
         return problem(
             HTTPStatus.PRECONDITION_REQUIRED, exc.detail, type_="urn:newsdesk:problem:if-match-required"
         )
-    if isinstance(exc, SlugTaken):
+    if isinstance(exc, SlugTaken | NoFreeSlug):
         return problem(
             HTTPStatus.CONFLICT,
             exc.detail,
@@ -253,13 +253,6 @@ def _domain_problem(exc: DomainError) -> Problem:
             type_="urn:newsdesk:problem:embargoed",
             title="The article is under embargo",
             errors=[FieldError(field="embargo_until", location="body", message=exc.detail)],
-        )
-    if isinstance(exc, NoFreeSlug):
-        return problem(
-            HTTPStatus.CONFLICT,
-            exc.detail,
-            type_="urn:newsdesk:problem:slug-taken",
-            errors=[FieldError(field="slug", location="body", message=exc.detail)],
         )
     if isinstance(exc, InvalidTransition):
         return problem(HTTPStatus.CONFLICT, exc.detail, type_="urn:newsdesk:problem:invalid-state")
