@@ -56,7 +56,25 @@ JS = "text/javascript; charset=utf-8"
 
 
 @dataclass(frozen=True)
+class SectionLink:
+    """A section of the site's menu, in the order editors set: its name and the slug of its page."""
+
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class FooterLink:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
 class SiteConfig:
+    """What every page needs to know about the site. `name`, `url`, `tz` and `language` come from the
+    deployment's settings; the fields after them are what editors configure without a deploy (defaults
+    until they do)."""
+
     name: str
     url: str  # absolute, no trailing slash
     tz: ZoneInfo
@@ -64,6 +82,14 @@ class SiteConfig:
     # An article is labelled "Updated" when its headline or body changed, or a correction was issued,
     # more than this long after it was first published.
     updated_after: dt.timedelta = dt.timedelta(minutes=30)
+    # ----- configured by editors -----
+    description: str = ""
+    logo: str | None = None  # URL of the logo image (absolute, or a path of the site)
+    sections: tuple[SectionLink, ...] = ()  # the sections menu, in order
+    footer_links: tuple[FooterLink, ...] = ()
+    social_profiles: tuple[str, ...] = ()  # profile URLs (schema.org sameAs)
+    default_image: str | None = None  # shown and shared when an article has no image
+    lead_article_id: str | None = None  # the front page's lead story when an editor pinned one
 
     @property
     def css_path(self) -> str:
