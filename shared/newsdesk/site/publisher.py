@@ -20,7 +20,7 @@ from aws_lambda_powertools import Logger
 
 from newsdesk.articles.models import Article, RenderReceipt, RenderState
 from newsdesk.clock import utc_now
-from newsdesk.site import pages
+from newsdesk.site import pages, structured_data
 from newsdesk.site.discovery import Discovery
 from newsdesk.site.freshness import Change, invalidation_paths, live_within, must_invalidate, stronger
 from newsdesk.site.models import CorrectionEntry, Page, SiteObject, key_to_path, page_key
@@ -236,7 +236,9 @@ class SitePublisher:
         once (and those a failed render left), record receipts."""
         if ensure_static:
             static = [pages.stylesheet(), pages.comments_script()]
-            discovered = self.discovery.objects() if self.discovery else []
+            # The publisher's logo in structured data until an editor sets one, and the IndexNow key file.
+            discovered = [structured_data.default_logo(self.site)]
+            discovered += self.discovery.objects() if self.discovery else []
             self._write_all(
                 [*static, pages.robots(self.site), pages.not_found_page(self.site), *discovered],
                 Change.LISTING,
