@@ -312,3 +312,54 @@ def test_a_site_without_any_image_leaves_image_out_rather_than_empty() -> None:
     assert "image" not in doc.json_ld()
     assert doc.meta("twitter:card") == "summary"
     assert doc.find_all("meta", property="og:image") == []
+
+
+def test_every_listing_has_a_description_canonical_open_graph_and_its_structured_data() -> None:
+    # Given the listings of a configured site and of one with no description
+    article = make_article()
+    for site in (CONFIGURED, SITE):
+        listings = {
+            "/": pages.home_page(site, [article], [(2026, 11)]),
+            "/archive/": pages.archive_index(site, [(2026, 11)]),
+            "/archive/2026/11/": pages.month_page(site, 2026, 11, [article]),
+            "/tags/kerala/": pages.tag_page(site, "kerala", "Kerala", [article], [(2026, 11)]),
+            "/corrections/": pages.corrections_page(site, []),
+        }
+        for path, obj in listings.items():
+            # When each is read back
+            doc = parse_html(obj.body)
+
+            # Then it describes itself, allows large image previews, names its URL everywhere
+            description = doc.meta("description")
+            assert description.strip() and len(description) <= DESCRIPTION_MAX, path
+            assert doc.meta("og:description") == doc.meta("twitter:description") == description
+            assert "max-image-preview:large" in doc.meta("robots")
+            assert doc.find("link", rel="canonical")["href"] == doc.meta("og:url") == SITE_URL + path
+            assert doc.meta("og:type") == "website" and doc.meta("og:site_name") == site.name
+            assert doc.meta("twitter:card") in {"summary", "summary_large_image"}
+            # And the front page is the WebSite; every other listing sits under it in a BreadcrumbList
+            [data] = doc.json_ld_graph()
+            if path == "/":
+                assert data["@type"] == "WebSite" and data["url"] == SITE_URL + "/"
+                assert "potentialAction" not in data  # (the site has no search)
+            else:
+                items = data["itemListElement"]
+                assert data["@type"] == "BreadcrumbList"
+                assert [i["item"] for i in items] == [SITE_URL + "/", SITE_URL + path]
+    assert parse_html(pages.home_page(CONFIGURED, [], []).body).meta("description") == CONFIGURED.description
+
+
+def test_the_404_page_and_a_preview_ask_not_to_be_indexed() -> None:
+    # Given / When the 404 page and an article's preview
+    missing = parse_html(pages.not_found_page(CONFIGURED).body)
+    preview = parse_html(
+        pages.article_page(CONFIGURED, make_article(), preview={"title": "Preview", "detail": "Draft"}).body
+    )
+
+    # Then neither may be indexed nor claims a canonical URL of its own (the 404 page), and both still
+    # describe themselves
+    assert missing.meta("robots") == "noindex"
+    assert missing.find_all("link", rel="canonical") == []
+    assert missing.meta("description")
+    assert preview.meta("robots") == "noindex, nofollow"
+    assert preview.meta("description")

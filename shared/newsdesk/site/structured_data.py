@@ -259,7 +259,7 @@ def meta(
     *,
     title: str,
     description: str,
-    path: str,
+    path: str | None,
     kind: str = "website",
     image: Mapping[str, Any] | None = None,
     json_ld: Sequence[Mapping[str, Any]] = (),
@@ -280,7 +280,7 @@ def meta(
     return {
         "title": title,
         "description": description or listing_description(site),
-        "canonical": site.url + path,
+        "canonical": site.url + path if path else None,  # (none for a page at no URL of its own)
         "type": kind,
         "image": shared,
         "robots": robots,
@@ -333,6 +333,6 @@ def not_found_meta(site: SiteConfig) -> dict[str, Any]:
         site,
         title="Page not found",
         description=f"This page is not on {site.name}.",
-        path="/404.html",
+        path="",
         robots=ROBOTS_HIDDEN,
     )
