@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -69,6 +70,10 @@ class Resolver:
             "AWS::Region": d.region,
             "AWS::AccountId": d.account_id,
             "AWS::StackName": d.stack_name,
+            # A stack's id ends in a UUID CloudFormation picks; here one the stack's name, region and
+            # account always give, so it stays the same across restarts as a deployed stack's does.
+            "AWS::StackId": f"arn:aws:cloudformation:{d.region}:{d.account_id}:stack/{d.stack_name}/"
+            + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{d.account_id}/{d.region}/{d.stack_name}")),
             "AWS::Partition": "aws",
             "AWS::URLSuffix": "amazonaws.com",
         }.get(name)

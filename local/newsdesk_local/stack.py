@@ -34,6 +34,7 @@ from newsdesk_local.samples import load_samples, publish_samples, table_is_empty
 from newsdesk_local.schedules import SchedulePoller
 from newsdesk_local.settings import LocalSettings
 from newsdesk_local.snapshot import Snapshot, StateFile, UnreadableState
+from newsdesk_local.stubs import PingStubs
 from newsdesk_local.template import Deployed
 
 logger = logging.getLogger(__name__)
@@ -44,6 +45,9 @@ SCHEDULE_INTERVAL = 0.5  # seconds between looks at the due schedules (EventBrid
 # Seconds an SQS poller's receive waits for a message (Lambda's long poll is 20 s; shorter here so that
 # stopping the stack, which waits for its pollers, stays quick).
 SQS_LONG_POLL = 2
+
+
+LOCAL_INDEXNOW_KEY = "newsdesk-local-indexnow-key"
 
 
 class PortInUse(RuntimeError):
@@ -127,7 +131,9 @@ class LocalStack:
         self.restore_state(state)  # before any poller: see _poller
         self._build_functions()
         self._start_pollers()
-        self._origin = Origin(settings.host, settings.port, self._build_distribution().handle)
+        # The announcer's services (newsdesk_local.stubs) answer on the origin, before the distribution.
+        stubs = PingStubs(self._build_distribution().handle)
+        self._origin = Origin(settings.host, settings.port, stubs.handle)
         self._origin.start()
         self._start_housekeeping()
         self._start_saving(state)
@@ -247,6 +253,13 @@ class LocalStack:
             parameters["SiteUrl"] = self.settings.site_url
         if "OriginSecret" in declared:
             parameters["OriginSecret"] = self._origin_secret
+        # The announcer pings stand-ins on the local origin (newsdesk_local.stubs), never the real services.
+        if "IndexNowEndpoint" in declared:
+            parameters["IndexNowEndpoint"] = f"{self.settings.site_url}/_stub/indexnow"
+        if "WebSubHub" in declared:
+            parameters["WebSubHub"] = f"{self.settings.site_url}/_stub/websub"
+        if "IndexNowKey" in declared:
+            parameters["IndexNowKey"] = LOCAL_INDEXNOW_KEY
         return parameters
 
     # ----- functions, API and distribution ---------------------------------------------------------

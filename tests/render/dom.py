@@ -71,8 +71,15 @@ class Element:
         return found[0]["content"]
 
     def json_ld(self) -> Any:
+        """The page's main entity: its one JSON-LD script's object, or the first of the list it holds."""
+        data = self.json_ld_graph()
+        return data[0]
+
+    def json_ld_graph(self) -> list[Any]:
+        """Every object of the page's one JSON-LD script."""
         script = self.find("script", type="application/ld+json")
-        return json.loads(script.text)
+        data = json.loads(script.text)
+        return data if isinstance(data, list) else [data]
 
 
 @dataclass
@@ -141,6 +148,9 @@ class Document:
 
     def json_ld(self) -> Any:
         return self.root.json_ld()
+
+    def json_ld_graph(self) -> list[Any]:
+        return self.root.json_ld_graph()
 
 
 def parse_html(source: bytes | str) -> Document:

@@ -72,7 +72,7 @@ def test_article_page_leaves_out_empty_optional_parts() -> None:
     assert "None" not in article.text
     assert doc.meta("twitter:card") == "summary"
     assert "image" not in doc.json_ld()
-    assert doc.json_ld()["author"] == [{"@type": "Organization", "name": "Newsdesk"}]
+    assert doc.json_ld()["author"] == [{"@type": "Organization", "name": "Newsdesk", "url": f"{SITE_URL}/"}]
 
 
 def test_article_page_times_are_in_site_time_zone() -> None:
@@ -187,11 +187,16 @@ def test_article_page_json_ld_describes_a_news_article() -> None:
     assert data["datePublished"] == "2026-11-20T12:00:00+05:30"
     assert data["dateModified"] == "2026-11-20T15:15:00+05:30"
     assert data["author"] == [
-        {"@type": "Person", "name": "Asha Menon"},
-        {"@type": "Person", "name": "Ravi Kumar"},
+        {"@type": "Person", "name": "Asha Menon", "url": f"{SITE_URL}/authors/asha-menon/"},
+        {"@type": "Person", "name": "Ravi Kumar", "url": f"{SITE_URL}/authors/ravi-kumar/"},
     ]
-    assert data["publisher"] == {"@type": "Organization", "name": "Newsdesk", "url": f"{SITE_URL}/"}
-    assert data["image"] == ["https://images.example.com/monsoon.jpg"]
+    assert data["publisher"] == {
+        "@type": "Organization",
+        "name": "Newsdesk",
+        "url": f"{SITE_URL}/",
+        "logo": {"@type": "ImageObject", "url": f"{SITE_URL}/assets/publisher-logo.svg"},
+    }
+    assert data["image"] == [{"@type": "ImageObject", "url": "https://images.example.com/monsoon.jpg"}]
     assert data["sourceOrganization"] == {"@type": "Organization", "name": "Press Trust of India"}
     assert data["mainEntityOfPage"] == {"@type": "WebPage", "@id": canonical}
     assert data["url"] == canonical

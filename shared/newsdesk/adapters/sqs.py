@@ -1,5 +1,6 @@
 """SQS: the comment queue (the intake sends, the worker receives), the rebuild queue (chunks of a full
-rebuild) and the dead-letter queues a redrive empties. Standard library only until the first message is
+rebuild), the announcement queue (the renderer tells the announcer what a batch changed) and the
+dead-letter queues a redrive empties. Standard library only until the first message is
 sent (the comment intake imports this)."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
 
     from newsdesk.comments.values import CommentMessage
     from newsdesk.site.models import Chunk
+    from newsdesk.site.values import Announcement
 
 BATCH = 10  # SendMessageBatch takes at most ten messages
 
@@ -50,6 +52,13 @@ class ChunkQueue(SqsQueue):
             )
             if response.get("Failed"):
                 raise RuntimeError(f"could not enqueue rebuild chunks: {response['Failed']}")
+
+
+class AnnouncementQueue(SqsQueue):
+    """newsdesk.site.ports.AnnouncementQueue."""
+
+    def send_announcement(self, announcement: Announcement) -> None:
+        self.client.send_message(QueueUrl=self.queue_url, MessageBody=announcement.to_json())
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 from email.utils import format_datetime
@@ -13,9 +12,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from newsdesk.articles.models import Article, Correction
+from newsdesk.site import structured_data
+from newsdesk.site.images import image_view
 from newsdesk.site.markdown import body_html
 from newsdesk.site.models import CorrectionEntry, SiteObject, page_key
 
@@ -82,6 +83,7 @@ class SiteConfig:
     # An article is labelled "Updated" when its headline or body changed, or a correction was issued,
     # more than this long after it was first published.
     updated_after: dt.timedelta = dt.timedelta(minutes=30)
+    websub_hub: str | None = None  # the WebSub hub the feeds declare (newsdesk.site.discovery)
     # ----- configured by editors -----
     description: str = ""
     logo: str | None = None  # URL of the logo image (absolute, or a path of the site)
@@ -216,13 +218,6 @@ def _iso(moment: dt.datetime, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).isoformat(timespec="seconds")
 
 
-def _json_ld(data: dict[str, Any]) -> Markup:
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    # Keep the JSON inert inside <script>: no "</script>", no HTML comment openers.
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Markup(text)
-
-
 def _teaser(article: Article, site: SiteConfig) -> dict[str, Any]:
     published = article.published_at or article.updated_at
     return {
@@ -240,37 +235,6 @@ def _article_view(article: Article, site: SiteConfig) -> dict[str, Any]:
     assert article.url is not None and article.published_at is not None
     canonical = site.url + article.url
     published, updated, revised = article.published_at, article.updated_at, article.revised_at
-    json_ld: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": article.headline[:110],
-        "description": article.summary or None,
-        "datePublished": _iso(published, site.tz),
-        "dateModified": _iso(max(updated, published), site.tz),
-        "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
-        "url": canonical,
-        "author": [{"@type": "Person", "name": name} for name in article.authors]
-        or [{"@type": "Organization", "name": site.name}],
-        "publisher": {"@type": "Organization", "name": site.name, "url": site.url + "/"},
-        "isAccessibleForFree": True,
-        "inLanguage": site.language,
-    }
-    if article.image:
-        json_ld["image"] = [article.image.url]
-    if article.section:
-        json_ld["articleSection"] = article.section
-    if article.tags:
-        json_ld["keywords"] = [t.name for t in article.tags]
-    if article.dateline:
-        json_ld["dateline"] = article.dateline
-    if article.source:
-        json_ld["sourceOrganization"] = {"@type": "Organization", "name": article.source}
-    if article.corrections:
-        json_ld["correction"] = [
-            {"@type": "CorrectionComment", "text": c.text, "datePublished": _iso(c.issued_at, site.tz)}
-            for c in article.corrections
-        ]
-    json_ld = {k: v for k, v in json_ld.items() if v is not None}
     return {
         "headline": article.headline,
         "summary": article.summary,
@@ -289,7 +253,7 @@ def _article_view(article: Article, site: SiteConfig) -> dict[str, Any]:
         "show_updated": revised is not None and revised - published > site.updated_after,
         "corrections": [_correction_view(c, site) for c in article.corrections],
         "body_html": body_html(article),
-        "jsonld": _json_ld(json_ld),
+        "meta": structured_data.article_meta(site, article, image=image_view(article.image)),
     }
 
 
@@ -327,6 +291,9 @@ def _listing(site: SiteConfig, path: str, **page: Any) -> SiteObject:
     page.setdefault("earlier_path", None)
     page.setdefault("earlier_label", "")
     page["canonical"] = site.url + path
+    page.setdefault(
+        "meta", structured_data.listing_meta(site, path, title=page["title"], trail_name=page["heading"])
+    )
     return SiteObject(page_key(path), _render("listing.html", site=site, page=page), HTML, CACHE_LISTING)
 
 
@@ -510,6 +477,12 @@ def corrections_page(site: SiteConfig, entries: list[CorrectionEntry]) -> SiteOb
         "canonical": site.url + CORRECTIONS_PATH,
         "feed_path": CORRECTIONS_FEED_PATH,
         "entries": items,
+        "meta": structured_data.listing_meta(
+            site,
+            CORRECTIONS_PATH,
+            title="Corrections and clarifications",
+            description=f"Every correction, clarification and editor's note from {site.name}, newest first.",
+        ),
     }
     body = _render("corrections.html", site=site, page=page)
     return SiteObject(page_key(CORRECTIONS_PATH), body, HTML, CACHE_LISTING)
@@ -592,4 +565,5 @@ def robots(site: SiteConfig) -> SiteObject:
 
 
 def not_found_page(site: SiteConfig) -> SiteObject:
-    return SiteObject("404.html", _render("404.html", site=site), HTML, CACHE_ERROR)
+    body = _render("404.html", site=site, meta=structured_data.not_found_meta(site))
+    return SiteObject("404.html", body, HTML, CACHE_ERROR)

@@ -13,6 +13,7 @@ from newsdesk.site.models import Chunk, CorrectionEntry, LiveArticle, RebuildSta
 
 if TYPE_CHECKING:
     from newsdesk.comments.models import Comment, PublicComment
+    from newsdesk.site.values import Announcement
 
 
 class PublishedReader(Protocol):
@@ -78,3 +79,22 @@ class RebuildLedger(Protocol):
 
 class ChunkQueue(Protocol):
     def send_chunks(self, chunks: list[Chunk]) -> None: ...
+
+
+class AnnouncementQueue(Protocol):
+    """Where the renderer leaves one batch's announcement for the announcer (newsdesk.site.discovery)."""
+
+    def send_announcement(self, announcement: Announcement) -> None: ...
+
+
+class IndexNow(Protocol):
+    """An IndexNow endpoint: told which URLs of one site (`origin`, scheme://host) changed, proving the
+    site's ownership with the key file at the origin's root (https://www.indexnow.org/documentation)."""
+
+    def submit(self, origin: str, urls: list[str]) -> None: ...
+
+
+class Hub(Protocol):
+    """A WebSub hub: told which topics (feeds) have new content (W3C WebSub, 'publish' notification)."""
+
+    def publish(self, topics: list[str]) -> None: ...

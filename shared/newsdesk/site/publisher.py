@@ -20,7 +20,8 @@ from aws_lambda_powertools import Logger
 
 from newsdesk.articles.models import Article, RenderReceipt, RenderState
 from newsdesk.clock import utc_now
-from newsdesk.site import pages
+from newsdesk.site import pages, structured_data
+from newsdesk.site.discovery import Discovery
 from newsdesk.site.freshness import Change, invalidation_paths, live_within, must_invalidate, stronger
 from newsdesk.site.models import CorrectionEntry, Page, SiteObject, key_to_path, page_key
 from newsdesk.site.pages import SiteConfig, month_bounds
@@ -119,6 +120,7 @@ class SitePublisher:
         clock: Callable[[], dt.datetime] = utc_now,
         digests: DigestLedger | None = None,
         trust_digests: bool = True,
+        discovery: Discovery | None = None,
     ) -> None:
         self.site = site
         self.reader = reader
@@ -129,6 +131,7 @@ class SitePublisher:
         self.clock = clock
         self.digests = digests
         self.trust_digests = trust_digests
+        self.discovery = discovery  # announces what the batch changed (IndexNow, WebSub)
         self.overlay = Overlay()
         self.result = BatchResult()
         self._done: dict[str, bool] = {}  # object key -> uploaded
@@ -233,8 +236,11 @@ class SitePublisher:
         once (and those a failed render left), record receipts."""
         if ensure_static:
             static = [pages.stylesheet(), pages.comments_script()]
+            # The publisher's logo in structured data until an editor sets one, and the IndexNow key file.
+            discovered = [structured_data.default_logo(self.site)]
+            discovered += self.discovery.objects() if self.discovery else []
             self._write_all(
-                [*static, pages.robots(self.site), pages.not_found_page(self.site)],
+                [*static, pages.robots(self.site), pages.not_found_page(self.site), *discovered],
                 Change.LISTING,
                 kinds={obj.key: Change.STATIC for obj in static},
             )
@@ -254,6 +260,8 @@ class SitePublisher:
             raise
         for receipt in self._pending_receipts:
             self.receipts.record(receipt)
+        if self.discovery:
+            self.discovery.announce(self.site.url, {path: kind for path, (kind, _) in self._changes.items()})
         logger.info(
             "site updated",
             written=len(self.result.written),

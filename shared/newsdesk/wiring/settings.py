@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -194,7 +195,28 @@ class SiteSettings(_Settings):
         return ZoneInfo(self.site_timezone)
 
 
-class RendererSettings(SiteSettings):
+def _empty_is_none(value: str | None) -> str | None:
+    return value or None
+
+
+IndexNowKey = Annotated[
+    str | None,
+    BeforeValidator(_empty_is_none),
+    Field(default=None, pattern=r"^[A-Za-z0-9-]{8,128}$", description="IndexNow key (served at /{key}.txt)."),
+]
+HttpsUrl = Annotated[
+    str | None, BeforeValidator(_empty_is_none), Field(default=None, pattern=r"^https?://\S+$")
+]
+
+
+class _DiscoverySettings(_Settings):
+    """Instant discovery (newsdesk.site.discovery); an empty value turns its service off."""
+
+    indexnow_key: IndexNowKey = None
+    websub_hub: HttpsUrl = None  # feeds declare it; the announcer notifies it
+
+
+class RendererSettings(SiteSettings, _DiscoverySettings):
     table_name: str = Field(min_length=3, max_length=255)
     site_bucket: str = Field(min_length=3, max_length=63)
     distribution_id: str = Field(min_length=1)
@@ -205,6 +227,7 @@ class RendererSettings(SiteSettings):
     updated_label_after_minutes: int = Field(
         default=30, ge=0, le=10_080, description='"Updated" shows for changes this long after publication.'
     )
+    announce_queue_url: HttpsUrl = None  # where the renderer leaves each batch's announcement
 
 
 class RedriveSettings(RendererSettings):
@@ -223,6 +246,10 @@ class RebuildSettings(_Settings):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.site_timezone)
+
+
+class AnnouncerSettings(_DiscoverySettings):
+    indexnow_endpoint: HttpsUrl = None
 
 
 class CommentWorkerSettings(_Settings):

@@ -19,10 +19,11 @@ from newsdesk.adapters.dynamodb.rebuilds import RebuildTracker
 from newsdesk.adapters.dynamodb.receipts import ReceiptStore
 from newsdesk.adapters.kms import KmsMac
 from newsdesk.adapters.s3 import SiteBucket
-from newsdesk.adapters.sqs import ChunkQueue
+from newsdesk.adapters.sqs import AnnouncementQueue, ChunkQueue
 from newsdesk.comments.tokens import Mac
 from newsdesk.site import rebuild
 from newsdesk.site.comments import PublicComments
+from newsdesk.site.discovery import Discovery
 from newsdesk.site.models import RebuildStatus
 from newsdesk.site.pages import SiteConfig
 from newsdesk.site.ports import (
@@ -48,6 +49,7 @@ def site_config(settings: RendererSettings) -> SiteConfig:
         tz=settings.tz,
         language=settings.site_language,
         updated_after=dt.timedelta(minutes=settings.updated_label_after_minutes),
+        websub_hub=settings.websub_hub,
     )
 
 
@@ -64,6 +66,7 @@ class Site:
     signer: Mac | None
     comments_open_days: int
     digests: DigestLedger | None = None
+    discovery: Discovery | None = None
 
     @classmethod
     def from_settings(cls, settings: RendererSettings) -> Site:
@@ -78,12 +81,16 @@ class Site:
             signer=KmsMac(settings.comments_mac_key_id) if settings.comments_mac_key_id else None,
             comments_open_days=settings.comments_open_days,
             digests=PageDigests(table),
+            discovery=Discovery(
+                AnnouncementQueue(settings.announce_queue_url) if settings.announce_queue_url else None,
+                indexnow_key=settings.indexnow_key,
+            ),
         )
 
     def publisher(self, **overrides: Any) -> SitePublisher:
         """A publisher for one batch; `overrides` replace its reader, writer, cdn, receipts, comments
         (the article page's CommentSource), digests (the ledger of the objects' hashes; None for
-        none) or clock."""
+        none), discovery (the key file and announcements; None for none) or clock."""
         comments = overrides.pop("comments", None) or PublicComments(
             store=self.comments,
             tz=self.config.tz,
@@ -91,6 +98,7 @@ class Site:
             signer=self.signer,
         )
         overrides.setdefault("digests", self.digests)
+        overrides.setdefault("discovery", self.discovery)
         return SitePublisher(
             self.config,
             overrides.pop("reader", None) or self.reader,
