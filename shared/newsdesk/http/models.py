@@ -22,6 +22,7 @@ from newsdesk.articles.types import (
     Summary,
     TagName,
 )
+from newsdesk.media.models import MAX_UPLOAD_BYTES, MediaId, MediaItem, MediaStatus
 
 RenderStateName = Literal["not_public", "pending", "live", "removed", "failed"]
 
@@ -32,6 +33,69 @@ class ImageIn(BaseModel):
     url: HttpUrlText = Field(description="Absolute http(s) URL of the image.")
     alt: AltText = Field(description="Text alternative, required for accessibility.")
     caption: Caption | None = None
+
+
+class MediaImageIn(BaseModel):
+    """An uploaded image (POST /api/media) that is ready; its alt text and caption unless given here."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    media: MediaId = Field(description="The media item's id.")
+    alt: AltText | None = Field(default=None, description="Replaces the media item's alt text.")
+    caption: Caption | None = Field(default=None, description="Replaces the media item's caption.")
+
+
+class MediaUploadIn(BaseModel):
+    """An image to upload: its type and size fix the presigned upload; alt text is required."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    content_type: Literal["image/jpeg", "image/png", "image/webp"] = Field(description="The file's type.")
+    size: int = Field(ge=1, le=MAX_UPLOAD_BYTES, description="The file's size in bytes.")
+    alt: AltText = Field(description="Text alternative, required for accessibility.")
+    caption: Caption | None = None
+    credit: ShortText | None = Field(default=None, description="Who made the image, e.g. a photographer.")
+    filename: ShortText | None = Field(default=None, description="The file's name, for editors.")
+
+
+class UploadOut(BaseModel):
+    url: str = Field(description="Where to POST the form.")
+    fields: dict[str, str] = Field(description="Form fields to send before the file (named `file`).")
+
+
+class MediaCreated(BaseModel):
+    id: str
+    status: Literal["processing"]
+    upload: UploadOut
+    expires_at: dt.datetime = Field(description="The upload is refused after this.")
+
+
+class RenditionOut(BaseModel):
+    url: str = Field(description="Path on the site, under /media/.")
+    width: int
+    height: int
+    format: Literal["webp", "jpeg"]
+    ratio: Literal["16x9", "4x3", "1x1"] | None = Field(
+        default=None, description="The crop's aspect ratio; null for a width for `srcset`."
+    )
+
+
+class MediaOut(BaseModel):
+    id: str
+    status: MediaStatus
+    content_type: str
+    size: int
+    alt: str
+    caption: str | None = None
+    credit: str | None = None
+    filename: str | None = None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    width: int | None = None
+    height: int | None = None
+    renditions: list[RenditionOut] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list, description="What could not be made, and why.")
+    reason: str | None = Field(default=None, description="Why processing failed.")
 
 
 class ArticleCreate(BaseModel):
@@ -48,7 +112,7 @@ class ArticleCreate(BaseModel):
     dateline: ShortText | None = Field(default=None, description="Where the story was filed from.")
     section: ShortText | None = None
     tags: list[TagName] = Field(default_factory=list, max_length=MAX_TAGS, description="Display names.")
-    image: ImageIn | None = None
+    image: ImageIn | MediaImageIn | None = None
 
 
 class ArticlePatch(BaseModel):
@@ -67,7 +131,7 @@ class ArticlePatch(BaseModel):
     dateline: ShortText | None = None
     section: ShortText | None = None
     tags: list[TagName] | None = Field(default=None, max_length=MAX_TAGS)
-    image: ImageIn | None = None
+    image: ImageIn | MediaImageIn | None = None
     embargo_until: AwareDatetime | None = Field(
         default=None,
         description="ISO 8601 with an offset: the article cannot be published (or scheduled) before it; "
@@ -95,9 +159,14 @@ class TagOut(BaseModel):
 
 
 class ImageOut(BaseModel):
-    url: str
+    url: str = Field(description="Absolute URL, or the path of an uploaded image's default rendition.")
     alt: str
     caption: str | None = None
+    credit: str | None = None
+    media_id: str | None = Field(default=None, description="The uploaded image it is, if it is one.")
+    width: int | None = None
+    height: int | None = None
+    renditions: list[RenditionOut] = Field(default_factory=list)
 
 
 class RenderOut(BaseModel):
@@ -235,3 +304,7 @@ def render_out(article: Article, receipt: RenderReceipt | None) -> RenderOut:
         invalidated=receipt.invalidated,
         live_within=receipt.live_within,
     )
+
+
+def media_out(item: MediaItem) -> MediaOut:
+    return MediaOut.model_validate(item.model_dump(exclude={"created_by"}))
