@@ -26,7 +26,9 @@ def test_an_image_becomes_every_width_up_to_its_own_and_every_crop_as_webp_and_j
     assert (made.width, made.height) == (2400, 1600)
     widths = sorted({f.rendition.width for f in made.files if f.rendition.ratio is None})
     assert widths == [320, 640, 960, 1280, 1600, 2048]
-    crops = {(f.rendition.ratio, f.rendition.width, f.rendition.height) for f in made.files if f.rendition.ratio}
+    crops = {
+        (f.rendition.ratio, f.rendition.width, f.rendition.height) for f in made.files if f.rendition.ratio
+    }
     assert crops == {("16x9", 1600, 900), ("4x3", 1600, 1200), ("1x1", 1600, 1600)}
     assert made.notes == []
     for file in made.files:
