@@ -28,7 +28,7 @@ def site_bucket(aws: None, monkeypatch: pytest.MonkeyPatch) -> str:
 
     name = f"newsdesk-site-{uuid.uuid4().hex[:12]}"
     boto3.client("s3", region_name=REGION).create_bucket(
-        Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION}
+        Bucket=name, CreateBucketConfiguration={"LocationConstraint": "ap-south-1"}
     )
     monkeypatch.setenv("SITE_BUCKET", name)
     return name

@@ -12,7 +12,7 @@ MAKE = 0x010F
 
 
 def picture(width: int, height: int, fmt: str = "JPEG", *, exif: bool = False, orientation: int = 1) -> bytes:
-    """A `width`×`height` image with a gradient (so that it compresses like a photo), in `fmt`; with
+    """A `width` x `height` image with a gradient (so that it compresses like a photo), in `fmt`; with
     `exif`, a camera make, an orientation and a GPS position in its metadata."""
     image = Image.linear_gradient("L").resize((width, height)).convert("RGB")
     out = io.BytesIO()
