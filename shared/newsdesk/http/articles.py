@@ -93,9 +93,11 @@ def with_media_image(fields: dict[str, Any], media: MediaRepository | None) -> d
     article keeps of it (its renditions included). MediaNotReady (409) while it is processing or when it
     failed; an unknown id is an invalid `image.media` (422)."""
     image = fields.get("image")
-    if not isinstance(image, dict) or "media" not in image:
+    if not isinstance(image, dict):
         return fields
-    media_id = image["media"]
+    media_id = image.get("media")
+    if media_id is None:
+        return {**fields, "image": {k: v for k, v in image.items() if k != "media"}}
     if media is None:
         raise InvalidArticle("image.media", "This API takes no uploaded images; give the image's url.")
     try:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from newsdesk.articles.models import Article, ArticleStatus, CorrectionType, RenderReceipt, RenderState
 from newsdesk.articles.types import (
@@ -28,21 +28,25 @@ RenderStateName = Literal["not_public", "pending", "live", "removed", "failed"]
 
 
 class ImageIn(BaseModel):
+    """An image by its URL (`url` and `alt`), or an uploaded image that is ready (`media`: its id; its own
+    alt text and caption unless given here)."""
+
     model_config = ConfigDict(extra="forbid")
 
-    url: HttpUrlText = Field(description="Absolute http(s) URL of the image.")
-    alt: AltText = Field(description="Text alternative, required for accessibility.")
+    url: HttpUrlText | None = Field(default=None, description="Absolute http(s) URL of the image.")
+    media: MediaId | None = Field(default=None, description="An uploaded image's id (POST /api/media).")
+    alt: AltText | None = Field(
+        default=None, description="Text alternative, required for accessibility (for `media`: its own)."
+    )
     caption: Caption | None = None
 
-
-class MediaImageIn(BaseModel):
-    """An uploaded image (POST /api/media) that is ready; its alt text and caption unless given here."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    media: MediaId = Field(description="The media item's id.")
-    alt: AltText | None = Field(default=None, description="Replaces the media item's alt text.")
-    caption: Caption | None = Field(default=None, description="Replaces the media item's caption.")
+    @model_validator(mode="after")
+    def _url_or_media(self) -> Self:
+        if (self.url is None) == (self.media is None):
+            raise ValueError("give the image's url, or the id of an uploaded image as media (one of them)")
+        if self.url is not None and self.alt is None:
+            raise ValueError("an image given by its url needs alt text")
+        return self
 
 
 class MediaUploadIn(BaseModel):
@@ -112,7 +116,7 @@ class ArticleCreate(BaseModel):
     dateline: ShortText | None = Field(default=None, description="Where the story was filed from.")
     section: ShortText | None = None
     tags: list[TagName] = Field(default_factory=list, max_length=MAX_TAGS, description="Display names.")
-    image: ImageIn | MediaImageIn | None = None
+    image: ImageIn | None = None
 
 
 class ArticlePatch(BaseModel):
@@ -131,7 +135,7 @@ class ArticlePatch(BaseModel):
     dateline: ShortText | None = None
     section: ShortText | None = None
     tags: list[TagName] | None = Field(default=None, max_length=MAX_TAGS)
-    image: ImageIn | MediaImageIn | None = None
+    image: ImageIn | None = None
     embargo_until: AwareDatetime | None = Field(
         default=None,
         description="ISO 8601 with an offset: the article cannot be published (or scheduled) before it; "
