@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from newsdesk.articles.models import Image
-from newsdesk.media.models import Rendition
+from newsdesk.media.models import CROP_RATIOS, Rendition
 
 # The article page's main image: the text column (46rem) on wide screens, the viewport less its margins
 # on narrow ones.
@@ -42,7 +42,7 @@ def image_view(
             "height": r.height,
             "ratio": (r.ratio or "").replace("x", ":"),
         }
-        for r in sorted(image.renditions, key=lambda r: r.ratio or "")
+        for r in sorted(image.renditions, key=lambda r: list(CROP_RATIOS).index(r.ratio or "1x1"))
         if r.ratio is not None and r.format == "jpeg"
     ]
     return {
