@@ -193,6 +193,11 @@ def _rest_api(ctx: _Context, logical_id: str) -> None:
     ctx.stands_in(logical_id, api_id, None, RootResourceId=_short_id(api_id, "root", length=6))
 
 
+def _event_rule(ctx: _Context, logical_id: str) -> None:
+    name = ctx.physical_name(logical_id, max_length=64)
+    ctx.stands_in(logical_id, name, f"arn:aws:events:{ctx.region}:{ctx.account}:rule/{name}")
+
+
 def _named(ctx: _Context, logical_id: str) -> None:
     """A Ref to it is its name (nothing in the template asks these for more)."""
     ctx.stands_in(logical_id, ctx.physical_name(logical_id))
@@ -244,6 +249,15 @@ NOT_HELD: dict[str, tuple[str, Callable[[_Context, str], None]]] = {
     "AWS::CloudFront::ResponseHeadersPolicy": (
         "moto has no response headers policies: the local origin applies the template's (newsdesk_local.cdn)",
         _response_headers_policy,
+    ),
+    "AWS::Events::Rule": (
+        "S3 Object Created rules are played by a poller of the bucket (newsdesk_local.object_events); "
+        "no other event reaches EventBridge locally",
+        _event_rule,
+    ),
+    "AWS::Lambda::EventInvokeConfig": (
+        "its retries and on-failure queue are played with the rule it serves (newsdesk_local.object_events)",
+        _named,
     ),
     "AWS::WAFv2::WebACL": ("no WAF in front of the local origin: its rate rule does not apply", _web_acl),
     "AWS::WAFv2::WebACLAssociation": ("no WAF in front of the local origin", _named),
