@@ -342,15 +342,24 @@ def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
 
 def _bucket_policy(ctx: _Context, logical_id: str, props: dict[str, Any]) -> None:
     """The policy without its conditional statements: moto has no request context to check a Condition
-    against and treats every conditional statement, Allow or Deny, as a denial of all access."""
+    against and treats every conditional statement, Allow or Deny, as a denial of all access. Statements
+    for a service principal are left out too: moto cannot tell principals apart, so a Deny to CloudFront
+    would deny every caller (the local CDN plays those: newsdesk_local.cdn.denied_to_cloudfront)."""
     document = dict(props["PolicyDocument"])
     statements = document.get("Statement") or []
     statements = statements if isinstance(statements, list) else [statements]
-    kept = [s for s in statements if "Condition" not in s]
-    left_out = [str(s.get("Sid", f"#{i}")) for i, s in enumerate(statements) if "Condition" in s]
+
+    def applicable(statement: dict[str, Any]) -> bool:
+        principal = statement.get("Principal")
+        return "Condition" not in statement and not (isinstance(principal, dict) and "Service" in principal)
+
+    kept = [s for s in statements if applicable(s)]
+    left_out = [str(s.get("Sid", f"#{i}")) for i, s in enumerate(statements) if not applicable(s)]
     if left_out:
         logger.info(
-            "%s: conditional statements %s not applied in the emulator", logical_id, ", ".join(left_out)
+            "%s: statements %s (conditional, or for a service) not applied in the emulator",
+            logical_id,
+            ", ".join(left_out),
         )
     if kept:
         ctx.clients("s3").put_bucket_policy(
