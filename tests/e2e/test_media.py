@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -122,3 +123,35 @@ def test_an_article_cannot_take_an_upload_still_processing_and_can_once_it_is_re
     )
     assert accepted.status_code == 201, accepted.text
     assert accepted.json()["image"]["media_id"] == asked["id"]
+
+
+def test_the_cli_uploads_an_image_and_a_pushed_file_names_it(
+    stack: RunningStack, editor_token: str, http: requests.Session, tmp_path: Path
+) -> None:
+    # Given a photo on disk
+    from tests.e2e.test_editor_cli import Newsdesk, story, unique
+
+    newsdesk = Newsdesk(stack, editor_token, tmp_path / "cache")
+    photo = tmp_path / "harbour.webp"
+    photo.write_bytes(picture(1300, 900, "WEBP"))
+
+    # When it is uploaded with the CLI, and a Markdown file names the id it printed
+    uploaded = newsdesk.ok("media", "upload", str(photo), "--alt", "The harbour at noon", "--credit", "Rao")
+    media_id = uploaded.stdout.splitlines()[0]
+    article = tmp_path / "harbour.md"
+    article.write_text(story(unique("Harbour reopens"), image=f"{{media: {media_id}}}"), encoding="utf-8")
+    first = newsdesk.json("push", str(article))
+    again = newsdesk.json("push", str(article))
+
+    # Then the article's image is the upload, with its alt text and renditions, and a second push changes
+    # nothing
+    read = http.get(f"{stack.api_url}/articles/{first['id']}", headers=bearer(editor_token), timeout=TIMEOUT)
+    image = read.json()["image"]
+    assert (image["media_id"], image["alt"], image["credit"]) == (media_id, "The harbour at noon", "Rao")
+    assert {r["width"] for r in image["renditions"]} >= {320, 640, 960, 1280, 1300}
+    assert again["version"] == first["version"]
+    # And a file that is no image is refused before anything is uploaded
+    text = tmp_path / "notes.txt"
+    text.write_text("not a picture", encoding="utf-8")
+    refused = newsdesk("media", "upload", str(text), "--alt", "x")
+    assert refused.returncode == 2 and "JPEG, PNG or WebP" in refused.stderr
