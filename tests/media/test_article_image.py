@@ -16,13 +16,23 @@ WIDTHS = (320, 640, 960, 1280, 1600, 2048)
 
 def uploaded_image() -> Image:
     renditions = [
-        Rendition(url=f"/media/{MEDIA_ID}/w{w}.{ext}", width=w, height=w * 2 // 3, format=fmt)
+        Rendition.model_validate(
+            {"url": f"/media/{MEDIA_ID}/w{w}.{ext}", "width": w, "height": w * 2 // 3, "format": fmt}
+        )
         for w in WIDTHS
         for fmt, ext in (("webp", "webp"), ("jpeg", "jpg"))
     ]
     crops = {"16x9": (1600, 900), "4x3": (1600, 1200), "1x1": (1600, 1600)}
     renditions += [
-        Rendition(url=f"/media/{MEDIA_ID}/c{ratio}.{ext}", width=w, height=h, format=fmt, ratio=ratio)
+        Rendition.model_validate(
+            {
+                "url": f"/media/{MEDIA_ID}/c{ratio}.{ext}",
+                "width": w,
+                "height": h,
+                "format": fmt,
+                "ratio": ratio,
+            }
+        )
         for ratio, (w, h) in crops.items()
         for fmt, ext in (("webp", "webp"), ("jpeg", "jpg"))
     ]
