@@ -122,6 +122,7 @@ def test_an_alarm_topic_under_the_aws_managed_key_cannot_notify(template: dict[s
     # Then every alarm publishing there is reported
     assert {line.split(".")[0] for line in findings.alarms} == {
         "CommentDeadLetterAlarm",
+        "MediaDeadLetterAlarm",
         "RebuildDeadLetterAlarm",
         "RenderDeadLetterAlarm",
         "RenderErrorsAlarm",
@@ -156,7 +157,7 @@ def test_a_customer_key_must_let_cloudwatch_use_it(template: dict[str, Any]) -> 
     )
 
     # Then only the second can deliver
-    assert len(rehearse(bad).alarms) == 6
+    assert len(rehearse(bad).alarms) == 7  # every alarm of the template
     assert rehearse(good).alarms == []
 
 
