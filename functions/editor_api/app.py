@@ -10,7 +10,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from newsdesk.adapters.dynamodb.articles import ArticleStore
 from newsdesk.adapters.dynamodb.comments import CommentStore
+from newsdesk.adapters.dynamodb.media import MediaStore
 from newsdesk.adapters.kms import KmsCipher, KmsMac
+from newsdesk.adapters.s3 import MediaBucket
 from newsdesk.adapters.scheduler import EventBridgeScheduler
 from newsdesk.http.editor_api import editor_api
 from newsdesk.site.markdown import with_rendered_body
@@ -41,6 +43,8 @@ app = editor_api(
     scheduler=scheduler,
     preview_site=previews.preview_site(),
     preview_signer=KmsMac(previews.preview_link_key_id) if previews.preview_link_key_id else None,
+    media=MediaStore(settings.table_name),
+    uploads=MediaBucket(settings.site_bucket) if settings.site_bucket else None,
 )
 
 

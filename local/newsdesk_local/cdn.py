@@ -15,6 +15,7 @@ origin's custom headers, which replace any header of the same name the viewer se
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 import logging
 import re
 import uuid
@@ -51,6 +52,12 @@ _S3_HEADERS = {
     "ContentDisposition": "Content-Disposition",
     "ETag": "ETag",
 }
+
+
+_ACCESS_DENIED = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    b"<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"
+)
 
 
 def pretty_url(uri: str) -> str:
@@ -151,6 +158,11 @@ class DistributionSpec:
     default_root_object: str | None = None
     error_responses: dict[int, tuple[int, str | None]] = field(default_factory=dict)
     error_caching: dict[int, float] = field(default_factory=dict)  # ErrorCachingMinTTL by status
+    # Key patterns of each bucket (logical id) the bucket policy denies the distribution (s3:GetObject).
+    denied_keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def denied(self, bucket: str, key: str) -> bool:
+        return any(fnmatch.fnmatchcase(key, pattern) for pattern in self.denied_keys.get(bucket, ()))
 
     def behavior_for(self, path: str) -> Behavior:
         return next(b for b in self.behaviors if b.matches(path))
@@ -209,7 +221,37 @@ def distribution_spec(
         default_root_object=config.get("DefaultRootObject"),
         error_responses=errors,
         error_caching=error_caching,
+        denied_keys=denied_to_cloudfront(template, buckets),
     )
+
+
+def denied_to_cloudfront(template: dict[str, Any], buckets: set[str]) -> dict[str, tuple[str, ...]]:
+    """The object key patterns each bucket's policy denies CloudFront (a Deny of s3:GetObject to the
+    cloudfront.amazonaws.com service principal), by the bucket's logical id. The resources are read as
+    the template writes them (`${Bucket.Arn}/prefix/*`)."""
+    denied: dict[str, list[str]] = {}
+    for policy in resources(template, "AWS::S3::BucketPolicy").values():
+        props = policy.get("Properties") or {}
+        bucket = next((name for name, _ in references(props.get("Bucket")) if name in buckets), None)
+        if bucket is None:
+            continue
+        statements = (props.get("PolicyDocument") or {}).get("Statement") or []
+        for statement in statements if isinstance(statements, list) else [statements]:
+            principal = statement.get("Principal") or {}
+            services = principal.get("Service") if isinstance(principal, dict) else None
+            services = [services] if isinstance(services, str) else services or []
+            actions = statement.get("Action") or []
+            actions = [actions] if isinstance(actions, str) else actions
+            if statement.get("Effect") != "Deny" or "cloudfront.amazonaws.com" not in services:
+                continue
+            if not {"s3:GetObject", "s3:*"} & set(actions):
+                continue
+            found = statement.get("Resource") or []
+            for resource in found if isinstance(found, list) else [found]:
+                text = resource.get("Fn::Sub") if isinstance(resource, dict) else resource
+                if isinstance(text, str) and "/" in text:
+                    denied.setdefault(bucket, []).append(text.split("/", 1)[1])
+    return {bucket: tuple(patterns) for bucket, patterns in denied.items()}
 
 
 def _behavior(
@@ -278,6 +320,11 @@ class Distribution:
             request = dataclasses.replace(request, headers=set_headers(request.headers, self.domain_name))
         origin = self.spec.origins[behavior.origin_id]
         target = origin.target or ""
+        if origin.kind == "s3" and self.spec.denied(target, unquote(uri.lstrip("/"))):
+            # S3 refuses the distribution (its bucket policy): 403, no custom error page applies.
+            xml = [("Content-Type", "application/xml")]
+            response = HttpResponse(status=403, headers=xml, body=_ACCESS_DENIED)
+            return self._viewer_response(response, behavior)
         if origin.kind == "api" and target in self.apis:
             response = self._from_api(self.apis[target], origin, request)
         elif origin.kind == "s3" and target in self.buckets and self.cache is not None:

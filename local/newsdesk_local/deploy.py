@@ -193,6 +193,11 @@ def _rest_api(ctx: _Context, logical_id: str) -> None:
     ctx.stands_in(logical_id, api_id, None, RootResourceId=_short_id(api_id, "root", length=6))
 
 
+def _event_rule(ctx: _Context, logical_id: str) -> None:
+    name = ctx.physical_name(logical_id, max_length=64)
+    ctx.stands_in(logical_id, name, f"arn:aws:events:{ctx.region}:{ctx.account}:rule/{name}")
+
+
 def _named(ctx: _Context, logical_id: str) -> None:
     """A Ref to it is its name (nothing in the template asks these for more)."""
     ctx.stands_in(logical_id, ctx.physical_name(logical_id))
@@ -244,6 +249,15 @@ NOT_HELD: dict[str, tuple[str, Callable[[_Context, str], None]]] = {
     "AWS::CloudFront::ResponseHeadersPolicy": (
         "moto has no response headers policies: the local origin applies the template's (newsdesk_local.cdn)",
         _response_headers_policy,
+    ),
+    "AWS::Events::Rule": (
+        "S3 Object Created rules are played by a poller of the bucket (newsdesk_local.object_events); "
+        "no other event reaches EventBridge locally",
+        _event_rule,
+    ),
+    "AWS::Lambda::EventInvokeConfig": (
+        "its retries and on-failure queue are played with the rule it serves (newsdesk_local.object_events)",
+        _named,
     ),
     "AWS::WAFv2::WebACL": ("no WAF in front of the local origin: its rate rule does not apply", _web_acl),
     "AWS::WAFv2::WebACLAssociation": ("no WAF in front of the local origin", _named),
@@ -328,15 +342,24 @@ def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
 
 def _bucket_policy(ctx: _Context, logical_id: str, props: dict[str, Any]) -> None:
     """The policy without its conditional statements: moto has no request context to check a Condition
-    against and treats every conditional statement, Allow or Deny, as a denial of all access."""
+    against and treats every conditional statement, Allow or Deny, as a denial of all access. Statements
+    for a service principal are left out too: moto cannot tell principals apart, so a Deny to CloudFront
+    would deny every caller (the local CDN plays those: newsdesk_local.cdn.denied_to_cloudfront)."""
     document = dict(props["PolicyDocument"])
     statements = document.get("Statement") or []
     statements = statements if isinstance(statements, list) else [statements]
-    kept = [s for s in statements if "Condition" not in s]
-    left_out = [str(s.get("Sid", f"#{i}")) for i, s in enumerate(statements) if "Condition" in s]
+
+    def applicable(statement: dict[str, Any]) -> bool:
+        principal = statement.get("Principal")
+        return "Condition" not in statement and not (isinstance(principal, dict) and "Service" in principal)
+
+    kept = [s for s in statements if applicable(s)]
+    left_out = [str(s.get("Sid", f"#{i}")) for i, s in enumerate(statements) if not applicable(s)]
     if left_out:
         logger.info(
-            "%s: conditional statements %s not applied in the emulator", logical_id, ", ".join(left_out)
+            "%s: statements %s (conditional, or for a service) not applied in the emulator",
+            logical_id,
+            ", ".join(left_out),
         )
     if kept:
         ctx.clients("s3").put_bucket_policy(

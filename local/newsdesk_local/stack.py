@@ -5,6 +5,7 @@ CloudFront and API Gateway, and pollers playing the event source mappings.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import secrets
@@ -25,6 +26,7 @@ from newsdesk_local.event_sources import EventSourceMapping, event_source_mappin
 from newsdesk_local.functions import function_environment, function_specs
 from newsdesk_local.housekeeping import Housekeeper, expire_noncurrent_versions
 from newsdesk_local.intrinsics import Resolver
+from newsdesk_local.object_events import ObjectEventPoller, ObjectRule, object_rules
 from newsdesk_local.origin import Origin
 from newsdesk_local.persistence import EmulatorServer, Saver, StackState
 from newsdesk_local.pollers import PollerThread, QueuePoller, StreamPoller, sqs_failure_sender
@@ -93,6 +95,7 @@ class LocalStack:
     deployed: Deployed = field(default_factory=Deployed)
     runtimes: dict[str, FunctionRuntime] = field(default_factory=dict)
     mappings: list[EventSourceMapping] = field(default_factory=list)
+    object_rules: list[ObjectRule] = field(default_factory=list)
     api_prefix: str = "/api"
     fresh: bool = False  # ignore the saved state (it is moved aside) and start empty
     restored: Snapshot | None = None  # the saved state the stack started from, if any
@@ -340,6 +343,24 @@ class LocalStack:
             thread = PollerThread(mapping.name, poll, self.settings.poll_interval, self._stop)
             thread.start()
             self._pollers.append(thread)
+        for rule in object_rules(self.deployed):
+            if not self.runtimes[rule.function].available:
+                logger.warning("%s: not polled, %s has no code", rule.name, rule.function)
+                continue
+            objects = ObjectEventPoller(
+                rule,
+                s3=self._clients("s3"),
+                invoke=self.invoke,
+                region=self.deployed.region,
+                account=self.deployed.account_id,
+                send_failure=self._send_to_queue,
+            )
+            objects.start()  # now, before the origin takes an upload
+            self.object_rules.append(rule)
+            interval = self.settings.poll_interval
+            thread = PollerThread(f"{rule.name}-{rule.bucket}", objects.poll_once, interval, self._stop)
+            thread.start()
+            self._pollers.append(thread)
         for group in self.deployed.of_type("AWS::Scheduler::ScheduleGroup"):
             schedules = SchedulePoller(
                 self._clients("scheduler"), self.deployed.names[group], self._invoke_arn
@@ -347,6 +368,12 @@ class LocalStack:
             thread = PollerThread(f"schedules-{group}", schedules.poll_once, SCHEDULE_INTERVAL, self._stop)
             thread.start()
             self._pollers.append(thread)
+
+    def _send_to_queue(self, queue_arn: str, event: dict[str, Any]) -> None:
+        """An asynchronous invocation's on-failure record, sent to its queue (by ARN)."""
+        queue = self.deployed.logical_id_of_arn(queue_arn)
+        record = {"requestPayload": event, "responseContext": {"functionError": "Unhandled"}}
+        self._clients("sqs").send_message(QueueUrl=self.deployed.names[queue], MessageBody=json.dumps(record))
 
     def _invoke_arn(self, function_arn: str, event: dict[str, Any]) -> Invocation:
         """A schedule's target, by ARN (as EventBridge Scheduler names it)."""
@@ -463,5 +490,8 @@ class LocalStack:
             running = self.runtimes[mapping.function].available and mapping.enabled
             state = "" if running else "  (not polled: no code yet)"
             lines.append(f"  Event source  {source} ({mapping.kind}) → {mapping.function}{state}")
+        for rule in self.object_rules:
+            source = f"{rule.bucket}/{rule.prefix}*"
+            lines.append(f"  Event source  {source} (S3 via EventBridge) → {rule.function}")
         lines += ["", "Press Ctrl-C to stop."]
         return "\n".join(lines)

@@ -144,7 +144,7 @@ def test_the_distribution_and_its_parts_exist(deployed: Deployed) -> None:
 
     # Then it has the template's origins, behaviours and error responses
     assert {o["Id"] for o in config["Origins"]["Items"]} == {"site", "api"}
-    assert config["CacheBehaviors"]["Items"][0]["PathPattern"] == "/api/*"
+    assert [b["PathPattern"] for b in config["CacheBehaviors"]["Items"]] == ["/media/*", "/api/*"]
     assert config["CustomErrorResponses"]["Quantity"] == 1
     assert deployed.get_att("SiteDistribution", "DomainName").endswith(".cloudfront.net")
     assert deployed.get_att("PrettyUrlsFunction", "FunctionMetadata.FunctionARN").endswith(
@@ -199,7 +199,7 @@ def test_functions_get_the_resolved_environment(template: dict[str, Any], deploy
     assert editor["SITE_TIMEZONE"] == template["Parameters"]["SiteTimezone"]["Default"]
     assert editor["COMMENTS_DATA_KEY_ID"] == deployed.get_att("CommentDataKey", "Arn")
     assert "SITE_URL" not in editor  # behind the API: naming the distribution would be a cycle
-    assert "SITE_BUCKET" not in editor
+    assert editor["SITE_BUCKET"] == deployed.ref("SiteBucket")  # it signs uploads of images (/api/media)
     assert refresh["SITE_URL"] == "https://" + deployed.get_att("SiteDistribution", "DomainName")
     assert renderer["SITE_BUCKET"] == deployed.ref("SiteBucket")
     assert renderer["DISTRIBUTION_ID"] == deployed.ref("SiteDistribution")

@@ -123,6 +123,7 @@ def test_an_alarm_topic_under_the_aws_managed_key_cannot_notify(template: dict[s
     assert {line.split(".")[0] for line in findings.alarms} == {
         "AnnounceDeadLetterAlarm",
         "CommentDeadLetterAlarm",
+        "MediaDeadLetterAlarm",
         "RebuildDeadLetterAlarm",
         "RenderDeadLetterAlarm",
         "RenderErrorsAlarm",
@@ -157,7 +158,7 @@ def test_a_customer_key_must_let_cloudwatch_use_it(template: dict[str, Any]) -> 
     )
 
     # Then only the second can deliver
-    assert len(rehearse(bad).alarms) == 7  # every alarm of the stack
+    assert len(rehearse(bad).alarms) == 8  # every alarm of the stack
     assert rehearse(good).alarms == []
 
 

@@ -170,6 +170,28 @@ class EditorClient:
             if not cursor:
                 return
 
+    # ----- uploaded images -------------------------------------------------------------------------
+
+    def ask_upload(self, upload: dict[str, Any]) -> Answer:
+        return self.request("POST", "/media", json=upload)
+
+    def media(self, media_id: str) -> Answer:
+        return self.request("GET", f"/media/{media_id}")
+
+    def send_upload(self, form: dict[str, Any], name: str, data: bytes, content_type: str) -> None:
+        """POST the file with the presigned form (to the bucket: no bearer token goes there)."""
+        import requests
+
+        try:
+            response = requests.post(
+                form["url"], data=form["fields"], files={"file": (name, data, content_type)}, timeout=TIMEOUT
+            )
+        except requests.RequestException as exc:
+            raise StackUnreachable(f"cannot reach the bucket at {form['url']} ({exc})") from None
+        if response.status_code >= 300:
+            detail = response.text[:300].strip() or f"HTTP {response.status_code}"
+            raise CommandError(f"the upload was refused by the bucket: {detail}")
+
     def create_article(self, draft: dict[str, Any]) -> Answer:
         return self.request("POST", "/articles", json=draft)
 

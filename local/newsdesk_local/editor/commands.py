@@ -167,7 +167,8 @@ def logout(editor: Editor) -> int:
 
 FILE_HELP = (
     "FILE.md: Markdown with YAML front matter (headline, summary, tags, source, dateline, authors, "
-    "section, image {url, alt, caption}, publish_at; optional slug, expire_at, embargo_until). "
+    "section, image {url, alt, caption} or {media: ID} (see `newsdesk media upload`), publish_at; "
+    "optional slug, expire_at, embargo_until). "
     "The article's id is written back into the file's front matter as `id:`, so the next push "
     "updates the same article."
 )
@@ -531,3 +532,61 @@ def comments(editor: Editor) -> int:
     result = editor.client.moderate(list(args.ids), status)
     editor.emit(result, lambda: output.moderation_table(result["results"]))
     return 0 if all(r["status"] < 400 for r in result["results"]) else 1
+
+
+# ----- uploaded images ---------------------------------------------------------------------------------
+
+UPLOAD_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
+
+
+@editor_command(
+    "media",
+    "Upload an image: `newsdesk media upload FILE --alt TEXT`. Waits until its renditions are made and "
+    "prints its id, which an article's front matter names as `image: {media: ID}`.",
+    arg("action", choices=["upload"], help="What to do (upload)."),
+    arg("file", metavar="FILE", type=Path, help="A JPEG, PNG or WebP file."),
+    arg("--alt", required=True, help="Text alternative of the image (required)."),
+    arg("--caption", default=None, help="Caption shown under it."),
+    arg("--credit", default=None, help="Who made it, e.g. the photographer."),
+    arg("--wait", type=float, default=120.0, help="Seconds to wait for its renditions (default 120)."),
+)
+def media(editor: Editor) -> int:
+    import time
+
+    args = editor.args
+    path: Path = args.file
+    content_type = UPLOAD_TYPES.get(path.suffix.lower())
+    if content_type is None:
+        raise UsageError(f"{path.name}: upload a JPEG, PNG or WebP file (.jpg, .jpeg, .png, .webp)")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+    asked = editor.client.ask_upload(
+        {
+            "content_type": content_type,
+            "size": len(data),
+            "alt": args.alt,
+            "caption": args.caption,
+            "credit": args.credit,
+            "filename": path.name[:100],
+        }
+    ).body
+    editor.client.send_upload(asked["upload"], path.name, data, content_type)
+    editor.note(f"uploaded {path.name} ({len(data)} bytes) as {asked['id']}; making its renditions ...")
+    deadline = time.monotonic() + args.wait
+    item = editor.client.media(asked["id"]).body
+    while item["status"] == "processing" and time.monotonic() < deadline:
+        time.sleep(0.5)
+        item = editor.client.media(asked["id"]).body
+    if item["status"] == "failed":
+        raise CommandError(f"{path.name} could not be used: {item.get('reason') or 'no reason given'}")
+    if item["status"] != "ready":
+        raise CommandError(f"{asked['id']} is still processing after {args.wait:.0f} s; check it later")
+
+    def human() -> str:
+        notes = "".join(f"\nnote: {note}" for note in item.get("notes") or [])
+        return f"{item['id']}\n{item['width']}x{item['height']}, {len(item['renditions'])} renditions{notes}"
+
+    editor.emit(item, human)
+    return 0

@@ -32,7 +32,7 @@ import yaml
 CONTENT_KEYS = ("headline", "summary", "tags", "source", "dateline", "authors", "section", "image", "slug")
 TIME_KEYS = ("publish_at", "expire_at", "embargo_until")
 KNOWN_KEYS = frozenset(("id", *CONTENT_KEYS, *TIME_KEYS))
-IMAGE_KEYS = frozenset(("url", "alt", "caption"))
+IMAGE_KEYS = frozenset(("url", "media", "alt", "caption"))
 _DELIMITER = re.compile(r"^---[ \t]*\r?\n")
 _ID_LINE = re.compile(r"^id[ \t]*:.*$", re.MULTILINE)
 
@@ -158,17 +158,23 @@ def _names(path: Path | None, meta: Mapping[str, Any], key: str) -> list[str]:
 
 
 def _image(path: Path | None, value: Any) -> dict[str, str | None] | None:
+    """An image by its url (with alt text), or an uploaded one by its media id (`newsdesk media upload`)."""
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise FrontMatterError(path, "'image' must be a mapping with url, alt and an optional caption")
+        raise FrontMatterError(
+            path, "'image' must be a mapping with url and alt (or media), and an optional caption"
+        )
     unknown = sorted(str(k) for k in value if k not in IMAGE_KEYS)
     if unknown:
-        raise FrontMatterError(path, f"unknown image key {unknown[0]!r} (known: alt, caption, url)")
-    missing = sorted(k for k in ("url", "alt") if not value.get(k))
+        raise FrontMatterError(path, f"unknown image key {unknown[0]!r} (known: alt, caption, media, url)")
+    if value.get("media") and value.get("url"):
+        raise FrontMatterError(path, "'image' has a url and a media id; give one of them")
+    required = ("media",) if value.get("media") else ("url", "alt")
+    missing = sorted(k for k in required if not value.get(k))
     if missing:
         raise FrontMatterError(path, f"'image' needs {missing[0]!r}")
-    image: dict[str, str | None] = {k: str(value[k]).strip() for k in ("url", "alt")}
+    image: dict[str, str | None] = {k: str(value[k]).strip() for k in ("url", "media", "alt") if value.get(k)}
     image["caption"] = str(value["caption"]).strip() if value.get("caption") is not None else None
     return image
 

@@ -59,6 +59,11 @@ def content_changes(file: ArticleFile, article: dict[str, Any]) -> dict[str, Any
         now: Any = current.get(key)
         if key == "tags":
             same = [v.casefold() for v in value] == [v.casefold() for v in now]
+        elif key == "image" and value is not None and now is not None and value.get("media"):
+            # An uploaded image: the article keeps its own alt text and caption unless the file gives them.
+            same = value["media"] == now.get("media_id") and all(
+                value.get(k) is None or value.get(k) == now.get(k) for k in ("alt", "caption")
+            )
         elif key == "image" and value is not None and now is not None:
             same = {k: value.get(k) for k in ("url", "alt", "caption")} == {
                 k: now.get(k) for k in ("url", "alt", "caption")

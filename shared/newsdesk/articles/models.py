@@ -22,7 +22,7 @@ from newsdesk.articles.types import (
     Caption,
     CorrectionText,
     Headline,
-    HttpUrlText,
+    ImageUrl,
     PersonName,
     ShortText,
     Slug,
@@ -31,6 +31,7 @@ from newsdesk.articles.types import (
     Timestamp,
     Version,
 )
+from newsdesk.media.models import MediaId, Rendition
 
 
 class ArticleStatus(StrEnum):
@@ -58,11 +59,20 @@ class Tag(BaseModel):
 
 
 class Image(BaseModel):
+    """An article's image: a URL an editor gave, or an uploaded media item (newsdesk.media), whose
+    renditions are kept here so that a page needs no other read. `url` is then the path of its default
+    rendition on the site (/media/{id}/...)."""
+
     model_config = ConfigDict(frozen=True)
 
-    url: HttpUrlText
+    url: ImageUrl
     alt: AltText
     caption: Caption | None = None
+    credit: ShortText | None = None
+    media_id: MediaId | None = None
+    width: int | None = Field(default=None, ge=1)
+    height: int | None = Field(default=None, ge=1)
+    renditions: list[Rendition] = Field(default_factory=list)
 
 
 class CorrectionType(StrEnum):

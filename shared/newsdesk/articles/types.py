@@ -68,6 +68,15 @@ TagName = Annotated[
 HttpUrlText = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=2048, pattern=r"^https?://[^\s/$.?#][^\s]*$")
 ]
+# An image's address: absolute, or the path of an uploaded image's rendition on the site itself.
+ImageUrl = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        max_length=2048,
+        pattern=r"^(https?://[^\s/$.?#][^\s]*|/media/[0-9A-HJKMNP-TV-Z]{26}/[a-z0-9x]+\.(webp|jpg))$",
+    ),
+]
 # A Cognito user's subject (a UUID in Cognito; any short printable identifier is accepted).
 AccountId = Annotated[str, StringConstraints(pattern=r"^[\x21-\x7e]{1,128}$")]
 AccountEmail = Annotated[str, StringConstraints(pattern=r"^[^\s@]+@[^\s@]+$", max_length=254)]

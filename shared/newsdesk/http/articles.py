@@ -6,7 +6,7 @@ newsdesk.http.problems."""
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from aws_lambda_powertools import Logger
@@ -15,7 +15,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Pat
 from pydantic import Field
 
 from newsdesk.articles import roles, scheduling, service
-from newsdesk.articles.errors import ArticleNotFound, PreconditionRequired, VersionConflict
+from newsdesk.articles.errors import ArticleNotFound, InvalidArticle, PreconditionRequired, VersionConflict
 from newsdesk.articles.models import Article, ArticleStatus
 from newsdesk.articles.ports import ArticleRepository
 from newsdesk.articles.slugs import slugify
@@ -33,6 +33,9 @@ from newsdesk.http.models import (
 )
 from newsdesk.http.resolver import EditorRouter
 from newsdesk.http.schemas import problem_responses
+from newsdesk.media import service as media_service
+from newsdesk.media.errors import MediaNotFound
+from newsdesk.media.ports import MediaRepository
 
 logger = Logger(child=True)
 
@@ -85,11 +88,37 @@ def article_response(status: int, out: ArticleOut) -> Response[ArticleOut]:
     )
 
 
+def with_media_image(fields: dict[str, Any], media: MediaRepository | None) -> dict[str, Any]:
+    """`fields` with an image that names an uploaded media item (`{"media": id}`) replaced by what the
+    article keeps of it (its renditions included). MediaNotReady (409) while it is processing or when it
+    failed; an unknown id is an invalid `image.media` (422)."""
+    image = fields.get("image")
+    if not isinstance(image, dict):
+        return fields
+    media_id = image.get("media")
+    if media_id is None:
+        return {**fields, "image": {k: v for k, v in image.items() if k != "media"}}
+    if media is None:
+        raise InvalidArticle("image.media", "This API takes no uploaded images; give the image's url.")
+    try:
+        attached = media_service.attached_image(
+            media, media_id, alt=image.get("alt"), caption=image.get("caption")
+        )
+    except MediaNotFound:
+        raise InvalidArticle("image.media", f"No media item has the id {media_id!r}.") from None
+    return {**fields, "image": attached}
+
+
 def articles_router(
-    store: ArticleRepository, *, site_tz: ZoneInfo, scheduler: scheduling.Scheduler | None = None
+    store: ArticleRepository,
+    *,
+    site_tz: ZoneInfo,
+    scheduler: scheduling.Scheduler | None = None,
+    media: MediaRepository | None = None,
 ) -> EditorRouter:
     """The article routes over `store`; published URLs are dated in the site's zone. Each change ends by
-    making `scheduler` hold the schedules the article now wants (an expiry, a scheduled publish)."""
+    making `scheduler` hold the schedules the article now wants (an expiry, a scheduled publish). An
+    article's image may name an uploaded image of `media` once it is ready."""
     router = EditorRouter()
 
     def rescheduled(article_id: str, article: Article | None) -> None:
@@ -110,7 +139,7 @@ def articles_router(
     )
     def create_article(draft: Annotated[ArticleCreate, Body()]) -> Response[ArticleOut]:
         article = service.create_article(
-            store, draft.model_dump(), created_by=current_caller(router).as_owner()
+            store, with_media_image(draft.model_dump(), media), created_by=current_caller(router).as_owner()
         )
         logger.info("article created", article_id=article.id, slug=article.slug)
         response = article_response(HTTPStatus.CREATED, article_out(article))
@@ -175,7 +204,7 @@ def articles_router(
         article_id: ArticleIdParam, changes: Annotated[ArticlePatch, Body()], if_match: IfMatch = None
     ) -> Response[ArticleOut]:
         expected = required_version(store, article_id, if_match)
-        fields = changes.model_dump(exclude_unset=True)
+        fields = with_media_image(changes.model_dump(exclude_unset=True), media)
         article = service.revise_article(
             store,
             article_id,

@@ -25,6 +25,7 @@ from newsdesk.comments.ports import Cipher, CommentStore
 from newsdesk.comments.retention import DEFAULT_PERSONAL_DATA_DAYS
 from newsdesk.http.articles import articles_router
 from newsdesk.http.corrections import corrections_router
+from newsdesk.http.media import media_router
 from newsdesk.http.models import Health
 from newsdesk.http.moderation import moderation_router
 from newsdesk.http.previews import PreviewSite, preview_links_router, previews_router
@@ -32,6 +33,7 @@ from newsdesk.http.resolver import GROUPS_EXTENSION, NewsdeskResolver
 from newsdesk.http.review import review_router
 from newsdesk.http.revisions import revisions_router
 from newsdesk.http.scheduling import scheduling_router
+from newsdesk.media.ports import MediaRepository, UploadSigner
 
 MAX_REQUEST_BYTES = 262_144
 
@@ -83,13 +85,17 @@ def editor_api(
     scheduler: Scheduler | None = None,
     preview_site: PreviewSite | None = None,
     preview_signer: LinkSigner | None = None,
+    media: MediaRepository | None = None,
+    uploads: UploadSigner | None = None,
 ) -> NewsdeskResolver:
     """The editor API's resolver; with `origin_secrets`, requests that did not come through the
     distribution are refused (newsdesk.http.origin). A comment a moderator refuses keeps its sender's
     personal data `personal_data_days` days. `scheduler` holds the one-shot schedules of scheduled
     publishes and expiries; without one, the table alone holds them (and the overdue sweep of the
     scheduled-action function fires them). `preview_site` is how previews render (the site's name and
-    language); with `preview_signer` (the share-link key), editors can make share links to previews."""
+    language); with `preview_signer` (the share-link key), editors can make share links to previews.
+    With `media` and `uploads` (the site bucket's presigned uploads), staff upload images and attach
+    them to articles."""
     scheduler = scheduler or NoScheduler()
     app = NewsdeskResolver(max_request_bytes=MAX_REQUEST_BYTES, origin_secrets=origin_secrets)
 
@@ -104,7 +110,9 @@ def editor_api(
     def health() -> Health:
         return Health(status="ok")
 
-    app.include_router(articles_router(articles, site_tz=site_tz, scheduler=scheduler))
+    app.include_router(articles_router(articles, site_tz=site_tz, scheduler=scheduler, media=media))
+    if media is not None and uploads is not None:
+        app.include_router(media_router(media, uploads))
     app.include_router(review_router(articles))
     app.include_router(scheduling_router(articles, scheduler))
     app.include_router(revisions_router(articles))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from newsdesk.articles.models import Article, ArticleStatus, CorrectionType, RenderReceipt, RenderState
 from newsdesk.articles.types import (
@@ -22,16 +22,84 @@ from newsdesk.articles.types import (
     Summary,
     TagName,
 )
+from newsdesk.media.models import MAX_UPLOAD_BYTES, MediaId, MediaItem, MediaStatus
 
 RenderStateName = Literal["not_public", "pending", "live", "removed", "failed"]
 
 
 class ImageIn(BaseModel):
+    """An image by its URL (`url` and `alt`), or an uploaded image that is ready (`media`: its id; its own
+    alt text and caption unless given here)."""
+
     model_config = ConfigDict(extra="forbid")
 
-    url: HttpUrlText = Field(description="Absolute http(s) URL of the image.")
+    url: HttpUrlText | None = Field(default=None, description="Absolute http(s) URL of the image.")
+    media: MediaId | None = Field(default=None, description="An uploaded image's id (POST /api/media).")
+    alt: AltText | None = Field(
+        default=None, description="Text alternative, required for accessibility (for `media`: its own)."
+    )
+    caption: Caption | None = None
+
+    @model_validator(mode="after")
+    def _url_or_media(self) -> Self:
+        if (self.url is None) == (self.media is None):
+            raise ValueError("give the image's url, or the id of an uploaded image as media (one of them)")
+        if self.url is not None and self.alt is None:
+            raise ValueError("an image given by its url needs alt text")
+        return self
+
+
+class MediaUploadIn(BaseModel):
+    """An image to upload: its type and size fix the presigned upload; alt text is required."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    content_type: Literal["image/jpeg", "image/png", "image/webp"] = Field(description="The file's type.")
+    size: int = Field(ge=1, le=MAX_UPLOAD_BYTES, description="The file's size in bytes.")
     alt: AltText = Field(description="Text alternative, required for accessibility.")
     caption: Caption | None = None
+    credit: ShortText | None = Field(default=None, description="Who made the image, e.g. a photographer.")
+    filename: ShortText | None = Field(default=None, description="The file's name, for editors.")
+
+
+class UploadOut(BaseModel):
+    url: str = Field(description="Where to POST the form.")
+    fields: dict[str, str] = Field(description="Form fields to send before the file (named `file`).")
+
+
+class MediaCreated(BaseModel):
+    id: str
+    status: Literal["processing"]
+    upload: UploadOut
+    expires_at: dt.datetime = Field(description="The upload is refused after this.")
+
+
+class RenditionOut(BaseModel):
+    url: str = Field(description="Path on the site, under /media/.")
+    width: int
+    height: int
+    format: Literal["webp", "jpeg"]
+    ratio: Literal["16x9", "4x3", "1x1"] | None = Field(
+        default=None, description="The crop's aspect ratio; null for a width for `srcset`."
+    )
+
+
+class MediaOut(BaseModel):
+    id: str
+    status: MediaStatus
+    content_type: str
+    size: int
+    alt: str
+    caption: str | None = None
+    credit: str | None = None
+    filename: str | None = None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    width: int | None = None
+    height: int | None = None
+    renditions: list[RenditionOut] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list, description="What could not be made, and why.")
+    reason: str | None = Field(default=None, description="Why processing failed.")
 
 
 class ArticleCreate(BaseModel):
@@ -95,9 +163,14 @@ class TagOut(BaseModel):
 
 
 class ImageOut(BaseModel):
-    url: str
+    url: str = Field(description="Absolute URL, or the path of an uploaded image's default rendition.")
     alt: str
     caption: str | None = None
+    credit: str | None = None
+    media_id: str | None = Field(default=None, description="The uploaded image it is, if it is one.")
+    width: int | None = None
+    height: int | None = None
+    renditions: list[RenditionOut] = Field(default_factory=list)
 
 
 class RenderOut(BaseModel):
@@ -235,3 +308,7 @@ def render_out(article: Article, receipt: RenderReceipt | None) -> RenderOut:
         invalidated=receipt.invalidated,
         live_within=receipt.live_within,
     )
+
+
+def media_out(item: MediaItem) -> MediaOut:
+    return MediaOut.model_validate(item.model_dump(exclude={"created_by"}))

@@ -47,6 +47,7 @@ from newsdesk.comments.errors import (
     TokenRefused,
 )
 from newsdesk.errors import DomainError, InvalidCursor
+from newsdesk.media.errors import InvalidMedia, MediaNotFound, MediaNotReady
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -217,7 +218,13 @@ def problem_for(exc: Exception) -> Problem | None:
 
 def _domain_problem(exc: DomainError) -> Problem:
     if isinstance(
-        exc, ArticleNotFound | CommentNotFound | NoPublishedArticle | RevisionNotFound | PreviewLinkNotFound
+        exc,
+        ArticleNotFound
+        | CommentNotFound
+        | NoPublishedArticle
+        | RevisionNotFound
+        | PreviewLinkNotFound
+        | MediaNotFound,
     ):
         return problem(HTTPStatus.NOT_FOUND, exc.detail, type_=NOT_FOUND)
     if isinstance(exc, PreviewLinkGone):
@@ -259,6 +266,22 @@ def _domain_problem(exc: DomainError) -> Problem:
     if isinstance(exc, NotPermitted):
         return problem(HTTPStatus.FORBIDDEN, exc.detail, type_=FORBIDDEN)
     if isinstance(exc, InvalidArticle):
+        return problem(
+            HTTPStatus.UNPROCESSABLE_ENTITY,
+            exc.detail,
+            type_=VALIDATION,
+            title="The request is not valid",
+            errors=[FieldError(field=exc.field, location="body", message=exc.detail)],
+        )
+    if isinstance(exc, MediaNotReady):
+        return problem(
+            HTTPStatus.CONFLICT,
+            exc.detail,
+            type_=f"urn:newsdesk:problem:media-{exc.status}",
+            title="The image is not ready" if exc.status == "processing" else "The image could not be used",
+            errors=[FieldError(field="image.media", location="body", message=exc.detail)],
+        )
+    if isinstance(exc, InvalidMedia):
         return problem(
             HTTPStatus.UNPROCESSABLE_ENTITY,
             exc.detail,

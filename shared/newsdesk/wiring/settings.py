@@ -123,6 +123,9 @@ class EditorApiSettings(_RevisionSettings, _BehindTheOrigin):
     scheduler_role_arn: str | None = Field(
         default=None, pattern=r"^arn:", description="The role EventBridge Scheduler invokes it with."
     )
+    site_bucket: str | None = Field(
+        default=None, min_length=3, max_length=63, description="Where images are uploaded (POST /api/media)."
+    )
 
     @property
     def tz(self) -> ZoneInfo:
@@ -262,3 +265,10 @@ class CommentWorkerSettings(_Settings):
 
 class CommentRetentionSettings(_Settings):
     table_name: str = Field(min_length=3, max_length=255)
+
+
+class MediaSettings(_Settings):
+    """The renditions function: the table of media items and the bucket uploads arrive in."""
+
+    table_name: str = Field(min_length=3, max_length=255)
+    site_bucket: str = Field(min_length=3, max_length=63)

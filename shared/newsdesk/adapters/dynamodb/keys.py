@@ -20,6 +20,7 @@ only (the comment intake reads the table through it).
 |                |              |            |            removed)       pii_expires_at={epoch seconds}     |
 | rebuild        | REBUILD#{id} | R          | -                                                             |
 | page digest    | PAGE#{key}   | D          | - (the content hash of the site bucket's object `key`)        |
+| media item     | MEDIA#{id}   | M          | - (an uploaded image and its renditions)                      |
 
 The indexes are template.yaml's, named there for their first use (articles). Comments overload three of
 them with partitions of their own, which the partition functions below name: ByStatus holds the
@@ -215,3 +216,13 @@ PAGE_DIGEST_SK = "D"
 
 def page_digest_key(object_key: str) -> Item:
     return _key(PAGE_PREFIX + object_key, PAGE_DIGEST_SK)
+
+
+# ----- uploaded images -----------------------------------------------------------------------------
+
+MEDIA_SK = "M"
+ENTITY_MEDIA = "media"
+
+
+def media_key(media_id: str) -> Item:
+    return _key(f"MEDIA#{media_id}", MEDIA_SK)

@@ -78,7 +78,7 @@ def article_to_item(article: Article) -> Item:
         "dateline": article.dateline,
         "section": article.section,
         "tags": [{"name": t.name, "slug": t.slug} for t in article.tags],
-        "image": article.image.model_dump() if article.image else None,
+        "image": _image_values(article.image),
         "status": article.status.value,
         "created_at": _iso(article.created_at),
         "updated_at": _iso(article.updated_at),
@@ -102,11 +102,16 @@ def article_to_item(article: Article) -> Item:
         values[PUBLISHED.pk] = LIVE
         values[PUBLISHED.sk] = f"{sort_time(article.published_at)}#{article.id}"
     item = to_item(values)
-    if article.image is not None and article.image.caption is None:
-        item["image"]["M"].pop("caption", None)
     if article.created_by is not None and article.created_by.email is None:
         item["created_by"]["M"].pop("email", None)
     return item
+
+
+def _image_values(image: Image | None) -> dict[str, Any] | None:
+    """The image's attributes, without those it does not have (a plain URL's has no renditions)."""
+    if image is None:
+        return None
+    return {k: v for k, v in image.model_dump().items() if v is not None and v != []}
 
 
 def _owner_values(owner: Owner | None) -> dict[str, Any] | None:
