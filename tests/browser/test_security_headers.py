@@ -293,11 +293,6 @@ def test_an_article_page_is_under_the_weight_budget_and_no_script_blocks_renderi
         context.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an article's image has no width and height until image_view is filled from the renditions "
-    "(issue 13, the MEDIA part); remove this mark when it is",
-)
 @pytest.mark.parametrize("width", [1280, 390])
 def test_an_article_page_never_shifts_as_its_images_load(
     local_stack: RunningStack, browser: Browser, width: int

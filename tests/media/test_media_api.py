@@ -245,3 +245,24 @@ def test_a_failed_or_unknown_upload_is_refused_and_a_plain_url_image_still_works
     assert patched.status == 200, patched.body
     assert patched.json()["image"]["url"] == plain["url"]
     assert patched.json()["image"]["renditions"] == []
+
+
+def test_an_image_by_url_takes_its_size_with_both_sides_and_the_page_reserves_its_space(
+    api: EditorApi,
+) -> None:
+    # Given an article
+    article = api.create_ok()
+    etag = f'"{article["version"]}"'
+    plain = {"url": "https://img.example/ferry.jpg", "alt": "The ferry"}
+
+    # When its image is given with a width but no height, or a size on an uploaded image
+    half = api.patch(article["id"], {"image": {**plain, "width": 1200}}, etag)
+    uploaded = api.patch(article["id"], {"image": {"media": UNKNOWN_MEDIA, "width": 10, "height": 10}}, etag)
+
+    # Then each is a 422 naming the image, and nothing changed
+    assert half.status == 422 and any(f.startswith("image") for f in half.problem_fields()), half.body
+    assert uploaded.status == 422 and any(f.startswith("image") for f in uploaded.problem_fields())
+    # And with both sides it is kept, so pages can give the img its width and height
+    sized = api.patch(article["id"], {"image": {**plain, "width": 1200, "height": 675}}, etag)
+    assert sized.status == 200, sized.body
+    assert (sized.json()["image"]["width"], sized.json()["image"]["height"]) == (1200, 675)

@@ -39,6 +39,12 @@ class ImageIn(BaseModel):
         default=None, description="Text alternative, required for accessibility (for `media`: its own)."
     )
     caption: Caption | None = None
+    width: int | None = Field(
+        default=None, ge=1, le=20_000, description="An image by url: its width in pixels (with `height`)."
+    )
+    height: int | None = Field(
+        default=None, ge=1, le=20_000, description="An image by url: its height in pixels (with `width`)."
+    )
 
     @model_validator(mode="after")
     def _url_or_media(self) -> Self:
@@ -46,6 +52,12 @@ class ImageIn(BaseModel):
             raise ValueError("give the image's url, or the id of an uploaded image as media (one of them)")
         if self.url is not None and self.alt is None:
             raise ValueError("an image given by its url needs alt text")
+        # Its size lets pages reserve the image's space before it loads (no layout shift); an uploaded
+        # image knows its own.
+        if (self.width is None) != (self.height is None):
+            raise ValueError("give an image's width and height together")
+        if self.media is not None and self.width is not None:
+            raise ValueError("an uploaded image has its own size; give width and height only with a url")
         return self
 
 
