@@ -20,6 +20,7 @@ only (the comment intake reads the table through it).
 |                |              |            |            removed)       pii_expires_at={epoch seconds}     |
 | rebuild        | REBUILD#{id} | R          | -                                                             |
 | page digest    | PAGE#{key}   | D          | - (the content hash of the site bucket's object `key`)        |
+| site config    | SITE         | CONFIG     | - (the one item of the editors' site configuration)          |
 
 The indexes are template.yaml's, named there for their first use (articles). Comments overload three of
 them with partitions of their own, which the partition functions below name: ByStatus holds the
@@ -215,3 +216,19 @@ PAGE_DIGEST_SK = "D"
 
 def page_digest_key(object_key: str) -> Item:
     return _key(PAGE_PREFIX + object_key, PAGE_DIGEST_SK)
+
+
+# ----- the site's configuration ----------------------------------------------------------------------
+
+SITE_PK = "SITE"
+SITE_CONFIG_SK = "CONFIG"
+ENTITY_SITE_CONFIG = "site_config"
+
+
+def site_config_key() -> Item:
+    return _key(SITE_PK, SITE_CONFIG_SK)
+
+
+def is_site_config(keys: Item) -> bool:
+    """Whether a record's keys are the site configuration's item."""
+    return keys.get("PK", {}).get("S") == SITE_PK and keys.get("SK", {}).get("S") == SITE_CONFIG_SK
