@@ -27,6 +27,7 @@ previews = PreviewSiteSettings.from_env()
 articles = ArticleStore(settings.table_name, retention=settings.revisions, prepare=with_rendered_body)
 comments = CommentStore(settings.table_name)
 cipher = KmsCipher(settings.comments_data_key_id) if settings.comments_data_key_id else None
+site_config = SiteConfigStore(settings.table_name)
 scheduler = (
     EventBridgeScheduler(settings.schedule_group, settings.scheduled_action_arn, settings.scheduler_role_arn)
     if settings.schedule_group and settings.scheduled_action_arn and settings.scheduler_role_arn
@@ -42,7 +43,7 @@ app = editor_api(
     scheduler=scheduler,
     preview_site=previews.preview_site(),
     preview_signer=KmsMac(previews.preview_link_key_id) if previews.preview_link_key_id else None,
-    site_config=SiteConfigStore(settings.table_name),
+    site_config=site_config,
 )
 
 
