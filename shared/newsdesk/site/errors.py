@@ -41,3 +41,8 @@ class LeadNotPublished(DomainError):
         )
         self.article_id = article_id
         self.status = status
+
+
+class UnreadableConfiguration(DomainError):
+    """The stored site configuration breaks its rules (a limit tightened since it was saved, a console
+    edit): pages are rendered with the deployment's defaults until an editor saves it again."""

@@ -205,6 +205,11 @@ class RendererSettings(SiteSettings):
     updated_label_after_minutes: int = Field(
         default=30, ge=0, le=10_080, description='"Updated" shows for changes this long after publication.'
     )
+    rebuild_queue_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://",
+        description="Where a change of the site's configuration sends a full rebuild (the renderer's).",
+    )
 
 
 class RedriveSettings(RendererSettings):

@@ -10,7 +10,7 @@ from newsdesk.adapters.dynamodb.codec import Item, from_item, to_item
 from newsdesk.adapters.dynamodb.keys import ENTITY_SITE_CONFIG, site_config_key
 from newsdesk.adapters.dynamodb.table import TableAdapter
 from newsdesk.site.configuration import SiteConfiguration
-from newsdesk.site.errors import ConfigurationChanged
+from newsdesk.site.errors import ConfigurationChanged, UnreadableConfiguration
 
 _KEYS = ("PK", "SK", "entity")
 
@@ -21,11 +21,17 @@ def configuration_item(configuration: SiteConfiguration) -> Item:
 
 
 def configuration_from_item(item: Item) -> SiteConfiguration:
-    """The configuration an item (or a stream image of it) holds."""
+    """The configuration an item (or a stream image of it) holds; UnreadableConfiguration if it breaks
+    the configuration's rules."""
+    from pydantic import ValidationError
+
     values = {k: v for k, v in from_item(item).items() if k not in _KEYS}
-    if isinstance(values.get("updated_at"), str):
-        values["updated_at"] = dt.datetime.fromisoformat(values["updated_at"])
-    return SiteConfiguration.model_validate(values)
+    try:
+        if isinstance(values.get("updated_at"), str):
+            values["updated_at"] = dt.datetime.fromisoformat(values["updated_at"])
+        return SiteConfiguration.model_validate(values)
+    except (ValidationError, ValueError) as exc:
+        raise UnreadableConfiguration(f"The stored site configuration cannot be read: {exc}") from None
 
 
 class SiteConfigStore(TableAdapter):
