@@ -232,7 +232,7 @@ class SitePublisher:
         """Write shared static objects, invalidate in one request the changed paths readers must see at
         once (and those a failed render left), record receipts."""
         if ensure_static:
-            static = [pages.stylesheet(), pages.comments_script()]
+            static = [pages.stylesheet(), pages.comments_script(), *pages.favicons()]
             self._write_all(
                 [*static, pages.robots(self.site), pages.not_found_page(self.site)],
                 Change.LISTING,
