@@ -18,7 +18,7 @@ from newsdesk.site.models import SiteObject
 from tests.render.conftest import SITE, SITE_URL, make_article
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page, Route
+    from playwright.sync_api import Browser, ConsoleMessage, Page, Response, Route
 
 pytestmark = pytest.mark.browser
 
@@ -66,9 +66,17 @@ def tab(browser: Browser, site_objects: dict[str, SiteObject]) -> Iterator[tuple
         else:
             route.fulfill(status=200, body=found.body, headers={"Content-Type": found.content_type})
 
+    def failed(response: Response) -> None:
+        if response.status >= 400:
+            problems.append(f"{response.status} {response.url}")
+
+    def console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            problems.append(message.text)
+
     page.route(f"{SITE_URL}/**", serve)
-    page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status} {r.url}"))
-    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+    page.on("response", failed)
+    page.on("console", console)
     try:
         yield page, problems
     finally:
