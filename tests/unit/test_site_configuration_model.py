@@ -122,3 +122,23 @@ def test_the_deployments_site_config_takes_the_configured_values() -> None:
     assert (site.default_image, site.lead_article_id) == ("/media/default.jpg", VALID["lead_article_id"])
     assert (site.url, site.tz, site.language) == (SITE.url, SITE.tz, SITE.language)
     assert applied_to(SITE, None) == SITE
+
+
+def test_the_renderers_event_filter_passes_the_configurations_changes_and_not_other_items() -> None:
+    # Given the renderer's event filter, as template.yaml declares it
+    from newsdesk_local.filters import compile_filters
+    from newsdesk_local.template import load_template
+
+    renderer = load_template()["Resources"]["RendererFunction"]["Properties"]
+    passes = compile_filters(renderer["Events"]["ArticleChanges"]["Properties"]["FilterCriteria"])
+
+    def record(pk: str, sk: str) -> dict[str, Any]:
+        return {"eventName": "MODIFY", "dynamodb": {"Keys": {"PK": {"S": pk}, "SK": {"S": sk}}}}
+
+    # When records of the configuration's item and of other items are filtered
+    # Then the configuration's pass, with articles' and comments', and nothing else of the table
+    assert passes(record("SITE", "CONFIG"))
+    assert passes(record("ARTICLE#01JDQ7ZK3M8N4P5R6S7T8V9W0X", "A"))
+    assert not passes(record("SITE", "OTHER"))
+    assert not passes(record("PAGE#index.html", "D"))
+    assert not passes(record("REBUILD#01JDQ7ZK3M8N4P5R6S7T8V9W0X", "R"))
