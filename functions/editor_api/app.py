@@ -4,6 +4,8 @@ The composition root: settings (validated once, at cold start) → adapters → 
 AWS clients on first use, so a cold start pays for no boto3 until a request needs AWS.
 """
 
+import dataclasses
+
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -41,7 +43,8 @@ app = editor_api(
     origin_secrets=settings.accepted_origin_secrets,
     personal_data_days=settings.comments_personal_data_days,
     scheduler=scheduler,
-    preview_site=previews.preview_site(),
+    # Previews show the site's masthead, menu and footer as editors configured them.
+    preview_site=dataclasses.replace(previews.preview_site(), configuration=site_config),
     preview_signer=KmsMac(previews.preview_link_key_id) if previews.preview_link_key_id else None,
     site_config=site_config,
 )

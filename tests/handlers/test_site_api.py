@@ -247,3 +247,18 @@ def test_the_lead_routes_need_if_match(api: EditorApi) -> None:
     assert (pin.status, unpin.status) == (428, 428)
     assert api.pin_lead(article_id, '"0"').status == 200
     assert api.unpin_lead('"1"').status == 200
+
+
+def test_a_preview_shows_the_configured_masthead_and_menu(api: EditorApi) -> None:
+    # Given a configured site and a draft
+    assert api.put_site(CONFIGURED, '"0"').status == 200
+    draft = api.create_ok()
+
+    # When an editor previews the draft
+    preview = api.send("get_article", path=f"/api/articles/{draft['id']}/preview")
+
+    # Then the page has the configured name and the sections menu
+    assert preview.status == 200, preview.body
+    assert preview.body is not None
+    assert "<span>The Coastal Courier</span>" in preview.body
+    assert 'href="/section/science-and-tech/">Science &amp; Tech</a>' in preview.body
