@@ -262,3 +262,29 @@ def test_a_preview_shows_the_configured_masthead_and_menu(api: EditorApi) -> Non
     assert preview.body is not None
     assert "<span>The Coastal Courier</span>" in preview.body
     assert 'href="/section/science-and-tech/">Science &amp; Tech</a>' in preview.body
+
+
+def test_a_stored_configuration_breaking_a_rule_reads_as_the_defaults_and_a_save_repairs_it(
+    api: EditorApi, editor_api: Any
+) -> None:
+    # Given a stored configuration at version 2 whose name was edited past its limit by hand
+    assert api.put_site(CONFIGURED, '"0"').status == 200
+    assert api.put_site(CONFIGURED, '"1"').status == 200
+    store: SiteConfigStore = editor_api.site_config
+    store.client.update_item(
+        TableName=store.table_name,
+        Key={"PK": {"S": "SITE"}, "SK": {"S": "CONFIG"}},
+        UpdateExpression="SET #name = :name",
+        ExpressionAttributeNames={"#name": "name"},
+        ExpressionAttributeValues={":name": {"S": "x" * 500}},
+    )
+
+    # When an editor reads it, then saves a configuration with its ETag
+    read = api.site()
+    saved = api.put_site(CONFIGURED, read.headers["etag"])
+
+    # Then it reads as the deployment's defaults at version 2, and the save repairs it as version 3
+    assert read.status == 200 and read.json()["name"] == "Newsdesk"
+    assert read.headers["etag"] == '"2"'
+    assert saved.status == 200 and saved.json()["version"] == 3
+    assert api.site().json()["name"] == CONFIGURED["name"]

@@ -63,7 +63,9 @@ class PageSpy(SitePublisher):
 
 def save(pipeline: Pipeline, **fields: Any) -> SiteConfiguration:
     store = SiteConfigStore(pipeline.table, pipeline.ddb)
-    return configure.replace(store, SITE_NAME, fields, expected_version=configure.stored_version(store))
+    return configure.replace(
+        store, SITE_NAME, fields, expected_version=configure.stored_version(store, SITE_NAME)
+    )
 
 
 def config_batch(pipeline: Pipeline, starts: RebuildStarts) -> tuple[dict[str, Any], list[Page]]:

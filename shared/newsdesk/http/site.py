@@ -116,12 +116,12 @@ def site_response(configuration: SiteConfiguration) -> Response[SiteOut]:
     )
 
 
-def required_version(store: ConfigurationStore, if_match: str | None) -> int:
+def required_version(store: ConfigurationStore, if_match: str | None, default_name: str) -> int:
     """The version a change must find stored, from its If-Match: 428 without one, 412 when it does not
     hold, 400 when it is not a list of entity tags."""
     condition = parse_if_match(if_match)
     try:
-        expected = conditions.expected_version(condition, lambda: service.stored_version(store))
+        expected = conditions.expected_version(condition, lambda: service.stored_version(store, default_name))
     except conditions.ConditionFailed:
         raise ConfigurationChanged() from None
     if expected is None:
@@ -162,7 +162,7 @@ def site_router(store: ConfigurationStore, articles: ArticleRepository, *, defau
         responses={**_CHANGE, **problem_responses(400, 412, 413, 415, 422, 428), **_AUTH},
     )
     def put_site(changes: Annotated[SiteIn, Body()], if_match: IfMatch = None) -> Response[SiteOut]:
-        expected = required_version(store, if_match)
+        expected = required_version(store, if_match, default_name)
         saved = service.replace(
             store,
             default_name,
@@ -182,7 +182,7 @@ def site_router(store: ConfigurationStore, articles: ArticleRepository, *, defau
         responses={**_CHANGE, **problem_responses(400, 409, 412, 413, 415, 422, 428), **_AUTH},
     )
     def pin_lead(lead: Annotated[LeadIn, Body()], if_match: IfMatch = None) -> Response[SiteOut]:
-        expected = required_version(store, if_match)
+        expected = required_version(store, if_match, default_name)
         saved = service.pin_lead(
             store,
             articles,
@@ -202,7 +202,7 @@ def site_router(store: ConfigurationStore, articles: ArticleRepository, *, defau
         responses={**_CHANGE, **problem_responses(400, 412, 428), **_AUTH},
     )
     def unpin_lead(if_match: IfMatch = None) -> Response[SiteOut]:
-        expected = required_version(store, if_match)
+        expected = required_version(store, if_match, default_name)
         saved = service.unpin_lead(
             store, default_name, expected_version=expected, by=current_caller(router).sub
         )

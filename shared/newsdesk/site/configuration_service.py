@@ -7,13 +7,17 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from aws_lambda_powertools import Logger
+
 from newsdesk.articles.errors import ArticleNotFound
 from newsdesk.articles.ports import ArticleRepository
 from newsdesk.clock import utc_now
 from newsdesk.site.configuration import EDITABLE, SiteConfiguration
-from newsdesk.site.errors import InvalidConfiguration, LeadNotPublished
+from newsdesk.site.errors import InvalidConfiguration, LeadNotPublished, UnreadableConfiguration
 from newsdesk.site.pages import FooterLink, SectionLink, SiteConfig
 from newsdesk.site.ports import ConfigurationStore
+
+logger = Logger(child=True)
 
 
 def applied_to(site: SiteConfig, configuration: SiteConfiguration | None) -> SiteConfig:
@@ -35,14 +39,21 @@ def applied_to(site: SiteConfig, configuration: SiteConfiguration | None) -> Sit
 
 
 def current(store: ConfigurationStore, default_name: str) -> SiteConfiguration:
-    """The stored configuration, or the deployment's defaults (version 0) until an editor saves one."""
-    return store.get() or SiteConfiguration.defaults(default_name)
+    """The stored configuration, or the deployment's defaults (version 0) until an editor saves one.
+    A stored configuration that breaks its rules reads as the defaults at its version, so that an
+    editor's next save (with that version's ETag) repairs it."""
+    try:
+        return store.get() or SiteConfiguration.defaults(default_name)
+    except UnreadableConfiguration as exc:
+        if exc.version is None:
+            raise
+        logger.warning("site configuration unreadable: shown as the defaults", reason=exc.detail)
+        return SiteConfiguration.defaults(default_name).model_copy(update={"version": exc.version})
 
 
-def stored_version(store: ConfigurationStore) -> int:
+def stored_version(store: ConfigurationStore, default_name: str) -> int:
     """The version a conditional write must find: the stored one, 0 when nothing is stored."""
-    found = store.get()
-    return found.version if found is not None else 0
+    return current(store, default_name).version
 
 
 def _validated(values: dict[str, Any]) -> SiteConfiguration:

@@ -45,4 +45,9 @@ class LeadNotPublished(DomainError):
 
 class UnreadableConfiguration(DomainError):
     """The stored site configuration breaks its rules (a limit tightened since it was saved, a console
-    edit): pages are rendered with the deployment's defaults until an editor saves it again."""
+    edit): pages are rendered with the deployment's defaults, and editors see those at the stored
+    `version` (if legible), until an editor saves it again."""
+
+    def __init__(self, detail: str, version: int | None = None) -> None:
+        super().__init__(detail)
+        self.version = version

@@ -31,7 +31,11 @@ def configuration_from_item(item: Item) -> SiteConfiguration:
             values["updated_at"] = dt.datetime.fromisoformat(values["updated_at"])
         return SiteConfiguration.model_validate(values)
     except (ValidationError, ValueError) as exc:
-        raise UnreadableConfiguration(f"The stored site configuration cannot be read: {exc}") from None
+        version = values.get("version")
+        raise UnreadableConfiguration(
+            f"The stored site configuration cannot be read: {exc}",
+            version=version if isinstance(version, int) and version > 0 else None,
+        ) from None
 
 
 class SiteConfigStore(TableAdapter):
