@@ -4,6 +4,8 @@ The composition root: settings (validated once, at cold start) → adapters → 
 AWS clients on first use, so a cold start pays for no boto3 until a request needs AWS.
 """
 
+import dataclasses
+
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -11,6 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from newsdesk.adapters.dynamodb.articles import ArticleStore
 from newsdesk.adapters.dynamodb.comments import CommentStore
 from newsdesk.adapters.dynamodb.media import MediaStore
+from newsdesk.adapters.dynamodb.site_config import SiteConfigStore
 from newsdesk.adapters.kms import KmsCipher, KmsMac
 from newsdesk.adapters.s3 import MediaBucket
 from newsdesk.adapters.scheduler import EventBridgeScheduler
@@ -28,6 +31,7 @@ previews = PreviewSiteSettings.from_env()
 articles = ArticleStore(settings.table_name, retention=settings.revisions, prepare=with_rendered_body)
 comments = CommentStore(settings.table_name)
 cipher = KmsCipher(settings.comments_data_key_id) if settings.comments_data_key_id else None
+site_config = SiteConfigStore(settings.table_name)
 scheduler = (
     EventBridgeScheduler(settings.schedule_group, settings.scheduled_action_arn, settings.scheduler_role_arn)
     if settings.schedule_group and settings.scheduled_action_arn and settings.scheduler_role_arn
@@ -41,10 +45,12 @@ app = editor_api(
     origin_secrets=settings.accepted_origin_secrets,
     personal_data_days=settings.comments_personal_data_days,
     scheduler=scheduler,
-    preview_site=previews.preview_site(),
+    # Previews show the site's masthead, menu and footer as editors configured them.
+    preview_site=dataclasses.replace(previews.preview_site(), configuration=site_config),
     preview_signer=KmsMac(previews.preview_link_key_id) if previews.preview_link_key_id else None,
     media=MediaStore(settings.table_name),
     uploads=MediaBucket(settings.site_bucket) if settings.site_bucket else None,
+    site_config=site_config,
 )
 
 

@@ -5,11 +5,14 @@ The composition root: settings (validated once, at cold start) → adapters (the
 only; the share-link key, VerifyMac only) → the route. Adapters make their AWS clients on first use.
 """
 
+import dataclasses
+
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from newsdesk.adapters.dynamodb.articles import ArticleStore
+from newsdesk.adapters.dynamodb.site_config import SiteConfigStore
 from newsdesk.adapters.kms import KmsMac
 from newsdesk.http.previews import preview_api
 from newsdesk.wiring.settings import PreviewSettings
@@ -23,7 +26,8 @@ articles = ArticleStore(settings.table_name)
 app = preview_api(
     articles,
     KmsMac(settings.preview_link_key_id),
-    settings.preview_site(),
+    # Previews show the site's masthead, menu and footer as editors configured them.
+    dataclasses.replace(settings.preview_site(), configuration=SiteConfigStore(settings.table_name)),
     origin_secrets=settings.accepted_origin_secrets,
 )
 

@@ -1,4 +1,5 @@
-"""Renderer: the table's stream → static pages in S3 → one CloudFront invalidation per batch.
+"""Renderer: the table's stream → static pages in S3 → one CloudFront invalidation per batch; a change of
+the site's configuration renders the front page again (its lead story) or starts a full rebuild.
 
 `refresh` runs on a schedule for the pages that change with time alone (the news sitemap's 48 hours).
 The composition root: settings (validated once, at cold start) → the site's adapters
@@ -30,7 +31,7 @@ stream = TableStream()
 @logger.inject_lambda_context(log_event=False)
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict, context: LambdaContext) -> PartialItemFailureResponse:
-    return handle_stream_batch(event, context, site.publisher(), stream)
+    return handle_stream_batch(event, context, site.publisher(), stream, site.configuration_changes())
 
 
 @logger.inject_lambda_context(log_event=False)

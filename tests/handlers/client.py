@@ -94,3 +94,30 @@ class EditorApi:
 
     def list(self, **query: str) -> ApiResponse:
         return self.send("list_articles", query=query or None)
+
+    # ----- the site's configuration ----------------------------------------------------------------
+
+    def site(self, **overrides: Any) -> ApiResponse:
+        return self.send("get_article", path="/api/site", **overrides)
+
+    def put_site(self, body: Any, if_match: str | None = None, **overrides: Any) -> ApiResponse:
+        return self.send(
+            "patch_article",
+            path="/api/site",
+            method="PUT",
+            body=body,
+            headers={"If-Match": if_match},
+            **overrides,
+        )
+
+    def pin_lead(self, article_id: str, if_match: str | None = None) -> ApiResponse:
+        return self.send(
+            "patch_article",
+            path="/api/site/lead",
+            method="PUT",
+            body={"article_id": article_id},
+            headers={"If-Match": if_match},
+        )
+
+    def unpin_lead(self, if_match: str | None = None) -> ApiResponse:
+        return self.send("delete_article", path="/api/site/lead", headers={"If-Match": if_match})

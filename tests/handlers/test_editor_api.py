@@ -1200,6 +1200,10 @@ def test_the_openapi_document_lists_every_route_with_its_status_codes(api: Edito
         ("/api/comments/{comment_id}", "get"): {200, 404, 422} | editor,
         ("/api/comments/{comment_id}", "patch"): {200, 400, 404, 412, 415, 422} | editor,
         ("/api/comments/{comment_id}", "delete"): {204, 400, 404, 412, 422} | editor,
+        ("/api/site", "get"): {200} | editor,
+        ("/api/site", "put"): {200, 400, 412, 415, 422, 428} | editor,
+        ("/api/site/lead", "put"): {200, 400, 409, 412, 415, 422, 428} | editor,
+        ("/api/site/lead", "delete"): {200, 400, 412, 422, 428} | editor,
         # the comment intake (another function, on the same API)
         ("/api/articles/{article_id}/comment-token", "get"): {200, 404, 409, 503},
         ("/api/articles/{article_id}/comments", "post"): {202, 303, 400, 404, 409, 413, 415, 422, 429, 503},
@@ -1424,6 +1428,10 @@ def test_the_openapi_document_says_which_groups_each_route_needs(api: EditorApi)
         ("GET", "/api/comments/{comment_id}"): editor_only,
         ("PATCH", "/api/comments/{comment_id}"): editor_only,
         ("DELETE", "/api/comments/{comment_id}"): editor_only,
+        ("GET", "/api/site"): staff,
+        ("PUT", "/api/site"): editor_only,
+        ("PUT", "/api/site/lead"): editor_only,
+        ("DELETE", "/api/site/lead"): editor_only,
     }
     assert "editorToken" in document["components"]["securitySchemes"]
 

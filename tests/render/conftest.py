@@ -321,8 +321,11 @@ class Pipeline:
 
     # ----- the stream and the renderer ---------------------------------------------------------------
 
-    def stream_records(self) -> list[dict[str, Any]]:
-        """Article records written to the table's stream since the last call, as Lambda delivers them."""
+    def stream_records(
+        self, keep: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None
+    ) -> list[dict[str, Any]]:
+        """Article records (or those `keep` keeps) written to the table's stream since the last call, as
+        Lambda delivers them."""
         shards = self.streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"]
         records: list[dict[str, Any]] = []
         for shard in shards:
@@ -336,7 +339,7 @@ class Pipeline:
             response = self.streams.get_records(ShardIterator=iterator)
             records.extend(lambda_stream_record(r, self.stream_arn) for r in response["Records"])
             self._iterators[shard_id] = response["NextShardIterator"]
-        return article_records(records)
+        return (keep or article_records)(records)
 
     def render(
         self, records: list[dict[str, Any]] | None = None, publisher: SitePublisher | None = None

@@ -250,3 +250,17 @@ class EditorClient:
             answer = self.request("POST", "/comments/bulk", json={"ids": chunk, "status": status})
             results.extend(answer.body["results"])
         return {"results": results}
+
+    # ----- the site's configuration -----------------------------------------------------------------
+
+    def site(self) -> Answer:
+        return self.request("GET", "/site")
+
+    def put_site(self, configuration: dict[str, Any], etag: str) -> Answer:
+        return self.request("PUT", "/site", json=configuration, if_match=etag)
+
+    def pin_lead(self, article_id: str, etag: str) -> Answer:
+        return self.request("PUT", "/site/lead", json={"article_id": article_id}, if_match=etag)
+
+    def unpin_lead(self, etag: str) -> Answer:
+        return self.request("DELETE", "/site/lead", if_match=etag)

@@ -1,6 +1,6 @@
 """The editor commands of `newsdesk`: login, new, push, import, list, show, publish, unpublish, schedule,
-correct, revisions, restore, submit, preview and comments, over the editor API of the local stack (default)
-or of a deployed stack (--stack NAME or NEWSDESK_STACK).
+correct, revisions, restore, submit, preview, comments and site, over the editor API of the local stack
+(default) or of a deployed stack (--stack NAME or NEWSDESK_STACK).
 
 Human-readable output by default (times in the site's zone); --json prints the API's JSON for scripts.
 Errors print as `error: <title>: <detail>` on stderr; exit codes: 1 the API refused (4xx) or failed, 2 a
@@ -589,4 +589,105 @@ def media(editor: Editor) -> int:
         return f"{item['id']}\n{item['width']}x{item['height']}, {len(item['renditions'])} renditions{notes}"
 
     editor.emit(item, human)
+    return 0
+
+
+# ----- the site's configuration ---------------------------------------------------------------------
+
+SITE_FIELDS = ("name", "description", "logo", "sections", "footer_links", "social_profiles", "default_image")
+CLEARABLE = ("description", "logo", "sections", "footer_links", "social_profiles", "default_image")
+
+
+def _section(value: str) -> dict[str, str]:
+    """`--section NAME` or `--section NAME=SLUG`."""
+    name, _, slug = value.partition("=")
+    if not name.strip():
+        raise argparse.ArgumentTypeError(f"a section needs a name: {value!r}")
+    return {"name": name.strip(), **({"slug": slug.strip()} if slug.strip() else {})}
+
+
+def _footer_link(value: str) -> dict[str, str]:
+    """`--footer-link LABEL=URL`."""
+    label, equals, url = value.partition("=")
+    if not equals or not label.strip() or not url.strip():
+        raise argparse.ArgumentTypeError(f"give LABEL=URL, e.g. About=/about/: {value!r}")
+    return {"label": label.strip(), "url": url.strip()}
+
+
+def _site_text(site: dict[str, Any], tz: Any) -> str:
+    sections = ", ".join(f"{s['name']} (/section/{s['slug']}/)" for s in site.get("sections") or [])
+    footer = "\n".join(f"{link['label']}: {link['url']}" for link in site.get("footer_links") or [])
+    return output.fields(
+        [
+            ("name", str(site["name"])),
+            ("description", str(site.get("description") or "")),
+            ("logo", str(site.get("logo") or "")),
+            ("sections", sections),
+            ("footer links", footer),
+            ("social", "\n".join(site.get("social_profiles") or [])),
+            ("default image", str(site.get("default_image") or "")),
+            ("lead story", str(site.get("lead_article_id") or "(the newest)")),
+            ("version", str(site["version"])),
+            ("updated", output.local_time(site.get("updated_at"), tz) if site.get("updated_at") else ""),
+        ]
+    )
+
+
+@editor_command(
+    "site",
+    "The site's configuration: `site show`; `site set` changes only the options given (a repeated option "
+    "replaces the whole list; --clear FIELD empties one); `site pin ID|SLUG` makes a published article the "
+    "front page's lead story; `site unpin` leads with the newest again. Changes send If-Match from a "
+    "fresh read (412 if someone else changed it meanwhile).",
+    arg("action", nargs="?", default="show", choices=["show", "set", "pin", "unpin"]),
+    arg("article", nargs="?", default=None, metavar="ID|SLUG", help="With pin: the lead story."),
+    arg("--name", default=None, help="The site's name."),
+    arg("--description", default=None, help="One or two sentences about the site."),
+    arg("--logo", default=None, metavar="URL", help="An https URL or a path of the site."),
+    arg("--default-image", default=None, metavar="URL", help="Shown when an article has no image."),
+    arg("--section", type=_section, action="append", default=None, metavar="NAME[=SLUG]"),
+    arg("--footer-link", type=_footer_link, action="append", default=None, metavar="LABEL=URL"),
+    arg("--social", action="append", default=None, metavar="URL", help="A social profile (https)."),
+    arg(
+        "--clear", action="append", default=[], choices=CLEARABLE, metavar="FIELD", help=", ".join(CLEARABLE)
+    ),
+)
+def site(editor: Editor) -> int:
+    args = editor.args
+    tz = editor.target.site_tz
+    if args.article is not None and args.action != "pin":
+        raise UsageError(f"`site {args.action}` takes no article (only `site pin ID|SLUG` does)")
+    changes = {
+        "name": args.name,
+        "description": args.description,
+        "logo": args.logo,
+        "default_image": args.default_image,
+        "sections": args.section,
+        "footer_links": args.footer_link,
+        "social_profiles": args.social,
+    }
+    given = {k: v for k, v in changes.items() if v is not None}
+    if args.action != "set" and (given or args.clear):
+        raise UsageError(f"`site {args.action}` takes no options (use `site set`)")
+    current = editor.client.site()
+    etag = current.etag or f'"{current.body["version"]}"'
+    if args.action == "show":
+        answer = current
+    elif args.action == "set":
+        if not given and not args.clear:
+            raise UsageError("give something to change, e.g. site set --name NAME --section World")
+        body = {k: current.body.get(k) for k in SITE_FIELDS}
+        for name in args.clear:
+            body[name] = "" if name == "description" else [] if isinstance(body[name], list) else None
+        for name, value in given.items():
+            # An empty --logo or --default-image clears it.
+            body[name] = (value or None) if name in ("logo", "default_image") else value
+        answer = editor.client.put_site(body, etag)
+    elif args.action == "pin":
+        if args.article is None:
+            raise UsageError("name the lead story: site pin ID|SLUG")
+        answer = editor.client.pin_lead(editor.article_id(args.article), etag)
+    else:
+        answer = editor.client.unpin_lead(etag)
+    editor.emit(answer.body, lambda: _site_text(answer.body, tz))
     return 0

@@ -19,7 +19,8 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 from newsdesk.site import changes
-from newsdesk.site.models import ArticleChange, CommentChange
+from newsdesk.site.changes import ConfigurationChanges
+from newsdesk.site.models import ArticleChange, CommentChange, SiteChange
 from newsdesk.site.publisher import SitePublisher
 
 logger = Logger(child=True)
@@ -31,12 +32,18 @@ class ChangeReader(Protocol):
     def article_id(self, record: dict[str, Any]) -> str | None: ...
     def article_change(self, record: dict[str, Any]) -> ArticleChange | None: ...
     def comment_change(self, record: dict[str, Any]) -> CommentChange | None: ...
+    def site_change(self, record: dict[str, Any]) -> SiteChange | None: ...
 
 
 def handle_stream_batch(
-    event: dict[str, Any], context: Any, publisher: SitePublisher, reader: ChangeReader
+    event: dict[str, Any],
+    context: Any,
+    publisher: SitePublisher,
+    reader: ChangeReader,
+    configuration: ConfigurationChanges | None = None,
 ) -> PartialItemFailureResponse:
-    """Render what the batch's changes touch; report records that failed so they are retried."""
+    """Render what the batch's changes touch; report records that failed so they are retried.
+    `configuration` answers changes of the site's configuration (newsdesk.site.changes)."""
     records = event.get("Records", [])
     changes.preload_articles(publisher, [i for r in records if (i := reader.article_id(r))])
     changes.preload_comments(publisher, [c for r in records if (c := reader.comment_change(r))])
@@ -44,6 +51,10 @@ def handle_stream_batch(
     def handle(record: DynamoDBRecord) -> None:
         article = reader.article_change(record.raw_event)
         if article is None:
+            site = reader.site_change(record.raw_event)
+            if site is not None:
+                changes.apply_site_change(publisher, site, configuration)
+                return
             comment = reader.comment_change(record.raw_event)
             if comment is not None:
                 changes.apply_comment_change(publisher, comment)

@@ -1,5 +1,6 @@
 """The editor API: public meta routes (health, OpenAPI document, Swagger UI), the article, review,
-scheduling, revision and correction routes, and the moderation routes, on one resolver. Each signed-in
+scheduling, revision and correction routes, the moderation routes and the site configuration's routes,
+on one resolver. Each signed-in
 route declares the Cognito groups that may call it (editors, unless it names writers too).
 
 Its OpenAPI document describes the whole public API: these routes as the resolver generates them, and the
@@ -33,7 +34,9 @@ from newsdesk.http.resolver import GROUPS_EXTENSION, NewsdeskResolver
 from newsdesk.http.review import review_router
 from newsdesk.http.revisions import revisions_router
 from newsdesk.http.scheduling import scheduling_router
+from newsdesk.http.site import site_router
 from newsdesk.media.ports import MediaRepository, UploadSigner
+from newsdesk.site.ports import ConfigurationStore
 
 MAX_REQUEST_BYTES = 262_144
 
@@ -87,6 +90,7 @@ def editor_api(
     preview_signer: LinkSigner | None = None,
     media: MediaRepository | None = None,
     uploads: UploadSigner | None = None,
+    site_config: ConfigurationStore | None = None,
 ) -> NewsdeskResolver:
     """The editor API's resolver; with `origin_secrets`, requests that did not come through the
     distribution are refused (newsdesk.http.origin). A comment a moderator refuses keeps its sender's
@@ -95,7 +99,8 @@ def editor_api(
     scheduled-action function fires them). `preview_site` is how previews render (the site's name and
     language); with `preview_signer` (the share-link key), editors can make share links to previews.
     With `media` and `uploads` (the site bucket's presigned uploads), staff upload images and attach
-    them to articles."""
+    them to articles. `site_config` holds the site's configuration (the site routes; its default name is
+    the preview site's)."""
     scheduler = scheduler or NoScheduler()
     app = NewsdeskResolver(max_request_bytes=MAX_REQUEST_BYTES, origin_secrets=origin_secrets)
 
@@ -122,6 +127,8 @@ def editor_api(
     if preview_signer is not None:
         app.include_router(preview_links_router(articles, preview_signer, preview_site))
     app.include_router(moderation_router(comments, cipher, personal_data_days=personal_data_days))
+    if site_config is not None:
+        app.include_router(site_router(site_config, articles, default_name=preview_site.name))
 
     # Powertools' OpenAPI models (pydantic, ~90 ms to import) load when a document is first asked for, not
     # at every cold start: hence the import inside, and /api/docs served by swagger_asset() rather than

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
     from newsdesk.articles.models import Article
+    from newsdesk.site.ports import ConfigurationStore
 
 logger = Logger(child=True)
 
@@ -144,9 +145,12 @@ class PreviewSite:
     language: str = "en"
     updated_after: dt.timedelta = dt.timedelta(minutes=30)
     clock: Clock = utc_now
+    # The editors' site configuration (masthead, menu, footer), read for each preview; None: the name alone.
+    configuration: ConfigurationStore | None = None
 
     def render(self, event: Mapping[str, Any], article: Article) -> bytes:
         # The site package (templates, Markdown) loads with the first preview, not at every cold start.
+        from newsdesk.site.configuration_service import applied_to
         from newsdesk.site.pages import SiteConfig
         from newsdesk.site.preview import preview_page
 
@@ -157,6 +161,8 @@ class PreviewSite:
             language=self.language,
             updated_after=self.updated_after,
         )
+        if self.configuration is not None:
+            site = applied_to(site, self.configuration.get())
         return preview_page(site, article, self.clock())
 
 

@@ -48,6 +48,7 @@ from newsdesk.comments.errors import (
 )
 from newsdesk.errors import DomainError, InvalidCursor
 from newsdesk.media.errors import InvalidMedia, MediaNotFound, MediaNotReady
+from newsdesk.site.errors import ConfigurationChanged, InvalidConfiguration, LeadNotPublished
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -241,6 +242,29 @@ def _domain_problem(exc: DomainError) -> Problem:
     if isinstance(exc, VersionConflict):
         return problem(
             HTTPStatus.PRECONDITION_FAILED, exc.detail, type_=STALE_VERSION, title="The article has changed"
+        )
+    if isinstance(exc, ConfigurationChanged):
+        return problem(
+            HTTPStatus.PRECONDITION_FAILED,
+            exc.detail,
+            type_=STALE_VERSION,
+            title="The site configuration has changed",
+        )
+    if isinstance(exc, InvalidConfiguration):
+        return problem(
+            HTTPStatus.UNPROCESSABLE_ENTITY,
+            exc.detail,
+            type_=VALIDATION,
+            title="The request is not valid",
+            errors=[FieldError(field=exc.field, location="body", message=exc.message)],
+        )
+    if isinstance(exc, LeadNotPublished):
+        return problem(
+            HTTPStatus.CONFLICT,
+            exc.detail,
+            type_="urn:newsdesk:problem:not-published",
+            title="The article is not published",
+            errors=[FieldError(field="article_id", location="body", message=exc.detail)],
         )
     if isinstance(exc, PreconditionRequired):
         return problem(

@@ -1,15 +1,18 @@
 """What the renderer does with the table's changes: an article change re-renders what it touches; a
-comment change re-renders its article's page if the comment is public now or was before. Nothing else
-depends on comments."""
+comment change re-renders its article's page if the comment is public now or was before (nothing else
+depends on comments); a change of the site's configuration re-renders the front page when only its lead
+story changed, and starts a full rebuild when something every page shows changed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from aws_lambda_powertools import Logger
 
 from newsdesk.site.comments import PublicComments
-from newsdesk.site.models import NEWS_SITEMAP, ArticleChange, CommentChange
+from newsdesk.site.configuration import Reach, SiteConfiguration, what_it_touches
+from newsdesk.site.models import HOME, NEWS_SITEMAP, ArticleChange, CommentChange, RebuildStatus, SiteChange
 from newsdesk.site.publisher import SitePublisher
 
 logger = Logger(child=True)
@@ -67,3 +70,39 @@ def refresh_time_windows(publisher: SitePublisher) -> list[str]:
     publisher.finish(ensure_static=False)
     logger.info("time windows refreshed", changed=changed)
     return changed
+
+
+@dataclass
+class ConfigurationChanges:
+    """How one batch answers changes of the site's configuration: `defaults` is what a missing item
+    means (the deployment's), `start_rebuild` plans and enqueues a full rebuild. At most one rebuild is
+    started per batch, however many changes it holds."""
+
+    defaults: SiteConfiguration
+    start_rebuild: Callable[[], RebuildStatus]
+    started: RebuildStatus | None = None
+
+
+def apply_site_change(
+    publisher: SitePublisher, change: SiteChange, handling: ConfigurationChanges | None
+) -> list[str]:
+    """Re-render what a change of the site's configuration touches. The publisher already renders with
+    the configuration as it is now (read once, at the start of the batch)."""
+    if handling is None:
+        logger.warning("site configuration change not handled (no rebuild starter)")
+        return []
+    before, after = change.before or handling.defaults, change.after or handling.defaults
+    reach = what_it_touches(before, after)
+    if reach is Reach.FRONT_PAGE:
+        changed = publisher.render_page(HOME)
+        logger.info("lead story rendered", lead_article_id=after.lead_article_id, changed=changed)
+        return changed
+    if reach is Reach.EVERY_PAGE and handling.started is None:
+        handling.started = handling.start_rebuild()
+        logger.info(
+            "site configuration changed: rebuild started",
+            version=after.version,
+            rebuild_id=handling.started.rebuild_id,
+            chunks=handling.started.total,
+        )
+    return []

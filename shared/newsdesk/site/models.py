@@ -7,8 +7,12 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from newsdesk.articles.models import Article, Correction
+
+if TYPE_CHECKING:
+    from newsdesk.site.configuration import SiteConfiguration
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,15 @@ class ArticleChange:
 
     article_id: str
     before: Article | None
+
+
+@dataclass(frozen=True)
+class SiteChange:
+    """The site's configuration changed: as it was and as it is (None: nothing stored, the deployment's
+    defaults)."""
+
+    before: SiteConfiguration | None
+    after: SiteConfiguration | None
 
 
 @dataclass(frozen=True)

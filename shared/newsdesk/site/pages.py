@@ -54,6 +54,10 @@ RSS = "application/rss+xml; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
 CSS = "text/css; charset=utf-8"
 JS = "text/javascript; charset=utf-8"
+SVG = "image/svg+xml"
+ICO = "image/x-icon"
+# /favicon.ico keeps its name, so browsers and CloudFront keep it a day rather than a year.
+CACHE_FAVICON = f"public, max-age=86400, s-maxage=86400, {STALE_IF_ERROR}"
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,22 @@ class SiteConfig:
     @property
     def css_path(self) -> str:
         return "/" + stylesheet_key()
+
+    @property
+    def favicon_path(self) -> str:
+        return "/" + favicon_key()
+
+    @property
+    def social_links(self) -> list[dict[str, str]]:
+        """The social profiles as the footer lists them: each labelled with its site's host name."""
+        return [{"label": _host_label(url), "url": url} for url in self.social_profiles]
+
+
+def _host_label(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")
 
 
 # ----- paths -----------------------------------------------------------------------------------------
@@ -204,6 +224,24 @@ def comments_script_key() -> str:
 def comments_script() -> SiteObject:
     key, body = _comments_script()
     return SiteObject(key, body, JS, CACHE_STATIC)
+
+
+@cache
+def _favicon() -> tuple[str, bytes]:
+    body = (PACKAGE_DIR / "static" / "favicon.svg").read_bytes()
+    return f"assets/favicon.{hashlib.sha256(body).hexdigest()[:12]}.svg", body
+
+
+def favicon_key() -> str:
+    """The site's icon (an SVG every page links to); /favicon.ico is the same mark for browsers that
+    ask for that name."""
+    return _favicon()[0]
+
+
+def favicons() -> list[SiteObject]:
+    key, body = _favicon()
+    ico = (PACKAGE_DIR / "static" / "favicon.ico").read_bytes()
+    return [SiteObject(key, body, SVG, CACHE_STATIC), SiteObject("favicon.ico", ico, ICO, CACHE_FAVICON)]
 
 
 # ----- views ---------------------------------------------------------------------------------------

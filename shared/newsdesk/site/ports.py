@@ -1,6 +1,6 @@
 """What rendering and publishing need from the world: the live articles, the bucket, the CDN, render
-receipts, approved comments, and for full rebuilds a ledger and a queue. newsdesk.adapters implements
-each; tests substitute their own."""
+receipts, approved comments, the site's configuration, and for full rebuilds a ledger and a queue.
+newsdesk.adapters implements each; tests substitute their own."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from newsdesk.site.models import Chunk, CorrectionEntry, LiveArticle, RebuildSta
 
 if TYPE_CHECKING:
     from newsdesk.comments.models import Comment, PublicComment
+    from newsdesk.site.configuration import SiteConfiguration
     from newsdesk.site.values import Announcement
 
 
@@ -98,3 +99,11 @@ class Hub(Protocol):
     """A WebSub hub: told which topics (feeds) have new content (W3C WebSub, 'publish' notification)."""
 
     def publish(self, topics: list[str]) -> None: ...
+
+
+class ConfigurationStore(Protocol):
+    """The site's configuration, one stored item. `save` writes it only if the stored version is
+    `expected_version` (0: nothing is stored yet), else raises ConfigurationChanged."""
+
+    def get(self) -> SiteConfiguration | None: ...
+    def save(self, configuration: SiteConfiguration, *, expected_version: int) -> None: ...

@@ -235,7 +235,7 @@ class SitePublisher:
         """Write shared static objects, invalidate in one request the changed paths readers must see at
         once (and those a failed render left), record receipts."""
         if ensure_static:
-            static = [pages.stylesheet(), pages.comments_script()]
+            static = [pages.stylesheet(), pages.comments_script(), *pages.favicons()]
             # The publisher's logo in structured data until an editor sets one, and the IndexNow key file.
             discovered = [structured_data.default_logo(self.site)]
             discovered += self.discovery.objects() if self.discovery else []

@@ -231,6 +231,11 @@ class RendererSettings(SiteSettings, _DiscoverySettings):
         default=30, ge=0, le=10_080, description='"Updated" shows for changes this long after publication.'
     )
     announce_queue_url: HttpsUrl = None  # where the renderer leaves each batch's announcement
+    rebuild_queue_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://",
+        description="Where a change of the site's configuration sends a full rebuild (the renderer's).",
+    )
 
 
 class RedriveSettings(RendererSettings):

@@ -11,23 +11,31 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from aws_lambda_powertools import Logger
+
 from newsdesk.adapters.cloudfront import Cdn
 from newsdesk.adapters.dynamodb.comments import CommentStore
 from newsdesk.adapters.dynamodb.digests import PageDigests
 from newsdesk.adapters.dynamodb.published import PublishedArticles
 from newsdesk.adapters.dynamodb.rebuilds import RebuildTracker
 from newsdesk.adapters.dynamodb.receipts import ReceiptStore
+from newsdesk.adapters.dynamodb.site_config import SiteConfigStore
 from newsdesk.adapters.kms import KmsMac
 from newsdesk.adapters.s3 import SiteBucket
 from newsdesk.adapters.sqs import AnnouncementQueue, ChunkQueue
 from newsdesk.comments.tokens import Mac
 from newsdesk.site import rebuild
+from newsdesk.site.changes import ConfigurationChanges
 from newsdesk.site.comments import PublicComments
+from newsdesk.site.configuration import SiteConfiguration
+from newsdesk.site.configuration_service import applied_to
 from newsdesk.site.discovery import Discovery
+from newsdesk.site.errors import UnreadableConfiguration
 from newsdesk.site.models import RebuildStatus
 from newsdesk.site.pages import SiteConfig
 from newsdesk.site.ports import (
     CommentReader,
+    ConfigurationStore,
     DigestLedger,
     Invalidator,
     ObjectWriter,
@@ -38,8 +46,12 @@ from newsdesk.site.publisher import SitePublisher
 from newsdesk.wiring.settings import RendererSettings
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_sqs import SQSClient
+
+logger = Logger(child=True)
 
 
 def site_config(settings: RendererSettings) -> SiteConfig:
@@ -67,10 +79,20 @@ class Site:
     comments_open_days: int
     digests: DigestLedger | None = None
     discovery: Discovery | None = None
+    # The editors' configuration (None: the deployment's settings alone), and how a change of what every
+    # page shows starts a full rebuild (None: it cannot, e.g. a function without the rebuild queue).
+    configuration: ConfigurationStore | None = None
+    rebuilds: Callable[[], RebuildStatus] | None = None
 
     @classmethod
     def from_settings(cls, settings: RendererSettings) -> Site:
         table = settings.table_name
+        queue_url = settings.rebuild_queue_url
+
+        def rebuilds() -> RebuildStatus:
+            assert queue_url is not None
+            return start_rebuild(None, None, table_name=table, queue_url=queue_url, tz=settings.tz)
+
         return cls(
             config=site_config(settings),
             reader=PublishedArticles(table),
@@ -85,12 +107,34 @@ class Site:
                 AnnouncementQueue(settings.announce_queue_url) if settings.announce_queue_url else None,
                 indexnow_key=settings.indexnow_key,
             ),
+            configuration=SiteConfigStore(table),
+            rebuilds=rebuilds if queue_url else None,
         )
 
+    def current_config(self, store: ConfigurationStore | None = None) -> SiteConfig:
+        """The deployment's SiteConfig with the editors' configuration laid over it, read now (strongly
+        consistent). A stored configuration that breaks its rules is logged and left out."""
+        store = store or self.configuration
+        if store is None:
+            return self.config
+        try:
+            return applied_to(self.config, store.get())
+        except UnreadableConfiguration as exc:
+            logger.error("site configuration unreadable: rendering with the defaults", reason=exc.detail)
+            return self.config
+
+    def configuration_changes(self) -> ConfigurationChanges | None:
+        """How one batch answers changes of the site's configuration (a fresh one per batch)."""
+        if self.rebuilds is None:
+            return None
+        return ConfigurationChanges(SiteConfiguration.defaults(self.config.name), self.rebuilds)
+
     def publisher(self, **overrides: Any) -> SitePublisher:
-        """A publisher for one batch; `overrides` replace its reader, writer, cdn, receipts, comments
-        (the article page's CommentSource), digests (the ledger of the objects' hashes; None for
-        none), discovery (the key file and announcements; None for none) or clock."""
+        """A publisher for one batch, with the site's configuration as stored now; `overrides` replace its
+        reader, writer, cdn, receipts, comments (the article page's CommentSource), digests (the ledger
+        of the objects' hashes; None for none), discovery (the key file and announcements; None for
+        none), configuration (the store it is read from) or clock."""
+        config = self.current_config(overrides.pop("configuration", None))
         comments = overrides.pop("comments", None) or PublicComments(
             store=self.comments,
             tz=self.config.tz,
@@ -100,7 +144,7 @@ class Site:
         overrides.setdefault("digests", self.digests)
         overrides.setdefault("discovery", self.discovery)
         return SitePublisher(
-            self.config,
+            config,
             overrides.pop("reader", None) or self.reader,
             overrides.pop("writer", None) or self.writer,
             overrides.pop("cdn", None) or self.cdn,

@@ -21,6 +21,7 @@ only (the comment intake reads the table through it).
 | rebuild        | REBUILD#{id} | R          | -                                                             |
 | page digest    | PAGE#{key}   | D          | - (the content hash of the site bucket's object `key`)        |
 | media item     | MEDIA#{id}   | M          | - (an uploaded image and its renditions)                      |
+| site config    | SITE         | CONFIG     | - (the one item of the editors' site configuration)          |
 
 The indexes are template.yaml's, named there for their first use (articles). Comments overload three of
 them with partitions of their own, which the partition functions below name: ByStatus holds the
@@ -226,3 +227,19 @@ ENTITY_MEDIA = "media"
 
 def media_key(media_id: str) -> Item:
     return _key(f"MEDIA#{media_id}", MEDIA_SK)
+
+
+# ----- the site's configuration ----------------------------------------------------------------------
+
+SITE_PK = "SITE"
+SITE_CONFIG_SK = "CONFIG"
+ENTITY_SITE_CONFIG = "site_config"
+
+
+def site_config_key() -> Item:
+    return _key(SITE_PK, SITE_CONFIG_SK)
+
+
+def is_site_config(keys: Item) -> bool:
+    """Whether a record's keys are the site configuration's item."""
+    return keys.get("PK", {}).get("S") == SITE_PK and keys.get("SK", {}).get("S") == SITE_CONFIG_SK

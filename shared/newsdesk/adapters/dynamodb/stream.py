@@ -1,18 +1,30 @@
 """The table's stream records (as Lambda delivers them) read as the renderer's changes: which article or
-comment changed, and what it was before; and the stream read back, for a redrive."""
+comment changed, and what it was before, or how the site's configuration changed; and the stream read
+back, for a redrive."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from aws_lambda_powertools import Logger
+
 from newsdesk.adapters.aws import AwsAdapter
-from newsdesk.adapters.dynamodb.keys import ARTICLE_SK, ENTITY_ARTICLE, article_id_of, comment_id_of
+from newsdesk.adapters.dynamodb.keys import (
+    ARTICLE_SK,
+    ENTITY_ARTICLE,
+    article_id_of,
+    comment_id_of,
+    is_site_config,
+)
 from newsdesk.adapters.dynamodb.records import article_as_stored
+from newsdesk.adapters.dynamodb.site_config import configuration_from_item
 from newsdesk.adapters.dynamodb.unreadable import report_unreadable
 from newsdesk.articles.errors import UnreadableArticle
 from newsdesk.comments.models import CommentStatus
-from newsdesk.site.errors import ChangesGone
-from newsdesk.site.models import ArticleChange, CommentChange, StreamRange
+from newsdesk.site.errors import ChangesGone, UnreadableConfiguration
+from newsdesk.site.models import ArticleChange, CommentChange, SiteChange, StreamRange
+
+logger = Logger(child=True)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodbstreams import DynamoDBStreamsClient
@@ -55,6 +67,26 @@ class TableStream:
             article_id=old.get("article_id", {}).get("S"),
             was_public=old.get("status", {}).get("S") == CommentStatus.APPROVED.value,
         )
+
+    @staticmethod
+    def site_change(record: dict[str, Any]) -> SiteChange | None:
+        """How the site's configuration changed, if the record is about its item. An image that breaks
+        the configuration's rules counts as the deployment's defaults (what the renderer shows then)."""
+        change = record.get("dynamodb", {})
+        if not is_site_config(change.get("Keys", {})):
+            return None
+
+        def image(name: str) -> Any:
+            found = change.get(name)
+            if not found:
+                return None
+            try:
+                return configuration_from_item(found)
+            except UnreadableConfiguration as exc:
+                logger.warning("site configuration unreadable", image=name, reason=exc.detail)
+                return None
+
+        return SiteChange(before=image("OldImage"), after=image("NewImage"))
 
 
 class StreamHistory(AwsAdapter["DynamoDBStreamsClient"]):
