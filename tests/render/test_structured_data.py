@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from newsdesk.articles.models import Article, Correction, CorrectionType, Image
+from newsdesk.media.models import Rendition
 from newsdesk.site import pages
 from tests.render.conftest import PUBLISHED_AT, SITE, SITE_URL, make_article
 from tests.render.dom import Document, parse_html
@@ -158,29 +159,24 @@ def google_problems(doc: Document, *, canonical: str) -> list[str]:
     return problems
 
 
-def crops_view(image: Image | None, **_: Any) -> dict[str, Any] | None:
-    """An image view with the crops the renditions function makes (16:9, 4:3 and 1:1 at 1200 px)."""
+def with_crops(image: Image | None) -> Image | None:
+    """`image` as an upload the renditions function made: widths, and 16:9, 4:3 and 1:1 crops at 1200 px."""
     if image is None:
         return None
-    base = image.url.rsplit(".", 1)[0]
-    crops = [
-        {"src": f"{base}-16x9-1200.jpg", "width": 1200, "height": 675},
-        {"src": f"{base}-4x3-1200.jpg", "width": 1200, "height": 900},
-        {"src": f"{base}-1x1-1200.jpg", "width": 1200, "height": 1200},
+    base = "/media/01JDQ7ZK3M8N4P5R6S7T8V9W0X"
+    crops = {"16x9": (1200, 675), "4x3": (1200, 900), "1x1": (1200, 1200)}
+    renditions = [
+        Rendition(url=f"{base}/w{w}.{ext}", width=w, height=w * 2 // 3, format=fmt)
+        for w in (640, 1200)
+        for fmt, ext in (("webp", "webp"), ("jpeg", "jpg"))
+    ] + [
+        Rendition(url=f"{base}/c{ratio}.{ext}", width=w, height=h, format=fmt, ratio=ratio)
+        for ratio, (w, h) in crops.items()
+        for fmt, ext in (("webp", "webp"), ("jpeg", "jpg"))
     ]
-    return {
-        "src": f"{base}-1200.jpg",
-        "alt": image.alt,
-        "caption": image.caption,
-        "width": 1200,
-        "height": 800,
-        "srcset_webp": "",
-        "srcset_jpeg": "",
-        "sizes": "100vw",
-        "loading": "eager",
-        "fetchpriority": "high",
-        "crops": crops,
-    }
+    return image.model_copy(
+        update={"url": f"{base}/w1200.jpg", "width": 1200, "height": 800, "renditions": renditions}
+    )
 
 
 LONG_BODY = (
@@ -231,11 +227,11 @@ def test_every_article_shape_meets_googles_article_guidelines(shape: str) -> Non
 
 @pytest.mark.parametrize("shape", list(SHAPES), ids=list(SHAPES))
 def test_every_article_shape_with_image_crops_meets_them_too(
-    shape: str, monkeypatch: pytest.MonkeyPatch
+    shape: str,
 ) -> None:
     # Given images with renditions (16:9, 4:3 and 1:1 crops at 1200 px)
-    monkeypatch.setattr(pages, "image_view", crops_view)
-    article = make_article(**SHAPES[shape])
+    plain = make_article(**SHAPES[shape])
+    article = plain.model_copy(update={"image": with_crops(plain.image)})
     assert article.url is not None
 
     # When its page is rendered

@@ -58,7 +58,7 @@ def test_headline_is_trimmed() -> None:
         ({"image": {"url": "//example.com/a.jpg", "alt": "x"}}, "image.url"),
         ({"image": {"url": "https://example.com/a.jpg", "alt": ""}}, "image.alt"),
         ({"status": "published"}, "status"),
-        ({"image": {"url": "https://example.com/a.jpg", "alt": "x", "width": 10}}, "image.width"),
+        ({"image": {"url": "https://example.com/a.jpg", "alt": "x", "href": "x"}}, "image.href"),
     ],
 )
 def test_invalid_create_input_names_the_field(overrides: dict[str, Any], field: str) -> None:
