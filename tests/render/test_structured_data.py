@@ -166,11 +166,15 @@ def with_crops(image: Image | None) -> Image | None:
     base = "/media/01JDQ7ZK3M8N4P5R6S7T8V9W0X"
     crops = {"16x9": (1200, 675), "4x3": (1200, 900), "1x1": (1200, 1200)}
     renditions = [
-        Rendition(url=f"{base}/w{w}.{ext}", width=w, height=w * 2 // 3, format=fmt)
+        Rendition.model_validate(
+            {"url": f"{base}/w{w}.{ext}", "width": w, "height": w * 2 // 3, "format": fmt}
+        )
         for w in (640, 1200)
         for fmt, ext in (("webp", "webp"), ("jpeg", "jpg"))
     ] + [
-        Rendition(url=f"{base}/c{ratio}.{ext}", width=w, height=h, format=fmt, ratio=ratio)
+        Rendition.model_validate(
+            {"url": f"{base}/c{ratio}.{ext}", "width": w, "height": h, "format": fmt, "ratio": ratio}
+        )
         for ratio, (w, h) in crops.items()
         for fmt, ext in (("webp", "webp"), ("jpeg", "jpg"))
     ]
