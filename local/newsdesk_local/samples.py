@@ -1,5 +1,6 @@
 """Sample articles (samples/*.md: YAML front matter + Markdown body), created and published through the
-API over HTTP like an editor would, and their illustrations (samples/*.svg) put in the site bucket.
+API over HTTP like an editor would, their illustrations (samples/*.svg) put in the site bucket, and the
+site's configuration (samples/site.yaml: description, sections menu, footer links).
 """
 
 from __future__ import annotations
@@ -41,6 +42,24 @@ def upload_media(s3: Any, bucket: str, directory: Path = SAMPLES_DIR) -> list[st
         )
         keys.append(key)
     return keys
+
+
+def configure_site(
+    api_url: str, token: str, path: Path = SAMPLES_DIR / "site.yaml", timeout: float = 10
+) -> int:
+    """Save the sample site's configuration (samples/site.yaml) over the current one, keeping its name;
+    the configuration's new version."""
+    wanted = yaml.safe_load(path.read_text(encoding="utf-8"))
+    with requests.Session() as http:
+        http.headers["Authorization"] = f"Bearer {token}"
+        current = http.get(f"{api_url}/site", timeout=timeout)
+        current.raise_for_status()
+        body = {"name": current.json()["name"], **wanted}
+        saved = http.put(
+            f"{api_url}/site", json=body, headers={"If-Match": current.headers["ETag"]}, timeout=timeout
+        )
+        saved.raise_for_status()
+        return int(saved.json()["version"])
 
 
 def publish_samples(

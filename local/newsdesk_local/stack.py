@@ -32,7 +32,13 @@ from newsdesk_local.persistence import EmulatorServer, Saver, StackState
 from newsdesk_local.pollers import PollerThread, QueuePoller, StreamPoller, sqs_failure_sender
 from newsdesk_local.rehearsal import deployment_order, kept_resources, load, sam_transform
 from newsdesk_local.runtime import EnvironmentSwitch, FunctionRuntime, Invocation
-from newsdesk_local.samples import load_samples, publish_samples, table_is_empty, upload_media
+from newsdesk_local.samples import (
+    configure_site,
+    load_samples,
+    publish_samples,
+    table_is_empty,
+    upload_media,
+)
 from newsdesk_local.schedules import SchedulePoller
 from newsdesk_local.settings import LocalSettings
 from newsdesk_local.snapshot import Snapshot, StateFile, UnreadableState
@@ -448,7 +454,8 @@ class LocalStack:
     # ----- sample content ---------------------------------------------------------------------------
 
     def seed_samples(self) -> list[str]:
-        """Create and publish the sample articles through the API if every table is empty."""
+        """Configure the site and create and publish the sample articles through the API if every table is
+        empty."""
         ddb = self._clients("dynamodb")
         tables = [self.deployed.names[t] for t in self.deployed.of_type("AWS::DynamoDB::Table")]
         if not all(table_is_empty(ddb, table) for table in tables):
@@ -463,6 +470,7 @@ class LocalStack:
             self.settings.editor_password,
             [EDITORS_GROUP],
         )
+        configure_site(self.api_url, token)
         return publish_samples(self.api_url, token, load_samples(self.settings.site_url))
 
     # ----- what to tell the developer -----------------------------------------------------------
