@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from newsdesk.adapters.dynamodb.published import PublishedArticles
+from newsdesk.articles.models import Scope
 from newsdesk.clock import FrozenClock
 from newsdesk.site import pages
 from newsdesk.site.models import page_key
@@ -97,7 +98,7 @@ def month_counts(pipeline: Pipeline, moment: dt.datetime, tags: list[str]) -> di
     """How many live articles the site's month of `moment` has, in all and per tag."""
     start, end = pages.month_bounds(*site_month(moment), KOLKATA)
     reader = PublishedArticles(pipeline.table, pipeline.ddb)
-    return {tag: len(reader.between(start, end, tag)) for tag in [None, *tags]}
+    return {tag: len(reader.between(start, end, Scope.tag(tag) if tag else None)) for tag in [None, *tags]}
 
 
 def site_month(moment: dt.datetime) -> tuple[int, int]:
