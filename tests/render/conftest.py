@@ -47,6 +47,7 @@ from newsdesk.site.models import (
     HOME,
     NEWS_SITEMAP,
     SITEMAP_INDEX,
+    TAG_INDEX,
     CorrectionEntry,
     Page,
     SiteObject,
@@ -364,7 +365,7 @@ class Pipeline:
         for article in live:
             publisher.rerender_article(article.id)
         pages: set[Page] = {HOME, ARCHIVE_INDEX, FEED, SITEMAP_INDEX, NEWS_SITEMAP}
-        pages |= {CORRECTIONS, CORRECTIONS_FEED}
+        pages |= {CORRECTIONS, CORRECTIONS_FEED, TAG_INDEX}
         for article in live:
             assert article.published_at is not None
             local = article.published_at.astimezone(KOLKATA)

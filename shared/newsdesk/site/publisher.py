@@ -563,6 +563,8 @@ class SitePublisher:
         site = self.site
         if page.kind == "sitemap_index" and not every and not self._shards_changed():
             return [], []
+        if page.kind == "tag_index" and not every and not self._tags_came_or_went():
+            return [], []
         scope = page.scope
         if page.kind not in {"month", "sitemap_shard"} and (scope is None or page.variant != "month"):
             rendered = self._render(page)
@@ -653,6 +655,27 @@ class SitePublisher:
             moved = was != now or len(set(keys)) > 1
             numbers |= set(range(first, now_pages + 1)) if moved else {first}
         return {n for n in numbers if 1 <= n <= now_pages}, list(range(now_pages + 1, before_pages + 1))
+
+    def _tags_came_or_went(self) -> bool:
+        """Whether this batch gives a tag its first live article or takes its last one away (the tag
+        index lists the tags with live articles)."""
+        for article_id, before in self._befores.items():
+            after = self.overlay.current.get(article_id)
+            was = {s for s in (before.scopes if before and before.is_live else ()) if s.kind is ScopeKind.TAG}
+            now = {s for s in (after.scopes if after and after.is_live else ()) if s.kind is ScopeKind.TAG}
+            for scope in was ^ now:
+                others = [
+                    a
+                    for a in self._latest(2, scope)
+                    if not (a.id in self._befores and not self._in_before(a.id, scope))
+                ]
+                if not others:
+                    return True
+        return False
+
+    def _in_before(self, article_id: str, scope: Scope) -> bool:
+        before = self._befores.get(article_id)
+        return before is not None and before.is_live and before.in_scope(scope)
 
     def _shards_changed(self) -> bool:
         """Whether this batch changes how many sitemap shards a month has (or which months have any)."""
