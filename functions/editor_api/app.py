@@ -9,6 +9,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from newsdesk.adapters.dynamodb.articles import ArticleStore
+from newsdesk.adapters.dynamodb.authors import AuthorStore
 from newsdesk.adapters.dynamodb.comments import CommentStore
 from newsdesk.adapters.kms import KmsCipher, KmsMac
 from newsdesk.adapters.scheduler import EventBridgeScheduler
@@ -41,6 +42,7 @@ app = editor_api(
     scheduler=scheduler,
     preview_site=previews.preview_site(),
     preview_signer=KmsMac(previews.preview_link_key_id) if previews.preview_link_key_id else None,
+    authors=AuthorStore(settings.table_name),
 )
 
 

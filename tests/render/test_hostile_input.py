@@ -178,7 +178,9 @@ def test_hostile_payload_in_listings_and_feeds_reads_back_as_text(payload: str) 
     # Then home and tag pages show the headline as link text, and feeds carry it as plain text
     tag_slug = article.tags[0].slug
     for key in ("index.html", f"tags/{tag_slug}/index.html", "archive/2026/11/index.html"):
-        links = [a for a in parse_html(objects[key].body).find_all("a", rel="bookmark") if a["href"] == article.url]
+        links = [
+            a for a in parse_html(objects[key].body).find_all("a", rel="bookmark") if a["href"] == article.url
+        ]
         assert [a.text for a in links] == [article.headline], key
     for key in ("feed.xml", f"tags/{tag_slug}/feed.xml"):
         items = ET.fromstring(objects[key].body).iter("item")

@@ -18,12 +18,13 @@ from zoneinfo import ZoneInfo
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
-from newsdesk.articles.ports import RevisionRepository
+from newsdesk.articles.ports import AuthorRepository, RevisionRepository
 from newsdesk.articles.previews import LinkSigner
 from newsdesk.articles.scheduling import NoScheduler, Scheduler
 from newsdesk.comments.ports import Cipher, CommentStore
 from newsdesk.comments.retention import DEFAULT_PERSONAL_DATA_DAYS
 from newsdesk.http.articles import articles_router
+from newsdesk.http.authors import authors_router
 from newsdesk.http.corrections import corrections_router
 from newsdesk.http.models import Health
 from newsdesk.http.moderation import moderation_router
@@ -83,13 +84,15 @@ def editor_api(
     scheduler: Scheduler | None = None,
     preview_site: PreviewSite | None = None,
     preview_signer: LinkSigner | None = None,
+    authors: AuthorRepository | None = None,
 ) -> NewsdeskResolver:
     """The editor API's resolver; with `origin_secrets`, requests that did not come through the
     distribution are refused (newsdesk.http.origin). A comment a moderator refuses keeps its sender's
     personal data `personal_data_days` days. `scheduler` holds the one-shot schedules of scheduled
     publishes and expiries; without one, the table alone holds them (and the overdue sweep of the
     scheduled-action function fires them). `preview_site` is how previews render (the site's name and
-    language); with `preview_signer` (the share-link key), editors can make share links to previews."""
+    language); with `preview_signer` (the share-link key), editors can make share links to previews.
+    `authors` keeps the author profiles (their routes are there with it)."""
     scheduler = scheduler or NoScheduler()
     app = NewsdeskResolver(max_request_bytes=MAX_REQUEST_BYTES, origin_secrets=origin_secrets)
 
@@ -114,6 +117,8 @@ def editor_api(
     if preview_signer is not None:
         app.include_router(preview_links_router(articles, preview_signer, preview_site))
     app.include_router(moderation_router(comments, cipher, personal_data_days=personal_data_days))
+    if authors is not None:
+        app.include_router(authors_router(authors))
 
     # Powertools' OpenAPI models (pydantic, ~90 ms to import) load when a document is first asked for, not
     # at every cold start: hence the import inside, and /api/docs served by swagger_asset() rather than

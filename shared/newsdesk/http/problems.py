@@ -24,6 +24,9 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 
 from newsdesk.articles.errors import (
     ArticleNotFound,
+    AuthorChanged,
+    AuthorExists,
+    AuthorNotFound,
     Embargoed,
     InvalidArticle,
     InvalidTransition,
@@ -217,7 +220,13 @@ def problem_for(exc: Exception) -> Problem | None:
 
 def _domain_problem(exc: DomainError) -> Problem:
     if isinstance(
-        exc, ArticleNotFound | CommentNotFound | NoPublishedArticle | RevisionNotFound | PreviewLinkNotFound
+        exc,
+        ArticleNotFound
+        | AuthorNotFound
+        | CommentNotFound
+        | NoPublishedArticle
+        | RevisionNotFound
+        | PreviewLinkNotFound,
     ):
         return problem(HTTPStatus.NOT_FOUND, exc.detail, type_=NOT_FOUND)
     if isinstance(exc, PreviewLinkGone):
@@ -235,6 +244,12 @@ def _domain_problem(exc: DomainError) -> Problem:
         return problem(
             HTTPStatus.PRECONDITION_FAILED, exc.detail, type_=STALE_VERSION, title="The article has changed"
         )
+    if isinstance(exc, AuthorChanged):
+        return problem(
+            HTTPStatus.PRECONDITION_FAILED, exc.detail, type_=STALE_VERSION, title="The profile has changed"
+        )
+    if isinstance(exc, AuthorExists):
+        return problem(HTTPStatus.CONFLICT, exc.detail, type_="urn:newsdesk:problem:author-exists")
     if isinstance(exc, PreconditionRequired):
         return problem(
             HTTPStatus.PRECONDITION_REQUIRED, exc.detail, type_="urn:newsdesk:problem:if-match-required"

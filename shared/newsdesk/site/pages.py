@@ -286,9 +286,7 @@ def _byline(
     return entries
 
 
-def _teaser(
-    article: Article, site: SiteConfig, *, lead: bool = False, image: bool = True
-) -> dict[str, Any]:
+def _teaser(article: Article, site: SiteConfig, *, lead: bool = False, image: bool = True) -> dict[str, Any]:
     published = article.published_at or article.updated_at
     return {
         "headline": article.headline,
@@ -299,9 +297,7 @@ def _teaser(
         "path": article.url,
         "published_iso": _iso(published, site.tz),
         "published_text": _when(published, site.tz),
-        "image": image_view(
-            article.image, sizes=LEAD_IMAGE_SIZES if lead else TEASER_IMAGE_SIZES, eager=lead
-        )
+        "image": image_view(article.image, sizes=LEAD_IMAGE_SIZES if lead else TEASER_IMAGE_SIZES, eager=lead)
         if image
         else None,
     }
@@ -381,9 +377,7 @@ def _correction_view(correction: Correction, site: SiteConfig) -> dict[str, Any]
 
 
 def _months_view(months: list[tuple[int, int]], scope: Scope | None = None) -> list[dict[str, str]]:
-    return [
-        {"path": month_path(y, m, scope), "label": dt.date(y, m, 1).strftime("%B %Y")} for y, m in months
-    ]
+    return [{"path": month_path(y, m, scope), "label": dt.date(y, m, 1).strftime("%B %Y")} for y, m in months]
 
 
 # ----- pages ---------------------------------------------------------------------------------------
@@ -609,7 +603,9 @@ def scope_month_archive(
     site: SiteConfig, scope: Scope, name: str, year: int, month: int, items: list[Article]
 ) -> list[SiteObject]:
     full = full_archive_pages(len(items))
-    numbered = [scope_month_archive_page(site, scope, name, year, month, items, n) for n in range(1, full + 1)]
+    numbered = [
+        scope_month_archive_page(site, scope, name, year, month, items, n) for n in range(1, full + 1)
+    ]
     return [scope_month_page(site, scope, name, year, month, items), *numbered]
 
 

@@ -412,7 +412,9 @@ class SitePublisher:
         widest = self._widest(limit, scope)
         if key not in self._reads:
             self._reads[key] = (
-                self.reader.latest(widest, scope, known=self._known()) if scope else self.reader.latest(widest)
+                self.reader.latest(widest, scope, known=self._known())
+                if scope
+                else self.reader.latest(widest)
             )
         return self.overlay.apply(self._reads[key], scope=scope, limit=limit)
 
@@ -545,13 +547,12 @@ class SitePublisher:
         index read may lag: this batch's articles are laid over it."""
         found = dict(self.reader.scope_names(ScopeKind.TAG.value, pages.TAG_INDEX_SIZE))
         for article_id, before in self._befores.items():
-            after = self.overlay.current.get(article_id)
-            for t in before.tags if before is not None else []:
-                if after is None or not after.is_live or t.slug not in {x.slug for x in after.tags}:
-                    if not self._latest(1, Scope.tag(t.slug)):
+            for article in (before, self.overlay.current.get(article_id)):
+                for t in article.tags if article is not None else []:
+                    if self._latest(1, Scope.tag(t.slug)):
+                        found[t.slug] = t.name
+                    else:
                         found.pop(t.slug, None)
-            if after is not None and after.is_live:
-                found.update((t.slug, t.name) for t in after.tags)
         return sorted(found.items())[: pages.TAG_INDEX_SIZE]
 
     def _render_objects(self, page: Page, *, every: bool) -> tuple[list[SiteObject], list[str]]:
@@ -587,7 +588,9 @@ class SitePublisher:
         numbers = set(range(1, pages.full_archive_pages(len(items)) + 1))
         emptied: list[int] = []
         if not every:
-            numbers, emptied = self._affected(items, start, end, scope, pages.ARCHIVE_PAGE_SIZE, partial=False)
+            numbers, emptied = self._affected(
+                items, start, end, scope, pages.ARCHIVE_PAGE_SIZE, partial=False
+            )
         deleted = [page_key(pages.archive_page_path(y, m, n, scope)) for n in emptied]
         if not items:
             return [], [*deleted, page_key(pages.month_path(y, m, scope))]
@@ -602,9 +605,7 @@ class SitePublisher:
             *(pages.scope_month_archive_page(site, scope, name, y, m, items, n) for n in sorted(numbers)),
         ], deleted
 
-    def _in(
-        self, article: Article | None, start: dt.datetime, end: dt.datetime, scope: Scope | None
-    ) -> bool:
+    def _in(self, article: Article | None, start: dt.datetime, end: dt.datetime, scope: Scope | None) -> bool:
         return (
             article is not None
             and article.is_live

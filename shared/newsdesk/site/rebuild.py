@@ -57,7 +57,16 @@ def plan_chunks(live: Iterable[LiveArticle], tz: ZoneInfo, rebuild_id: str) -> l
         for scope in article.scopes:
             scoped |= scope_pages(scope, year, month)
 
-    listing = [HOME, ARCHIVE_INDEX, FEED, SITEMAP_INDEX, NEWS_SITEMAP, CORRECTIONS, CORRECTIONS_FEED, TAG_INDEX]
+    listing = [
+        HOME,
+        ARCHIVE_INDEX,
+        FEED,
+        SITEMAP_INDEX,
+        NEWS_SITEMAP,
+        CORRECTIONS,
+        CORRECTIONS_FEED,
+        TAG_INDEX,
+    ]
     listing += [Page("month", year=y, month=m) for y, m in sorted(months)]
     listing += [Page("sitemap_shard", year=y, month=m) for y, m in sorted(months)]
     listing += sorted(scoped)

@@ -22,9 +22,9 @@ from newsdesk.adapters.dynamodb.keys import (
     article_key,
     article_pk,
     revision_key,
+    scope_key,
     slug_key,
     status_partition,
-    scope_key,
     tag_pk,
 )
 from newsdesk.adapters.dynamodb.records import (
@@ -35,8 +35,8 @@ from newsdesk.adapters.dynamodb.records import (
     item_to_receipt,
     item_to_revision,
     revision_to_item,
-    slug_claim_item,
     scope_to_item,
+    slug_claim_item,
 )
 from newsdesk.adapters.dynamodb.table import TableAdapter
 from newsdesk.adapters.dynamodb.unreadable import readable
@@ -242,7 +242,10 @@ class ArticleStore(TableAdapter):
                     "ConditionExpression": "attribute_not_exists(PK)",
                 }
             },
-            *({"Put": {"TableName": self.table_name, "Item": scope_to_item(article, s)}} for s in article.scopes),
+            *(
+                {"Put": {"TableName": self.table_name, "Item": scope_to_item(article, s)}}
+                for s in article.scopes
+            ),
             *self._keep_revision(article),
         ]
         self._transact(actions, article, slug_index=0, article_index=1)

@@ -6,10 +6,10 @@ only (the comment intake reads the table through it).
 | article        | ARTICLE#{id} | A          | ByStatus   GSI1PK=STATUS#{status}       GSI1SK={updated}#{id} |
 |                |              |            | ByUpdated  GSI2PK=ARTICLES              GSI2SK={updated}#{id} |
 |                |              |            | Published  PUBPK=PUBLISHED (live only)  PUBSK={published}#{id}|
-| scope membership (tag, section, author: KIND = TAG, SECTION, AUTHOR)                                |
-|                | ARTICLE#{id} | KIND#{slug}| ByTag      TAGPK=KIND#{slug}            TAGSK={updated}#{id}  |
-|                |              |            | PublishedByTag PTAGPK=KIND#{slug} (live) PUBSK={published}#{id}|
-| author profile | AUTHOR#{slug}| P          | -                                                             |
+| scope membership: tag, section or author (KIND = TAG, SECTION, AUTHOR)                        |
+|                | ARTICLE#{id} | KIND#{slug}| ByTag      TAGPK=KIND#{slug}           TAGSK={updated}#{id} |
+|                |              |            | PublishedByTag PTAGPK=KIND#{slug} (live) PUBSK={published}#{id}
+| author profile | AUTHOR#{slug}| P          | ByUpdated  GSI2PK=AUTHORS               GSI2SK={slug}         |
 | render receipt | ARTICLE#{id} | RENDER     | -                                                             |
 | revision       | ARTICLE#{id} | REV#{v:08d}| - (a copy of the article at version v; may expire: TTL)      |
 | slug claim     | SLUG#{slug}  | S          | -                                                             |

@@ -31,11 +31,11 @@ from newsdesk.adapters.dynamodb.keys import (
     article_pk,
     correction_log_key,
     revision_sk,
+    scope_pk,
+    scope_sk,
     slug_pk,
     sort_time,
     status_partition,
-    scope_pk,
-    scope_sk,
 )
 from newsdesk.adapters.dynamodb.unreadable import MAPPING_ERRORS
 from newsdesk.articles.errors import UnreadableArticle
