@@ -21,6 +21,7 @@ import pytest
 
 from newsdesk.adapters.cloudfront import Cdn
 from newsdesk.adapters.dynamodb.articles import ArticleStore
+from newsdesk.adapters.dynamodb.authors import AuthorStore
 from newsdesk.adapters.dynamodb.published import PublishedArticles
 from newsdesk.adapters.dynamodb.receipts import ReceiptStore
 from newsdesk.adapters.dynamodb.records import article_to_item, scope_to_item, slug_claim_item
@@ -299,6 +300,7 @@ class Pipeline:
         overrides.setdefault("writer", SiteBucket(self.bucket, self.s3))
         overrides.setdefault("cdn", self.cdn())
         overrides.setdefault("receipts", ReceiptStore(self.table, self.ddb))
+        overrides.setdefault("authors", AuthorStore(self.table, self.ddb))
         if self.clock is not None:
             overrides.setdefault("clock", self.clock)
         return build_publisher(self.settings, **overrides)

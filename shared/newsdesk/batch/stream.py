@@ -31,6 +31,7 @@ class ChangeReader(Protocol):
     def article_id(self, record: dict[str, Any]) -> str | None: ...
     def article_change(self, record: dict[str, Any]) -> ArticleChange | None: ...
     def comment_change(self, record: dict[str, Any]) -> CommentChange | None: ...
+    def author_change(self, record: dict[str, Any]) -> str | None: ...
 
 
 def handle_stream_batch(
@@ -47,6 +48,8 @@ def handle_stream_batch(
             comment = reader.comment_change(record.raw_event)
             if comment is not None:
                 changes.apply_comment_change(publisher, comment)
+            elif (author := reader.author_change(record.raw_event)) is not None:
+                changes.apply_author_change(publisher, author)
             return
         try:
             changed = changes.apply_article_change(publisher, article)

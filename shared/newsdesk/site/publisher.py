@@ -235,6 +235,18 @@ class SitePublisher:
             return []
         return self._write_all([self._article_page(article)], Change.ARTICLE_COMMENTS)
 
+    def rerender_author(self, slug: str) -> list[str]:
+        """Re-render an author's page and feed (after their profile changed), deleting them if nothing
+        of theirs is live."""
+        self._reads.pop(("profile", slug), None)
+        changed: list[str] = []
+        for kind in ("author", "author_feed"):
+            objects, gone = self._render_objects(Page(kind, slug), every=False)
+            changed += self._write_all(objects, Change.LISTING)
+            for key in gone:
+                changed += self._delete(key, Change.LISTING)
+        return changed
+
     def invalidated_paths(self) -> set[str]:
         """The paths this batch changed that readers must see at once."""
         return {path for path, (kind, _) in self._changes.items() if must_invalidate(kind)}

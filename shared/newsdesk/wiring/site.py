@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from newsdesk.adapters.cloudfront import Cdn
+from newsdesk.adapters.dynamodb.authors import AuthorStore
 from newsdesk.adapters.dynamodb.comments import CommentStore
 from newsdesk.adapters.dynamodb.digests import PageDigests
 from newsdesk.adapters.dynamodb.published import PublishedArticles
@@ -26,6 +27,7 @@ from newsdesk.site.comments import PublicComments
 from newsdesk.site.models import RebuildStatus
 from newsdesk.site.pages import SiteConfig
 from newsdesk.site.ports import (
+    AuthorDirectory,
     CommentReader,
     DigestLedger,
     Invalidator,
@@ -64,6 +66,7 @@ class Site:
     signer: Mac | None
     comments_open_days: int
     digests: DigestLedger | None = None
+    authors: AuthorDirectory | None = None
 
     @classmethod
     def from_settings(cls, settings: RendererSettings) -> Site:
@@ -78,6 +81,7 @@ class Site:
             signer=KmsMac(settings.comments_mac_key_id) if settings.comments_mac_key_id else None,
             comments_open_days=settings.comments_open_days,
             digests=PageDigests(table),
+            authors=AuthorStore(table),
         )
 
     def publisher(self, **overrides: Any) -> SitePublisher:
@@ -91,6 +95,7 @@ class Site:
             signer=self.signer,
         )
         overrides.setdefault("digests", self.digests)
+        overrides.setdefault("authors", self.authors)
         return SitePublisher(
             self.config,
             overrides.pop("reader", None) or self.reader,

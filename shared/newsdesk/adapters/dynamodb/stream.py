@@ -6,7 +6,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from newsdesk.adapters.aws import AwsAdapter
-from newsdesk.adapters.dynamodb.keys import ARTICLE_SK, ENTITY_ARTICLE, article_id_of, comment_id_of
+from newsdesk.adapters.dynamodb.keys import (
+    ARTICLE_SK,
+    AUTHOR_PROFILE_SK,
+    ENTITY_ARTICLE,
+    article_id_of,
+    author_slug_of,
+    comment_id_of,
+)
 from newsdesk.adapters.dynamodb.records import article_as_stored
 from newsdesk.adapters.dynamodb.unreadable import report_unreadable
 from newsdesk.articles.errors import UnreadableArticle
@@ -55,6 +62,14 @@ class TableStream:
             article_id=old.get("article_id", {}).get("S"),
             was_public=old.get("status", {}).get("S") == CommentStatus.APPROVED.value,
         )
+
+
+    @staticmethod
+    def author_change(record: dict[str, Any]) -> str | None:
+        """The slug of the author whose profile the record is about, if it is one."""
+        keys = record.get("dynamodb", {}).get("Keys", {})
+        pk, sk = keys.get("PK", {}).get("S", ""), keys.get("SK", {}).get("S", "")
+        return author_slug_of(pk) if sk == AUTHOR_PROFILE_SK else None
 
 
 class StreamHistory(AwsAdapter["DynamoDBStreamsClient"]):
