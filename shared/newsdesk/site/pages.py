@@ -33,6 +33,7 @@ HOME_SIZE = 20
 SCOPE_PAGE_SIZE = 20  # a tag's, section's or author's page
 TAG_PAGE_SIZE = SCOPE_PAGE_SIZE
 SECTION_BLOCK_SIZE = 4  # the front page's block of each section in the menu
+BESIDE_LEAD = 4  # the latest stories the front page sets beside its lead (the others follow in a grid)
 TAG_INDEX_SIZE = 500  # the most tags /tags/ lists
 TAG_INDEX_PATH = "/tags/"
 FEED_SIZE = 50
@@ -442,6 +443,7 @@ def home_page(
         heading="Latest news",
         lead=_teaser(lead, site, lead=True) if lead else None,
         teasers=[_teaser(a, site) for a in rest],
+        beside_lead=BESIDE_LEAD,
         sections=blocks,
         empty="Nothing has been published yet.",
         more_path=more,

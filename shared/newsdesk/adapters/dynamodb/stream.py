@@ -63,7 +63,6 @@ class TableStream:
             was_public=old.get("status", {}).get("S") == CommentStatus.APPROVED.value,
         )
 
-
     @staticmethod
     def author_change(record: dict[str, Any]) -> str | None:
         """The slug of the author whose profile the record is about, if it is one."""
