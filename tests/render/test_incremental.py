@@ -78,7 +78,7 @@ def objects_one_unpublish_touches(
     _, year, month, *_ = url.split("/")
     written = {"index.html", "feed.xml", "news-sitemap.xml"}
     written |= {f"{root}/{name}" for root in scopes for name in ("index.html", "feed.xml")}
-    deleted = set()
+    deleted: set[str] = set()
     for root in [None, *scopes]:
         base = f"{root}/{year}/{month}/" if root else f"archive/{year}/{month}/"
         left = counts[root] - 1

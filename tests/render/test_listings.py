@@ -20,7 +20,7 @@ from tests.render.conftest import (
     MemoryReceipts,
     make_article,
 )
-from tests.render.dom import Element, parse_html
+from tests.render.dom import Document, Element, parse_html
 
 NOW = dt.datetime(2026, 11, 29, 12, tzinfo=dt.UTC)
 START = dt.datetime(2026, 11, 2, 6, tzinfo=dt.UTC)
@@ -62,11 +62,11 @@ def publisher(
     )
 
 
-def page(bucket: MemoryBucket, key: str) -> Element:
+def page(bucket: MemoryBucket, key: str) -> Document:
     return parse_html(bucket.objects[key].body)
 
 
-def headlines(doc: Element) -> list[str]:
+def headlines(doc: Element | Document) -> list[str]:
     return [a.text for a in doc.find_all("a", rel="bookmark")]
 
 
@@ -191,13 +191,13 @@ def test_teasers_link_the_kicker_to_the_section_and_the_byline_to_the_author() -
 # ----- the front page --------------------------------------------------------------------------------
 
 
-def front(articles: list[Article], site: SiteConfig = MENU) -> Element:
+def front(articles: list[Article], site: SiteConfig = MENU) -> Document:
     bucket = MemoryBucket()
     publisher(articles, bucket, site).render_page(HOME)
     return page(bucket, "index.html")
 
 
-def lead_headline(doc: Element) -> str:
+def lead_headline(doc: Document) -> str:
     return doc.find("div", class_="lead").find("a", rel="bookmark").text
 
 
