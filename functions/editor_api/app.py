@@ -11,6 +11,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from newsdesk.adapters.dynamodb.articles import ArticleStore
+from newsdesk.adapters.dynamodb.authors import AuthorStore
 from newsdesk.adapters.dynamodb.comments import CommentStore
 from newsdesk.adapters.dynamodb.media import MediaStore
 from newsdesk.adapters.dynamodb.site_config import SiteConfigStore
@@ -51,6 +52,7 @@ app = editor_api(
     media=MediaStore(settings.table_name),
     uploads=MediaBucket(settings.site_bucket) if settings.site_bucket else None,
     site_config=site_config,
+    authors=AuthorStore(settings.table_name),
 )
 
 

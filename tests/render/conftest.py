@@ -21,13 +21,22 @@ import pytest
 
 from newsdesk.adapters.cloudfront import Cdn
 from newsdesk.adapters.dynamodb.articles import ArticleStore
+from newsdesk.adapters.dynamodb.authors import AuthorStore
 from newsdesk.adapters.dynamodb.published import PublishedArticles
 from newsdesk.adapters.dynamodb.receipts import ReceiptStore
-from newsdesk.adapters.dynamodb.records import article_to_item, slug_claim_item, tag_to_item
+from newsdesk.adapters.dynamodb.records import article_to_item, scope_to_item, slug_claim_item
 from newsdesk.adapters.dynamodb.stream import TableStream
 from newsdesk.adapters.s3 import SiteBucket
 from newsdesk.articles import service
-from newsdesk.articles.models import Article, ArticleStatus, Image, RenderReceipt, Tag, public_path
+from newsdesk.articles.models import (
+    Article,
+    ArticleStatus,
+    Image,
+    RenderReceipt,
+    Scope,
+    Tag,
+    public_path,
+)
 from newsdesk.articles.service import new_article_id
 from newsdesk.articles.slugs import slugify
 from newsdesk.batch.stream import handle_stream_batch
@@ -39,10 +48,12 @@ from newsdesk.site.models import (
     HOME,
     NEWS_SITEMAP,
     SITEMAP_INDEX,
+    TAG_INDEX,
     CorrectionEntry,
     Page,
     SiteObject,
     key_to_path,
+    scope_pages,
 )
 from newsdesk.site.pages import SiteConfig
 from newsdesk.site.publisher import SitePublisher
@@ -289,6 +300,7 @@ class Pipeline:
         overrides.setdefault("writer", SiteBucket(self.bucket, self.s3))
         overrides.setdefault("cdn", self.cdn())
         overrides.setdefault("receipts", ReceiptStore(self.table, self.ddb))
+        overrides.setdefault("authors", AuthorStore(self.table, self.ddb))
         if self.clock is not None:
             overrides.setdefault("clock", self.clock)
         return build_publisher(self.settings, **overrides)
@@ -358,15 +370,14 @@ class Pipeline:
         for article in live:
             publisher.rerender_article(article.id)
         pages: set[Page] = {HOME, ARCHIVE_INDEX, FEED, SITEMAP_INDEX, NEWS_SITEMAP}
-        pages |= {CORRECTIONS, CORRECTIONS_FEED}
+        pages |= {CORRECTIONS, CORRECTIONS_FEED, TAG_INDEX}
         for article in live:
             assert article.published_at is not None
             local = article.published_at.astimezone(KOLKATA)
             pages |= {Page("month", year=local.year, month=local.month)}
             pages |= {Page("sitemap_shard", year=local.year, month=local.month)}
-            for tag in article.tags:
-                pages |= {Page("tag", tag=tag.slug), Page("tag_feed", tag=tag.slug)}
-                pages |= {Page("tag_month", tag=tag.slug, year=local.year, month=local.month)}
+            for scope in article.scopes:
+                pages |= scope_pages(scope, local.year, local.month)
         for page in sorted(pages):
             publisher.render_page(page)
         publisher.finish(invalidate=False)
@@ -432,7 +443,7 @@ def seed_items(client: DynamoDBClient, table: str, articles: Iterable[Article]) 
     for article in articles:
         items.append(article_to_item(article))
         items.append(slug_claim_item(article.slug, article.id))
-        items.extend(tag_to_item(article, tag) for tag in article.tags)
+        items.extend(scope_to_item(article, scope) for scope in article.scopes)
     for start in range(0, len(items), 25):
         request: dict[str, Any] = {table: [{"PutRequest": {"Item": i}} for i in items[start : start + 25]]}
         while request:
@@ -537,10 +548,10 @@ class MemoryReader:
     articles: list[Article]
     fail_for: set[str] = field(default_factory=set)
 
-    def _live(self, tag: str | None) -> list[Article]:
+    def _live(self, scope: Scope | None) -> list[Article]:
         live = [a for a in self.articles if a.is_live and a.published_at is not None]
-        if tag:
-            live = [a for a in live if tag in {t.slug for t in a.tags}]
+        if scope:
+            live = [a for a in live if a.in_scope(scope)]
         return sorted(live, key=lambda a: (a.published_at, a.id), reverse=True)
 
     def get(self, article_id: str) -> Article | None:
@@ -549,19 +560,19 @@ class MemoryReader:
         return next((a for a in self.articles if a.id == article_id), None)
 
     def latest(
-        self, limit: int, tag: str | None = None, *, known: Mapping[str, Article] | None = None
+        self, limit: int, scope: Scope | None = None, *, known: Mapping[str, Article] | None = None
     ) -> list[Article]:
-        return self._live(tag)[:limit]
+        return self._live(scope)[:limit]
 
     def between(
-        self, start: dt.datetime, end: dt.datetime, tag: str | None = None, limit: int | None = None
+        self, start: dt.datetime, end: dt.datetime, scope: Scope | None = None, limit: int | None = None
     ) -> list[Article]:
-        found = [a for a in self._live(tag) if a.published_at and start <= a.published_at < end]
+        found = [a for a in self._live(scope) if a.published_at and start <= a.published_at < end]
         return found[:limit] if limit is not None else found
 
-    def months(self, tz: dt.tzinfo, tag: str | None = None) -> list[tuple[int, int]]:
+    def months(self, tz: dt.tzinfo, scope: Scope | None = None) -> list[tuple[int, int]]:
         found = set()
-        for article in self._live(tag):
+        for article in self._live(scope):
             assert article.published_at is not None
             local = article.published_at.astimezone(tz)
             found.add((local.year, local.month))
@@ -570,6 +581,10 @@ class MemoryReader:
     def recent_corrections(self, limit: int) -> list[CorrectionEntry]:
         entries = [CorrectionEntry(a, c) for a in self._live(None) for c in a.corrections]
         return sorted(entries, key=lambda e: e.correction.issued_at, reverse=True)[:limit]
+
+    def scope_names(self, kind: str, limit: int) -> list[tuple[str, str]]:
+        found = {s.slug: a.scope_name(s) for a in self._live(None) for s in a.scopes if s.kind.value == kind}
+        return sorted(found.items())[:limit]
 
 
 @dataclass

@@ -47,7 +47,7 @@ def rendered(articles: list[Article]) -> MemoryBucket:
     bucket = MemoryBucket()
     site = publisher(articles, bucket)
     for page in ("month", "sitemap_shard", "tag_month"):
-        site.render_page(Page(page, tag="kerala" if page == "tag_month" else "", year=2026, month=11))
+        site.render_page(Page(page, "kerala" if page == "tag_month" else "", year=2026, month=11))
     site.render_page(Page("sitemap_index"))
     return bucket
 

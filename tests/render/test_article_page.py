@@ -52,11 +52,28 @@ def test_article_page_shows_summary_authors_source_and_dateline() -> None:
         "The rains reached the coast a week ahead of the usual date."
     )
     byline = article.find("p", class_="byline")
-    assert [s.text for s in byline.find_all("strong")] == ["Asha Menon", "Ravi Kumar"]
-    assert byline.normalized_text.startswith("By Asha Menon, Ravi Kumar")
+    authors = byline.find_all("a", rel="author")
+    assert [(a.text, a["href"]) for a in authors] == [
+        ("Asha Menon", "/authors/asha-menon/"),
+        ("Ravi Kumar", "/authors/ravi-kumar/"),
+    ]
+    assert byline.normalized_text == "By Asha Menon, Ravi Kumar · Kochi"
     assert byline.find("span", class_="dateline").text == "Kochi"
     assert article.find("p", class_="credit").text == "Source: Press Trust of India"
-    assert article.find("p", class_="kicker").text == "Weather"
+    kicker = article.find("p", class_="kicker")
+    assert (kicker.text, kicker.find("a")["href"]) == ("Weather", "/section/weather/")
+
+
+def test_wire_byline_is_set_apart_from_the_dateline_and_not_credited_twice() -> None:
+    # Given an agency story: the agency is both the byline and the source
+    doc = render(authors=["PTI"], source="PTI", dateline="SRIHARIKOTA")
+
+    # Then the byline reads "By PTI · SRIHARIKOTA" (never "By PTISriharikota"), with no second credit
+    article = doc.find("article")
+    byline = article.find("p", class_="byline")
+    assert byline.normalized_text == "By PTI · SRIHARIKOTA"
+    assert byline.find("a", rel="author")["href"] == "/authors/pti/"
+    assert article.find_all("p", class_="credit") == []
 
 
 def test_article_page_leaves_out_empty_optional_parts() -> None:

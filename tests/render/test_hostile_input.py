@@ -165,7 +165,7 @@ def test_hostile_payload_is_shown_as_text_on_the_article_page(payload: str) -> N
     assert doc.find("title").text == f"{article.headline} | Newsdesk"
     assert main.find("h1").text == article.headline
     assert main.find("p", class_="summary").text == article.summary
-    assert [s.text for s in main.find("p", class_="byline").find_all("strong")] == article.authors
+    assert [s.text for s in main.find("p", class_="byline").find_all("a", rel="author")] == article.authors
     assert main.find("span", class_="dateline").text == article.dateline
     assert main.find("p", class_="credit").text == f"Source: {article.source}"
     assert main.find("p", class_="kicker").text == article.section
@@ -187,7 +187,9 @@ def test_hostile_payload_in_listings_and_feeds_reads_back_as_text(payload: str) 
     # Then home and tag pages show the headline as link text, and feeds carry it as plain text
     tag_slug = article.tags[0].slug
     for key in ("index.html", f"tags/{tag_slug}/index.html", "archive/2026/11/index.html"):
-        links = [a for a in parse_html(objects[key].body).find_all("a") if a.get("href") == article.url]
+        links = [
+            a for a in parse_html(objects[key].body).find_all("a", rel="bookmark") if a["href"] == article.url
+        ]
         assert [a.text for a in links] == [article.headline], key
     for key in ("feed.xml", f"tags/{tag_slug}/feed.xml"):
         items = ET.fromstring(objects[key].body).iter("item")

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from newsdesk.adapters.dynamodb.published import PublishedArticles
+from newsdesk.articles.models import Article, ScopeKind
 from newsdesk.clock import FrozenClock
 from newsdesk.site import pages
 from newsdesk.site.models import page_key
@@ -42,22 +43,23 @@ def seed_live_site(pipeline: Pipeline, count: int, now: dt.datetime) -> dt.datet
 
 
 def objects_one_publish_touches(
-    url: str, tags: list[str], counts: dict[str | None, int] | None = None
+    url: str, scopes: list[str], counts: dict[str | None, int] | None = None
 ) -> set[str]:
-    """What a new article in a month that has others, with existing tags, changes: its page and the
+    """What a new article in a month that has others, in existing scopes, changes: its page and the
     listings that show it. The archive index and sitemap index do not change (the month stays listed).
 
-    `counts` are the articles the month (None) and each tag's month had before. A month's archive and
+    `scopes` are the roots of its scopes' pages ("tags/kerala", "section/weather", "authors/asha-menon");
+    `counts` are the articles the month (None) and each scope's month had before. A month's archive and
     sitemap come in pages anchored at the oldest article: the new one also writes the full page it
     completes, lands in the month's last shard, and changes the sitemap index if that shard is new."""
     _, year, month, *_ = url.split("/")
     counts = counts or {}
     keys = {page_key(url), "index.html", "feed.xml", "news-sitemap.xml"}
-    keys |= {f"tags/{tag}/{name}" for tag in tags for name in ("index.html", "feed.xml")}
-    for tag in [None, *tags]:
-        base = f"tags/{tag}/{year}/{month}/" if tag else f"archive/{year}/{month}/"
+    keys |= {f"{root}/{name}" for root in scopes for name in ("index.html", "feed.xml")}
+    for root in [None, *scopes]:
+        base = f"{root}/{year}/{month}/" if root else f"archive/{year}/{month}/"
         keys.add(f"{base}index.html")
-        count = counts.get(tag, 0)
+        count = counts.get(root, 0)
         if count > 0 and count % pages.ARCHIVE_PAGE_SIZE == 0:
             keys.add(f"{base}{count // pages.ARCHIVE_PAGE_SIZE}/index.html")
     count = counts.get(None, 0)
@@ -68,18 +70,19 @@ def objects_one_publish_touches(
 
 
 def objects_one_unpublish_touches(
-    url: str, tags: list[str], counts: dict[str | None, int]
+    url: str, scopes: list[str], counts: dict[str | None, int]
 ) -> tuple[set[str], set[str]]:
     """What taking the newest article of its month down rewrites (besides deleting its page), and the
-    archive pages and shards it deletes: `counts` as for objects_one_publish_touches, with it."""
+    archive pages and shards it deletes: `scopes` and `counts` as for objects_one_publish_touches, with
+    it. A month's archive left empty is deleted."""
     _, year, month, *_ = url.split("/")
     written = {"index.html", "feed.xml", "news-sitemap.xml"}
-    written |= {f"tags/{tag}/{name}" for tag in tags for name in ("index.html", "feed.xml")}
-    deleted = set()
-    for tag in [None, *tags]:
-        base = f"tags/{tag}/{year}/{month}/" if tag else f"archive/{year}/{month}/"
-        written.add(f"{base}index.html")
-        left = counts[tag] - 1
+    written |= {f"{root}/{name}" for root in scopes for name in ("index.html", "feed.xml")}
+    deleted: set[str] = set()
+    for root in [None, *scopes]:
+        base = f"{root}/{year}/{month}/" if root else f"archive/{year}/{month}/"
+        left = counts[root] - 1
+        (written if left else deleted).add(f"{base}index.html")
         if left > 0 and left % pages.ARCHIVE_PAGE_SIZE == 0:
             deleted.add(f"{base}{left // pages.ARCHIVE_PAGE_SIZE}/index.html")
     left = counts[None] - 1
@@ -93,11 +96,23 @@ def objects_one_unpublish_touches(
     return written, deleted
 
 
-def month_counts(pipeline: Pipeline, moment: dt.datetime, tags: list[str]) -> dict[str | None, int]:
-    """How many live articles the site's month of `moment` has, in all and per tag."""
+SCOPE_ROOTS = {ScopeKind.TAG: "tags", ScopeKind.SECTION: "section", ScopeKind.AUTHOR: "authors"}
+
+
+def roots(article: Article) -> list[str]:
+    """The roots of the pages of the article's scopes."""
+    return [f"{SCOPE_ROOTS[s.kind]}/{s.slug}" for s in article.scopes]
+
+
+def month_counts(pipeline: Pipeline, moment: dt.datetime, article: Article) -> dict[str | None, int]:
+    """How many live articles the site's month of `moment` has, in all and in each of the article's
+    scopes (by the root of the scope's pages)."""
     start, end = pages.month_bounds(*site_month(moment), KOLKATA)
     reader = PublishedArticles(pipeline.table, pipeline.ddb)
-    return {tag: len(reader.between(start, end, tag)) for tag in [None, *tags]}
+    counts: dict[str | None, int] = {None: len(reader.between(start, end))}
+    for scope, root in zip(article.scopes, roots(article), strict=True):
+        counts[root] = len(reader.between(start, end, scope))
+    return counts
 
 
 def site_month(moment: dt.datetime) -> tuple[int, int]:
@@ -113,10 +128,10 @@ def test_one_publish_rewrites_a_fixed_set_of_objects_whatever_the_site_size(
     newest = seed_live_site(pipeline, live_articles, clock())
     pipeline.clear_calls()
 
-    counts = month_counts(pipeline, clock(), ["kerala", "monsoon"])
-
     # When one more article is published through the services and the renderer runs
-    article = pipeline.create_published(headline="One more story", tags=NEW_TAGS)
+    article = pipeline.create(headline="One more story", tags=NEW_TAGS)
+    counts = month_counts(pipeline, clock(), article)
+    article = pipeline.publish(article.id)
     assert article.url is not None and article.published_at is not None
     publisher = pipeline.publisher()
     pipeline.render(publisher=publisher)
@@ -125,7 +140,7 @@ def test_one_publish_rewrites_a_fixed_set_of_objects_whatever_the_site_size(
     # one more for each archive page it fills up (a minute before the new one, the seed's newest is in
     # the same month of the site, at any moment but the first minute of a month)
     assert site_month(newest) == site_month(article.published_at)
-    expected = objects_one_publish_touches(article.url, ["kerala", "monsoon"], counts)
+    expected = objects_one_publish_touches(article.url, roots(article), counts)
     assert sorted(pipeline.uploaded) == sorted(expected)
     assert 12 <= len(pipeline.uploaded) <= 12 + 3
     assert set(publisher.result.written) == pipeline.paths(expected)
@@ -145,7 +160,7 @@ def test_unpublish_rewrites_a_fixed_set_of_objects_whatever_the_site_size(
     previous = pipeline.store.list_published(2).items[1]
     assert newest.url is not None and newest.published_at and previous.published_at
     alone_in_its_month = site_month(newest.published_at) != site_month(previous.published_at)
-    counts = month_counts(pipeline, newest.published_at, ["kerala", "monsoon"])
+    counts = month_counts(pipeline, newest.published_at, newest)
     pipeline.clear_calls()
 
     # When that article is unpublished
@@ -154,7 +169,7 @@ def test_unpublish_rewrites_a_fixed_set_of_objects_whatever_the_site_size(
 
     # Then its page is deleted and only the listings that showed it are rewritten: when it leaves its
     # month empty, the archive index and the sitemap index (which list months) change as well
-    listings, emptied = objects_one_unpublish_touches(newest.url, ["kerala", "monsoon"], counts)
+    listings, emptied = objects_one_unpublish_touches(newest.url, roots(newest), counts)
     if alone_in_its_month:
         listings |= {"archive/index.html", "sitemap.xml"}
     assert sorted(pipeline.deleted) == sorted({page_key(newest.url)} | emptied)

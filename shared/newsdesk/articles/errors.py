@@ -114,3 +114,25 @@ class PreviewLinkGone(DomainError):
     def __init__(self, reason: str, detail: str) -> None:
         super().__init__(detail)
         self.reason = reason
+
+
+class AuthorNotFound(DomainError):
+    def __init__(self, slug: str) -> None:
+        super().__init__(f"No author profile has the slug {slug!r}.")
+        self.slug = slug
+
+
+class AuthorChanged(DomainError):
+    """The caller's version of an author profile is not the stored one (or none is stored)."""
+
+    def __init__(self, slug: str) -> None:
+        super().__init__(f"The profile of {slug!r} has changed; fetch it and send its ETag as If-Match.")
+        self.slug = slug
+
+
+class AuthorExists(DomainError):
+    """A profile was created while the caller created one without If-Match."""
+
+    def __init__(self, slug: str) -> None:
+        super().__init__(f"A profile of {slug!r} exists already; fetch it and send its ETag as If-Match.")
+        self.slug = slug

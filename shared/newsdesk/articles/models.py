@@ -18,10 +18,12 @@ from newsdesk.articles.types import (
     AccountId,
     AltText,
     ArticleId,
+    Bio,
     Body,
     Caption,
     CorrectionText,
     Headline,
+    HttpUrlText,
     ImageUrl,
     PersonName,
     ShortText,
@@ -56,6 +58,50 @@ class Tag(BaseModel):
         if not slug:
             raise InvalidArticle("tags", f"The tag {name!r} has no letters or digits to build a URL from.")
         return cls(name=name.strip(), slug=slug)
+
+
+class ScopeKind(StrEnum):
+    """What a public listing of articles is scoped by."""
+
+    TAG = "tag"
+    SECTION = "section"
+    AUTHOR = "author"
+
+
+@dataclass(frozen=True, order=True)
+class Scope:
+    """A listing's scope: the articles with one tag, in one section, or by one author (by its slug).
+    A live article is a member of each scope it names (Article.scopes)."""
+
+    kind: ScopeKind
+    slug: str
+
+    @classmethod
+    def tag(cls, slug: str) -> Scope:
+        return cls(ScopeKind.TAG, slug)
+
+    @classmethod
+    def section(cls, slug: str) -> Scope:
+        return cls(ScopeKind.SECTION, slug)
+
+    @classmethod
+    def author(cls, slug: str) -> Scope:
+        return cls(ScopeKind.AUTHOR, slug)
+
+
+def name_slug(name: str) -> str:
+    """The slug of a section's or an author's page, from the name articles give (empty if it has no
+    letters or digits)."""
+    return slugify(name, max_length=60)
+
+
+def scopes_of(tag_slugs: list[str], section: str | None, authors: list[str]) -> tuple[Scope, ...]:
+    """The listing scopes of an article with these tags (slugs), section and authors (names)."""
+    found = [Scope.tag(slug) for slug in tag_slugs]
+    if section and (section_slug := name_slug(section)):
+        found.append(Scope.section(section_slug))
+    found += [Scope.author(slug) for name in authors if (slug := name_slug(name))]
+    return tuple(dict.fromkeys(found))
 
 
 class Image(BaseModel):
@@ -168,6 +214,52 @@ class Article(BaseModel):
     @property
     def slug_frozen(self) -> bool:
         return self.url is not None
+
+    @property
+    def section_slug(self) -> str | None:
+        return (name_slug(self.section) or None) if self.section else None
+
+    @property
+    def scopes(self) -> tuple[Scope, ...]:
+        """Every listing scope the article belongs to: its tags, its section and each of its authors."""
+        return scopes_of([t.slug for t in self.tags], self.section, self.authors)
+
+    def in_scope(self, scope: Scope) -> bool:
+        return scope in self.scopes
+
+    def scope_name(self, scope: Scope) -> str:
+        """What the article calls one of its scopes: the tag's name, its section, the author's name."""
+        if scope.kind is ScopeKind.TAG:
+            names = [t.name for t in self.tags if t.slug == scope.slug]
+        elif scope.kind is ScopeKind.SECTION:
+            names = [self.section] if self.section and self.section_slug == scope.slug else []
+        else:
+            names = [name for name in self.authors if name_slug(name) == scope.slug]
+        return names[0] if names else scope.slug
+
+
+class AuthorKind(StrEnum):
+    """Who a byline names: a person, or an organization (a news agency such as PTI, AP or Reuters)."""
+
+    PERSON = "person"
+    ORGANIZATION = "organization"
+
+
+class AuthorProfile(BaseModel):
+    """What editors keep about a byline: its page is /authors/{slug}/ (the slug of the name bylines
+    give), whether a profile exists or not. `bio` is plain text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    slug: Slug
+    name: PersonName
+    kind: AuthorKind = AuthorKind.PERSON
+    bio: Bio = ""
+    photo_url: HttpUrlText | None = None
+    profile_url: HttpUrlText | None = None
+    same_as: list[HttpUrlText] = Field(default_factory=list, max_length=10)
+    version: Version = 1
+    updated_at: Timestamp | None = None
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from newsdesk.articles.models import (
     Article,
     ArticlePage,
     ArticleStatus,
+    AuthorProfile,
     RenderReceipt,
     Revision,
     RevisionPage,
@@ -40,3 +41,14 @@ class RevisionRepository(ArticleRepository, Protocol):
 
     def list_revisions(self, article_id: str, limit: int, cursor: str | None = None) -> RevisionPage: ...
     def get_revision(self, article_id: str, version: int) -> Revision | None: ...
+
+
+class AuthorRepository(Protocol):
+    """The author profiles editors keep, by slug."""
+
+    def get(self, slug: str) -> AuthorProfile | None: ...
+    def list(self, limit: int, cursor: str | None = None) -> tuple[list[AuthorProfile], str | None]: ...
+    def put(self, profile: AuthorProfile, expected_version: int | None) -> None:
+        """Store `profile`: a new one when `expected_version` is None (AuthorExists if one exists),
+        else in place of that version (AuthorChanged if it is not the stored one)."""
+        ...

@@ -60,6 +60,9 @@ CorrectionText = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=2000),
     AfterValidator(_no_control_chars),
 ]
+Bio = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(_no_control_chars)
+]
 TagName = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=60),

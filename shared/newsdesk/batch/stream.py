@@ -33,6 +33,7 @@ class ChangeReader(Protocol):
     def article_change(self, record: dict[str, Any]) -> ArticleChange | None: ...
     def comment_change(self, record: dict[str, Any]) -> CommentChange | None: ...
     def site_change(self, record: dict[str, Any]) -> SiteChange | None: ...
+    def author_change(self, record: dict[str, Any]) -> str | None: ...
 
 
 def handle_stream_batch(
@@ -58,6 +59,8 @@ def handle_stream_batch(
             comment = reader.comment_change(record.raw_event)
             if comment is not None:
                 changes.apply_comment_change(publisher, comment)
+            elif (author := reader.author_change(record.raw_event)) is not None:
+                changes.apply_author_change(publisher, author)
             return
         try:
             changed = changes.apply_article_change(publisher, article)

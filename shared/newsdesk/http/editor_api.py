@@ -19,12 +19,13 @@ from zoneinfo import ZoneInfo
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
-from newsdesk.articles.ports import RevisionRepository
+from newsdesk.articles.ports import AuthorRepository, RevisionRepository
 from newsdesk.articles.previews import LinkSigner
 from newsdesk.articles.scheduling import NoScheduler, Scheduler
 from newsdesk.comments.ports import Cipher, CommentStore
 from newsdesk.comments.retention import DEFAULT_PERSONAL_DATA_DAYS
 from newsdesk.http.articles import articles_router
+from newsdesk.http.authors import authors_router
 from newsdesk.http.corrections import corrections_router
 from newsdesk.http.media import media_router
 from newsdesk.http.models import Health
@@ -91,6 +92,7 @@ def editor_api(
     media: MediaRepository | None = None,
     uploads: UploadSigner | None = None,
     site_config: ConfigurationStore | None = None,
+    authors: AuthorRepository | None = None,
 ) -> NewsdeskResolver:
     """The editor API's resolver; with `origin_secrets`, requests that did not come through the
     distribution are refused (newsdesk.http.origin). A comment a moderator refuses keeps its sender's
@@ -100,7 +102,7 @@ def editor_api(
     language); with `preview_signer` (the share-link key), editors can make share links to previews.
     With `media` and `uploads` (the site bucket's presigned uploads), staff upload images and attach
     them to articles. `site_config` holds the site's configuration (the site routes; its default name is
-    the preview site's)."""
+    the preview site's). `authors` keeps the author profiles (their routes are there with it)."""
     scheduler = scheduler or NoScheduler()
     app = NewsdeskResolver(max_request_bytes=MAX_REQUEST_BYTES, origin_secrets=origin_secrets)
 
@@ -129,6 +131,8 @@ def editor_api(
     app.include_router(moderation_router(comments, cipher, personal_data_days=personal_data_days))
     if site_config is not None:
         app.include_router(site_router(site_config, articles, default_name=preview_site.name))
+    if authors is not None:
+        app.include_router(authors_router(authors))
 
     # Powertools' OpenAPI models (pydantic, ~90 ms to import) load when a document is first asked for, not
     # at every cold start: hence the import inside, and /api/docs served by swagger_asset() rather than

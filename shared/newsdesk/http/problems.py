@@ -24,6 +24,9 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 
 from newsdesk.articles.errors import (
     ArticleNotFound,
+    AuthorChanged,
+    AuthorExists,
+    AuthorNotFound,
     Embargoed,
     InvalidArticle,
     InvalidTransition,
@@ -221,6 +224,7 @@ def _domain_problem(exc: DomainError) -> Problem:
     if isinstance(
         exc,
         ArticleNotFound
+        | AuthorNotFound
         | CommentNotFound
         | NoPublishedArticle
         | RevisionNotFound
@@ -266,6 +270,12 @@ def _domain_problem(exc: DomainError) -> Problem:
             title="The article is not published",
             errors=[FieldError(field="article_id", location="body", message=exc.detail)],
         )
+    if isinstance(exc, AuthorChanged):
+        return problem(
+            HTTPStatus.PRECONDITION_FAILED, exc.detail, type_=STALE_VERSION, title="The profile has changed"
+        )
+    if isinstance(exc, AuthorExists):
+        return problem(HTTPStatus.CONFLICT, exc.detail, type_="urn:newsdesk:problem:author-exists")
     if isinstance(exc, PreconditionRequired):
         return problem(
             HTTPStatus.PRECONDITION_REQUIRED, exc.detail, type_="urn:newsdesk:problem:if-match-required"

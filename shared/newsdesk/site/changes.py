@@ -1,7 +1,8 @@
 """What the renderer does with the table's changes: an article change re-renders what it touches; a
 comment change re-renders its article's page if the comment is public now or was before (nothing else
-depends on comments); a change of the site's configuration re-renders the front page when only its lead
-story changed, and starts a full rebuild when something every page shows changed."""
+depends on comments); an author profile's change re-renders that author's pages; a change of the site's
+configuration re-renders the front page when only its lead story changed, and starts a full rebuild when
+something every page shows changed."""
 
 from __future__ import annotations
 
@@ -60,6 +61,14 @@ def apply_comment_change(publisher: SitePublisher, change: CommentChange) -> lis
         return []
     changed = publisher.rerender_article(article_id)
     logger.info("comment rendered", comment_id=change.comment_id, article_id=article_id, changed=changed)
+    return changed
+
+
+def apply_author_change(publisher: SitePublisher, slug: str) -> list[str]:
+    """Re-render the pages of an author whose profile changed (their page and feed show its name, bio,
+    photo and links). Articles' pages keep their bylines until they are rendered again."""
+    changed = publisher.rerender_author(slug)
+    logger.info("author profile rendered", slug=slug, changed=changed)
     return changed
 
 

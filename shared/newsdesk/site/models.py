@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from newsdesk.articles.models import Article, Correction
+from newsdesk.articles.models import Article, Correction, Scope, ScopeKind
 
 if TYPE_CHECKING:
     from newsdesk.site.configuration import SiteConfiguration
@@ -52,15 +52,41 @@ def page_key(path: str) -> str:
 
 @dataclass(frozen=True, order=True)
 class Page:
-    """A listing page to (re)render: `kind` plus its parameters."""
+    """A listing page to (re)render: `kind` plus its parameters. The pages of a scope (a tag, a
+    section, an author) are kinds `{scope}`, `{scope}_feed` and `{scope}_month`, with the scope's slug."""
 
     kind: str
-    tag: str = ""
+    slug: str = ""
     year: int = 0
     month: int = 0
 
+    @property
+    def scope(self) -> Scope | None:
+        """The scope this page lists, if it lists one."""
+        head = self.kind.split("_", 1)[0]
+        return Scope(ScopeKind(head), self.slug) if head in SCOPE_KINDS and self.slug else None
+
+    @property
+    def variant(self) -> str:
+        """For a scope's page: "" (its latest), "feed" or "month"."""
+        return self.kind.partition("_")[2]
+
+
+SCOPE_KINDS = frozenset(kind.value for kind in ScopeKind)
+
+
+def scope_pages(scope: Scope, year: int, month: int) -> set[Page]:
+    """The pages of `scope` that may list an article it has, published in that month."""
+    kind = scope.kind.value
+    return {
+        Page(kind, scope.slug),
+        Page(f"{kind}_feed", scope.slug),
+        Page(f"{kind}_month", scope.slug, year, month),
+    }
+
 
 HOME = Page("home")
+TAG_INDEX = Page("tag_index")
 ARCHIVE_INDEX = Page("archive_index")
 FEED = Page("feed")
 SITEMAP_INDEX = Page("sitemap_index")
@@ -126,7 +152,7 @@ class LiveArticle:
 
     id: str
     published_at: dt.datetime
-    tags: tuple[str, ...]  # slugs
+    scopes: tuple[Scope, ...]  # its tags, section and authors
 
 
 @dataclass(frozen=True)
@@ -144,7 +170,7 @@ class Chunk:
                 "rebuild_id": self.rebuild_id,
                 "chunk": self.number,
                 "articles": list(self.articles),
-                "pages": [[p.kind, p.tag, p.year, p.month] for p in self.pages],
+                "pages": [[p.kind, p.slug, p.year, p.month] for p in self.pages],
             },
             separators=(",", ":"),
         )

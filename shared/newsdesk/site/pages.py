@@ -14,7 +14,15 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import escape
 
-from newsdesk.articles.models import Article, Correction
+from newsdesk.articles.models import (
+    Article,
+    AuthorKind,
+    AuthorProfile,
+    Correction,
+    Scope,
+    ScopeKind,
+    name_slug,
+)
 from newsdesk.site import structured_data
 from newsdesk.site.images import ARTICLE_SIZES, image_view
 from newsdesk.site.markdown import body_html
@@ -22,7 +30,12 @@ from newsdesk.site.models import CorrectionEntry, SiteObject, page_key
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 HOME_SIZE = 20
-TAG_PAGE_SIZE = 20
+SCOPE_PAGE_SIZE = 20  # a tag's, section's or author's page
+TAG_PAGE_SIZE = SCOPE_PAGE_SIZE
+SECTION_BLOCK_SIZE = 4  # the front page's block of each section in the menu
+BESIDE_LEAD = 4  # the latest stories the front page sets beside its lead (the others follow in a grid)
+TAG_INDEX_SIZE = 500  # the most tags /tags/ lists
+TAG_INDEX_PATH = "/tags/"
 FEED_SIZE = 50
 TAG_FEED_SIZE = 20
 NEWS_SITEMAP_HOURS = 48
@@ -121,22 +134,47 @@ def _host_label(url: str) -> str:
 # ----- paths -----------------------------------------------------------------------------------------
 
 
-def month_path(year: int, month: int, tag: str | None = None) -> str:
-    return f"/tags/{tag}/{year:04d}/{month:02d}/" if tag else f"/archive/{year:04d}/{month:02d}/"
+_SCOPE_ROOTS = {ScopeKind.TAG: "/tags/", ScopeKind.SECTION: "/section/", ScopeKind.AUTHOR: "/authors/"}
+
+
+def scope_path(scope: Scope) -> str:
+    """A scope's page: /tags/{slug}/, /section/{slug}/ or /authors/{slug}/."""
+    return f"{_SCOPE_ROOTS[scope.kind]}{scope.slug}/"
+
+
+def scope_feed_path(scope: Scope) -> str:
+    return f"{scope_path(scope)}feed.xml"
+
+
+def section_path(name: str | None) -> str | None:
+    """The page of the section an article names (None without one)."""
+    slug = name_slug(name) if name else ""
+    return scope_path(Scope.section(slug)) if slug else None
+
+
+def author_path(name: str) -> str | None:
+    """The page of the author a byline names."""
+    slug = name_slug(name)
+    return scope_path(Scope.author(slug)) if slug else None
+
+
+def month_path(year: int, month: int, scope: Scope | None = None) -> str:
+    root = scope_path(scope) if scope else "/archive/"
+    return f"{root}{year:04d}/{month:02d}/"
 
 
 def tag_path(tag: str) -> str:
-    return f"/tags/{tag}/"
+    return scope_path(Scope.tag(tag))
 
 
 def tag_feed_path(tag: str) -> str:
-    return f"/tags/{tag}/feed.xml"
+    return scope_feed_path(Scope.tag(tag))
 
 
-def archive_page_path(year: int, month: int, number: int, tag: str | None = None) -> str:
+def archive_page_path(year: int, month: int, number: int, scope: Scope | None = None) -> str:
     """The `number`-th full page (from 1, oldest first) of a month's archive; the month's own path shows
     the articles after the last full page."""
-    return f"{month_path(year, month, tag)}{number}/"
+    return f"{month_path(year, month, scope)}{number}/"
 
 
 def shard_path(year: int, month: int, number: int = 1) -> str:
@@ -256,29 +294,65 @@ def _iso(moment: dt.datetime, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).isoformat(timespec="seconds")
 
 
-def _teaser(article: Article, site: SiteConfig) -> dict[str, Any]:
+# Where a teaser's image is shown, for `sizes`: the lead across the page's main column, others in the
+# grid of teasers (three columns on wide screens, one at phone width).
+LEAD_IMAGE_SIZES = "(min-width: 1100px) 1040px, 100vw"
+TEASER_IMAGE_SIZES = "(min-width: 1100px) 330px, (min-width: 700px) 45vw, 100vw"
+
+
+def _byline(
+    article: Article, profiles: dict[str, AuthorProfile] | None = None
+) -> list[dict[str, str | None]]:
+    """The article's authors as readers see them: name, the path of their page and whether a person or
+    an organization (their profile says; without one, a byline that is the article's source, a news
+    agency's, is an organization)."""
+    entries: list[dict[str, str | None]] = []
+    source = (article.source or "").casefold()
+    for name in article.authors:
+        slug = name_slug(name)
+        profile = (profiles or {}).get(slug)
+        if profile is not None:
+            kind = profile.kind
+        else:
+            kind = AuthorKind.ORGANIZATION if name.casefold() == source else AuthorKind.PERSON
+        entries.append({"name": name, "path": author_path(name), "kind": kind.value})
+    return entries
+
+
+def _teaser(article: Article, site: SiteConfig, *, lead: bool = False, image: bool = True) -> dict[str, Any]:
     published = article.published_at or article.updated_at
     return {
         "headline": article.headline,
         "summary": article.summary,
         "section": article.section,
-        "authors": article.authors,
+        "section_path": section_path(article.section),
+        "authors": _byline(article),
         "path": article.url,
         "published_iso": _iso(published, site.tz),
         "published_text": _when(published, site.tz),
+        "image": image_view(article.image, sizes=LEAD_IMAGE_SIZES if lead else TEASER_IMAGE_SIZES, eager=lead)
+        if image
+        else None,
     }
 
 
-def _article_view(article: Article, site: SiteConfig) -> dict[str, Any]:
+def _article_view(
+    article: Article, site: SiteConfig, profiles: dict[str, AuthorProfile] | None = None
+) -> dict[str, Any]:
     assert article.url is not None and article.published_at is not None
     canonical = site.url + article.url
     published, updated, revised = article.published_at, article.updated_at, article.revised_at
+    byline = _byline(article, profiles)
     return {
         "headline": article.headline,
         "summary": article.summary,
         "section": article.section,
-        "authors": article.authors,
+        "section_path": section_path(article.section),
+        "authors": byline,
         "source": article.source,
+        # A wire story's credit repeats nothing: no "Source: PTI" under "By PTI".
+        "show_credit": bool(article.source)
+        and (article.source or "").casefold() not in {n.casefold() for n in article.authors},
         "dateline": article.dateline,
         "image": article.image,
         # The first thing below the headline: above the fold, so loaded at once and first.
@@ -293,7 +367,9 @@ def _article_view(article: Article, site: SiteConfig) -> dict[str, Any]:
         "show_updated": revised is not None and revised - published > site.updated_after,
         "corrections": [_correction_view(c, site) for c in article.corrections],
         "body_html": body_html(article),
-        "meta": structured_data.article_meta(site, article, image=image_view(article.image)),
+        "meta": structured_data.article_meta(
+            site, article, image=image_view(article.image), authors=[a for a in byline if a["path"]]
+        ),
     }
 
 
@@ -307,20 +383,27 @@ def _correction_view(correction: Correction, site: SiteConfig) -> dict[str, Any]
     }
 
 
-def _months_view(months: list[tuple[int, int]], tag: str | None = None) -> list[dict[str, str]]:
-    return [{"path": month_path(y, m, tag), "label": dt.date(y, m, 1).strftime("%B %Y")} for y, m in months]
+def _months_view(months: list[tuple[int, int]], scope: Scope | None = None) -> list[dict[str, str]]:
+    return [{"path": month_path(y, m, scope), "label": dt.date(y, m, 1).strftime("%B %Y")} for y, m in months]
 
 
 # ----- pages ---------------------------------------------------------------------------------------
 
 
-def article_page(site: SiteConfig, article: Article, **extra: Any) -> SiteObject:
+def article_page(
+    site: SiteConfig,
+    article: Article,
+    *,
+    profiles: dict[str, AuthorProfile] | None = None,
+    **extra: Any,
+) -> SiteObject:
+    """An article's page; `profiles`: the profiles editors keep of its authors, by slug."""
     assert article.url is not None
-    body = _render("article.html", site=site, a=_article_view(article, site), **extra)
+    body = _render("article.html", site=site, a=_article_view(article, site, profiles), **extra)
     return SiteObject(page_key(article.url), body, HTML, CACHE_ARTICLE)
 
 
-def _listing(site: SiteConfig, path: str, **page: Any) -> SiteObject:
+def _listing(site: SiteConfig, path: str, template: str = "listing.html", **page: Any) -> SiteObject:
     page.setdefault("title", page["heading"])
     page.setdefault("feed_path", None)
     page.setdefault("more_path", None)
@@ -330,21 +413,47 @@ def _listing(site: SiteConfig, path: str, **page: Any) -> SiteObject:
     page.setdefault("back_label", "")
     page.setdefault("earlier_path", None)
     page.setdefault("earlier_label", "")
+    page.setdefault("profile", None)
+    page.setdefault("links", [])
     page["canonical"] = site.url + path
     page.setdefault(
         "meta", structured_data.listing_meta(site, path, title=page["title"], trail_name=page["heading"])
     )
-    return SiteObject(page_key(path), _render("listing.html", site=site, page=page), HTML, CACHE_LISTING)
+    return SiteObject(page_key(path), _render(template, site=site, page=page), HTML, CACHE_LISTING)
 
 
-def home_page(site: SiteConfig, latest: list[Article], months: list[tuple[int, int]]) -> SiteObject:
+def home_page(
+    site: SiteConfig,
+    latest: list[Article],
+    months: list[tuple[int, int]],
+    *,
+    lead: Article | None = None,
+    sections: list[tuple[SectionLink, list[Article]]] | None = None,
+) -> SiteObject:
+    """The front page: the lead story large (the one editors pinned, else the newest), the latest after
+    it, then a block per section of the menu, in its order (its latest SECTION_BLOCK_SIZE)."""
     more = month_path(*months[0]) if months else None
+    lead = lead or (latest[0] if latest else None)
+    rest = [a for a in latest if lead is None or a.id != lead.id][: HOME_SIZE - 1]
+    blocks = [
+        {
+            "name": link.name,
+            "path": scope_path(Scope.section(link.slug)),
+            "teasers": [_teaser(a, site) for a in items[:SECTION_BLOCK_SIZE]],
+        }
+        for link, items in sections or []
+        if items
+    ]
     return _listing(
         site,
         "/",
+        "front.html",
         title=site.name,
         heading="Latest news",
-        teasers=[_teaser(a, site) for a in latest[:HOME_SIZE]],
+        lead=_teaser(lead, site, lead=True) if lead else None,
+        teasers=[_teaser(a, site) for a in rest],
+        beside_lead=BESIDE_LEAD,
+        sections=blocks,
         empty="Nothing has been published yet.",
         more_path=more,
         more_label="More in the archive",
@@ -352,7 +461,30 @@ def home_page(site: SiteConfig, latest: list[Article], months: list[tuple[int, i
 
 
 def archive_index(site: SiteConfig, months: list[tuple[int, int]]) -> SiteObject:
-    return _listing(site, "/archive/", heading="Archive", teasers=[], empty="", months=_months_view(months))
+    return _listing(
+        site,
+        "/archive/",
+        heading="Archive",
+        teasers=None,
+        empty="",
+        months=_months_view(months),
+        months_heading=None,
+    )
+
+
+def tag_index(site: SiteConfig, tags: list[tuple[str, str]]) -> SiteObject:
+    """Every tag with live articles (slug, name), by name."""
+    links = sorted(
+        ({"name": name, "path": tag_path(slug)} for slug, name in tags), key=lambda t: t["name"].casefold()
+    )
+    return _listing(
+        site,
+        TAG_INDEX_PATH,
+        heading="Topics",
+        teasers=None,
+        empty="No topics yet.",
+        links=links,
+    )
 
 
 def month_page(site: SiteConfig, year: int, month: int, items: list[Article]) -> SiteObject:
@@ -375,12 +507,19 @@ def month_archive(site: SiteConfig, year: int, month: int, items: list[Article])
     return [month_page(site, year, month, items), *numbered]
 
 
+_EMPTY_SCOPE = {
+    ScopeKind.TAG: "Nothing tagged {name}",
+    ScopeKind.SECTION: "Nothing in {name}",
+    ScopeKind.AUTHOR: "Nothing by {name}",
+}
+
+
 def _archive(
     site: SiteConfig,
     year: int,
     month: int,
     items: list[Article],
-    tag: str | None,
+    scope: Scope | None,
     name: str | None,
     number: int | None,
 ) -> SiteObject:
@@ -388,65 +527,97 @@ def _archive(
     full = full_archive_pages(len(items))
     shown = _slice(items, full + 1 if number is None else number, ARCHIVE_PAGE_SIZE)
     earlier = (full if number is None else number - 1) or None
-    heading = f"{name}: {label}" if tag else f"Archive: {label}"
+    heading = f"{name}: {label}" if scope else f"Archive: {label}"
+    nothing = _EMPTY_SCOPE[scope.kind].format(name=name) if scope else "Nothing"
     page: dict[str, Any] = {
         "heading": heading if number is None else f"{heading}, page {number}",
-        "teasers": [_teaser(a, site) for a in shown],
-        "empty": f"Nothing tagged {name} was published in {label}."
-        if tag
-        else f"Nothing was published in {label}.",
-        "earlier_path": archive_page_path(year, month, earlier, tag) if earlier else None,
+        "teasers": [_teaser(a, site, image=False) for a in shown],
+        "empty": f"{nothing} was published in {label}.",
+        "earlier_path": archive_page_path(year, month, earlier, scope) if earlier else None,
         "earlier_label": f"Earlier in {label}",
     }
     if number is not None:
-        page["more_path"] = month_path(year, month, tag)
+        page["more_path"] = month_path(year, month, scope)
         page["more_label"] = f"Latest in {label}"
-    if tag:
+    if scope:
         page |= {
-            "feed_path": tag_feed_path(tag),
-            "back_path": tag_path(tag),
-            "back_label": f"Latest on {name}",
+            "feed_path": scope_feed_path(scope),
+            "back_path": scope_path(scope),
+            "back_label": f"Latest from {name}",
         }
     else:
         page |= {"back_path": "/archive/", "back_label": "All months"}
-    path = month_path(year, month, tag) if number is None else archive_page_path(year, month, number, tag)
+    path = month_path(year, month, scope) if number is None else archive_page_path(year, month, number, scope)
     return _listing(site, path, **page)
+
+
+def _profile_view(profile: AuthorProfile | None) -> dict[str, Any] | None:
+    if profile is None:
+        return None
+    return {
+        "name": profile.name,
+        "bio": profile.bio,
+        "photo": profile.photo_url,
+        "url": profile.profile_url,
+        "kind": profile.kind.value,
+        "same_as": list(profile.same_as),
+    }
+
+
+def scope_page(
+    site: SiteConfig,
+    scope: Scope,
+    name: str,
+    latest: list[Article],
+    months: list[tuple[int, int]],
+    *,
+    profile: AuthorProfile | None = None,
+) -> SiteObject:
+    """A tag's, section's or author's page: its latest articles and its months (an author's with the
+    profile editors keep, if any)."""
+    nothing = _EMPTY_SCOPE[scope.kind].format(name=name)
+    return _listing(
+        site,
+        scope_path(scope),
+        heading=name,
+        title=name,
+        kind=scope.kind.value,
+        teasers=[_teaser(a, site) for a in latest[:SCOPE_PAGE_SIZE]],
+        empty=f"{nothing} is published at the moment.",
+        feed_path=scope_feed_path(scope),
+        months=_months_view(months, scope),
+        months_heading=f"{name} by month",
+        profile=_profile_view(profile) if scope.kind is ScopeKind.AUTHOR else None,
+    )
 
 
 def tag_page(
     site: SiteConfig, tag: str, name: str, latest: list[Article], months: list[tuple[int, int]]
 ) -> SiteObject:
-    return _listing(
-        site,
-        tag_path(tag),
-        heading=name,
-        title=f"{name}",
-        teasers=[_teaser(a, site) for a in latest[:TAG_PAGE_SIZE]],
-        empty=f"Nothing tagged {name} is published at the moment.",
-        feed_path=tag_feed_path(tag),
-        months=_months_view(months, tag),
-    )
+    return scope_page(site, Scope.tag(tag), name, latest, months)
 
 
-def tag_month_page(
-    site: SiteConfig, tag: str, name: str, year: int, month: int, items: list[Article]
+def scope_month_page(
+    site: SiteConfig, scope: Scope, name: str, year: int, month: int, items: list[Article]
 ) -> SiteObject:
-    """A tag's archive for a month: as month_page, for the articles with the tag."""
-    return _archive(site, year, month, items, tag, name, None)
+    """A scope's archive for a month: as month_page, for the articles of the scope."""
+    return _archive(site, year, month, items, scope, name, None)
 
 
-def tag_month_archive_page(
-    site: SiteConfig, tag: str, name: str, year: int, month: int, items: list[Article], number: int
+def scope_month_archive_page(
+    site: SiteConfig, scope: Scope, name: str, year: int, month: int, items: list[Article], number: int
 ) -> SiteObject:
-    return _archive(site, year, month, items, tag, name, number)
+    return _archive(site, year, month, items, scope, name, number)
 
 
-def tag_month_archive(
-    site: SiteConfig, tag: str, name: str, year: int, month: int, items: list[Article]
+def scope_month_archive(
+    site: SiteConfig, scope: Scope, name: str, year: int, month: int, items: list[Article]
 ) -> list[SiteObject]:
     full = full_archive_pages(len(items))
-    numbered = [tag_month_archive_page(site, tag, name, year, month, items, n) for n in range(1, full + 1)]
-    return [tag_month_page(site, tag, name, year, month, items), *numbered]
+    numbered = [
+        scope_month_archive_page(site, scope, name, year, month, items, n) for n in range(1, full + 1)
+    ]
+    return [scope_month_page(site, scope, name, year, month, items), *numbered]
 
 
 # XML 1.0 has no way to write most C0 controls, U+FFFE/U+FFFF or lone surrogates; text pasted from a
@@ -491,14 +662,18 @@ def site_feed(site: SiteConfig, latest: list[Article]) -> SiteObject:
     return feed(site, latest[:FEED_SIZE], title=site.name, link_path="/", self_path="/feed.xml")
 
 
-def tag_feed(site: SiteConfig, tag: str, name: str, latest: list[Article]) -> SiteObject:
+def scope_feed(site: SiteConfig, scope: Scope, name: str, latest: list[Article]) -> SiteObject:
     return feed(
         site,
         latest[:TAG_FEED_SIZE],
         title=f"{site.name}: {name}",
-        link_path=tag_path(tag),
-        self_path=tag_feed_path(tag),
+        link_path=scope_path(scope),
+        self_path=scope_feed_path(scope),
     )
+
+
+def tag_feed(site: SiteConfig, tag: str, name: str, latest: list[Article]) -> SiteObject:
+    return scope_feed(site, Scope.tag(tag), name, latest)
 
 
 def corrections_page(site: SiteConfig, entries: list[CorrectionEntry]) -> SiteObject:

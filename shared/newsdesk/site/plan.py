@@ -13,7 +13,9 @@ from newsdesk.site.models import (
     HOME,
     NEWS_SITEMAP,
     SITEMAP_INDEX,
+    TAG_INDEX,
     Page,
+    scope_pages,
 )
 from newsdesk.site.pages import month_of
 
@@ -31,8 +33,14 @@ def pages_for(before: Article | None, after: Article | None, tz: ZoneInfo) -> se
         year, month = month_of(article.published_at, tz)
         pages.add(Page("month", year=year, month=month))
         pages.add(Page("sitemap_shard", year=year, month=month))
-        for tag in article.tags:
-            pages.add(Page("tag", tag=tag.slug))
-            pages.add(Page("tag_feed", tag=tag.slug))
-            pages.add(Page("tag_month", tag=tag.slug, year=year, month=month))
+        for scope in article.scopes:
+            pages |= scope_pages(scope, year, month)
+    if _tag_set(before) != _tag_set(after):  # a tag may have gained its first or lost its last article
+        pages.add(TAG_INDEX)
     return pages
+
+
+def _tag_set(article: Article | None) -> frozenset[str]:
+    if article is None or not article.is_live or article.published_at is None:
+        return frozenset()
+    return frozenset(t.slug for t in article.tags)

@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Protocol
 
-from newsdesk.articles.models import Article, RenderReceipt
+from newsdesk.articles.models import Article, AuthorProfile, RenderReceipt, Scope
 from newsdesk.site.models import Chunk, CorrectionEntry, LiveArticle, RebuildStatus, SiteObject
 
 if TYPE_CHECKING:
@@ -20,16 +20,26 @@ if TYPE_CHECKING:
 class PublishedReader(Protocol):
     def get(self, article_id: str) -> Article | None: ...
     def latest(
-        self, limit: int, tag: str | None = None, *, known: Mapping[str, Article] | None = None
+        self, limit: int, scope: Scope | None = None, *, known: Mapping[str, Article] | None = None
     ) -> list[Article]:
-        """The newest `limit` live articles (of `tag`); `known` articles, by id, need not be read again."""
+        """The newest `limit` live articles (of `scope`); `known` articles, by id, need not be read
+        again."""
         ...
 
     def between(
-        self, start: dt.datetime, end: dt.datetime, tag: str | None = None, limit: int | None = None
+        self, start: dt.datetime, end: dt.datetime, scope: Scope | None = None, limit: int | None = None
     ) -> list[Article]: ...
-    def months(self, tz: dt.tzinfo, tag: str | None = None) -> list[tuple[int, int]]: ...
+    def months(self, tz: dt.tzinfo, scope: Scope | None = None) -> list[tuple[int, int]]: ...
     def recent_corrections(self, limit: int) -> list[CorrectionEntry]: ...
+    def scope_names(self, kind: str, limit: int) -> list[tuple[str, str]]:
+        """(slug, name) of up to `limit` scopes of `kind` with live articles, in slug order."""
+        ...
+
+
+class AuthorDirectory(Protocol):
+    """The author profiles editors keep, by the slug of the author's page."""
+
+    def get(self, slug: str) -> AuthorProfile | None: ...
 
 
 class LiveArticles(Protocol):

@@ -18,7 +18,15 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from newsdesk.articles.models import Article, RenderReceipt, RenderState
+from newsdesk.articles.models import (
+    Article,
+    AuthorProfile,
+    RenderReceipt,
+    RenderState,
+    Scope,
+    ScopeKind,
+    name_slug,
+)
 from newsdesk.clock import utc_now
 from newsdesk.site import pages, structured_data
 from newsdesk.site.discovery import Discovery
@@ -27,6 +35,7 @@ from newsdesk.site.models import CorrectionEntry, Page, SiteObject, key_to_path,
 from newsdesk.site.pages import SiteConfig, month_bounds
 from newsdesk.site.plan import pages_for
 from newsdesk.site.ports import (
+    AuthorDirectory,
     CommentSource,
     DigestLedger,
     Invalidator,
@@ -52,7 +61,7 @@ class Overlay:
         self,
         items: list[Article],
         *,
-        tag: str | None = None,
+        scope: Scope | None = None,
         start: dt.datetime | None = None,
         end: dt.datetime | None = None,
         limit: int | None = None,
@@ -61,7 +70,7 @@ class Overlay:
         for article_id, article in self.current.items():
             if article is None or not article.is_live or article.published_at is None:
                 continue
-            if tag and tag not in {t.slug for t in article.tags}:
+            if scope and not article.in_scope(scope):
                 continue
             if start and end and not (start <= article.published_at < end):
                 continue
@@ -70,7 +79,7 @@ class Overlay:
         return ordered[:limit] if limit is not None else ordered
 
     def months(
-        self, months: list[tuple[int, int]], site: SiteConfig, tag: str | None
+        self, months: list[tuple[int, int]], site: SiteConfig, scope: Scope | None
     ) -> list[tuple[int, int]]:
         found = set(months)
         for article in self.current.values():
@@ -78,7 +87,7 @@ class Overlay:
                 article is not None
                 and article.is_live
                 and article.published_at is not None
-                and (tag is None or tag in {t.slug for t in article.tags})
+                and (scope is None or article.in_scope(scope))
             ):
                 found.add(pages.month_of(article.published_at, site.tz))
         return sorted(found, reverse=True)
@@ -121,6 +130,7 @@ class SitePublisher:
         digests: DigestLedger | None = None,
         trust_digests: bool = True,
         discovery: Discovery | None = None,
+        authors: AuthorDirectory | None = None,
     ) -> None:
         self.site = site
         self.reader = reader
@@ -132,6 +142,7 @@ class SitePublisher:
         self.digests = digests
         self.trust_digests = trust_digests
         self.discovery = discovery  # announces what the batch changed (IndexNow, WebSub)
+        self.authors = authors
         self.overlay = Overlay()
         self.result = BatchResult()
         self._done: dict[str, bool] = {}  # object key -> uploaded
@@ -226,6 +237,18 @@ class SitePublisher:
         if article is None or not article.is_live:
             return []
         return self._write_all([self._article_page(article)], Change.ARTICLE_COMMENTS)
+
+    def rerender_author(self, slug: str) -> list[str]:
+        """Re-render an author's page and feed (after their profile changed), deleting them if nothing
+        of theirs is live."""
+        self._reads.pop(("profile", slug), None)
+        changed: list[str] = []
+        for kind in ("author", "author_feed"):
+            objects, gone = self._render_objects(Page(kind, slug), every=False)
+            changed += self._write_all(objects, Change.LISTING)
+            for key in gone:
+                changed += self._delete(key, Change.LISTING)
+        return changed
 
     def invalidated_paths(self) -> set[str]:
         """The paths this batch changed that readers must see at once."""
@@ -345,22 +368,22 @@ class SitePublisher:
 
     def _article_page(self, article: Article) -> SiteObject:
         extra = self.comments.extra_for(article) if self.comments else {}
-        return pages.article_page(self.site, article, **extra)
+        return pages.article_page(self.site, article, profiles=self._profiles(article), **extra)
 
-    # Index reads are memoised for the batch: the home page and the site feed, a tag's page and its feed,
-    # a month page and its sitemap shard share one Query each.
+    # Index reads are memoised for the batch: the home page and the site feed, a scope's page and its
+    # feed, a month page and its sitemap shard share one Query each.
 
-    # A tag's listing of a month is the site's listing of that month filtered, when the batch has read
-    # that already (a publish renders both); a tag's latest articles are read by id only when no other
+    # A scope's listing of a month is the site's listing of that month filtered, when the batch has read
+    # that already (a publish renders both); a scope's latest articles are read by id only when no other
     # listing of the batch has them.
 
     def _prefetch(self, touched: list[Page]) -> None:
         """Read the listings the pages will need at the same time rather than one after the other: the
-        site's (latest, months, each month) and each tag's months first, then each tag's latest articles
-        (read by id but for those the first reads found)."""
+        site's (latest, months, each month) and each scope's months first, then each scope's latest
+        articles (read by id but for those the first reads found)."""
         tz = self.site.tz
         first: dict[tuple[object, ...], Callable[[], Any]] = {}
-        tags: set[str] = set()
+        scopes: dict[Scope, int] = {}
         for page in touched:
             if page.kind in {"home", "feed"}:
                 first[self._latest_key(pages.FEED_SIZE, None)] = partial(
@@ -368,18 +391,22 @@ class SitePublisher:
                 )
             if page.kind in {"home", "archive_index", "sitemap_index"}:
                 first[("months", None)] = partial(self.reader.months, tz, None)
+            if page.kind == "home":
+                for section in self.site.sections:
+                    scopes.setdefault(Scope.section(section.slug), pages.SECTION_BLOCK_SIZE)
             if page.kind in {"month", "sitemap_shard"}:
                 start, end = month_bounds(page.year, page.month, tz)
                 first[("between", None, start, end)] = partial(self.reader.between, start, end, None)
-            if page.kind in {"tag", "tag_feed"}:
-                first[("months", page.tag)] = partial(self.reader.months, tz, page.tag)
-                tags.add(page.tag)
+            scope = page.scope
+            if scope is not None and page.variant in {"", "feed"}:
+                first[("months", scope)] = partial(self.reader.months, tz, scope)
+                scopes[scope] = pages.SCOPE_PAGE_SIZE
         self._read_together(first)
         known = self._known()
         then: dict[tuple[object, ...], Callable[[], Any]] = {}
-        for tag in sorted(tags):
-            key = self._latest_key(pages.TAG_PAGE_SIZE, tag)
-            then[key] = partial(self.reader.latest, self._widest(pages.TAG_PAGE_SIZE, tag), tag, known=known)
+        for scope, size in sorted(scopes.items()):
+            key = self._latest_key(size, scope)
+            then[key] = partial(self.reader.latest, self._widest(size, scope), scope, known=known)
         self._read_together(then)
 
     def _read_together(self, loaders: dict[tuple[object, ...], Callable[[], Any]]) -> None:
@@ -394,30 +421,32 @@ class SitePublisher:
                 self._reads[key] = future.result()
 
     @staticmethod
-    def _widest(limit: int, tag: str | None) -> int:
-        return max(limit, pages.TAG_PAGE_SIZE if tag else pages.FEED_SIZE)
+    def _widest(limit: int, scope: Scope | None) -> int:
+        return max(limit, pages.SCOPE_PAGE_SIZE if scope else pages.FEED_SIZE)
 
-    def _latest_key(self, limit: int, tag: str | None) -> tuple[object, ...]:
-        return ("latest", tag, self._widest(limit, tag))
+    def _latest_key(self, limit: int, scope: Scope | None) -> tuple[object, ...]:
+        return ("latest", scope, self._widest(limit, scope))
 
-    def _latest(self, limit: int, tag: str | None = None) -> list[Article]:
-        key = self._latest_key(limit, tag)
-        widest = self._widest(limit, tag)
+    def _latest(self, limit: int, scope: Scope | None = None) -> list[Article]:
+        key = self._latest_key(limit, scope)
+        widest = self._widest(limit, scope)
         if key not in self._reads:
             self._reads[key] = (
-                self.reader.latest(widest, tag, known=self._known()) if tag else (self.reader.latest(widest))
+                self.reader.latest(widest, scope, known=self._known())
+                if scope
+                else self.reader.latest(widest)
             )
-        return self.overlay.apply(self._reads[key], tag=tag, limit=limit)
+        return self.overlay.apply(self._reads[key], scope=scope, limit=limit)
 
-    def _between(self, start: dt.datetime, end: dt.datetime, tag: str | None = None) -> list[Article]:
-        key = ("between", tag, start, end)
+    def _between(self, start: dt.datetime, end: dt.datetime, scope: Scope | None = None) -> list[Article]:
+        key = ("between", scope, start, end)
         if key not in self._reads:
             site_wide = self._reads.get(("between", None, start, end))
-            if tag and site_wide is not None:
-                self._reads[key] = [a for a in site_wide if tag in {t.slug for t in a.tags}]
+            if scope and site_wide is not None:
+                self._reads[key] = [a for a in site_wide if a.in_scope(scope)]
             else:
-                self._reads[key] = self.reader.between(start, end, tag)
-        return self.overlay.apply(self._reads[key], tag=tag, start=start, end=end)
+                self._reads[key] = self.reader.between(start, end, scope)
+        return self.overlay.apply(self._reads[key], scope=scope, start=start, end=end)
 
     def _known(self) -> dict[str, Article]:
         """Every article some listing of this batch has read, by id."""
@@ -427,11 +456,11 @@ class SitePublisher:
                 known.update((a.id, a) for a in value)
         return known
 
-    def _months(self, tag: str | None = None) -> list[tuple[int, int]]:
-        key = ("months", tag)
+    def _months(self, scope: Scope | None = None) -> list[tuple[int, int]]:
+        key = ("months", scope)
         if key not in self._reads:
-            self._reads[key] = self.reader.months(self.site.tz, tag)
-        return self.overlay.months(self._reads[key], self.site, tag)
+            self._reads[key] = self.reader.months(self.site.tz, scope)
+        return self.overlay.months(self._reads[key], self.site, scope)
 
     def _corrections(self) -> list[CorrectionEntry]:
         """The latest corrections, each with its article as this batch read it (if it is still live)."""
@@ -445,24 +474,67 @@ class SitePublisher:
                 entries.append(CorrectionEntry(article=article, correction=entry.correction))
         return entries
 
-    def _tag_name(self, tag: str, articles: list[Article]) -> str:
-        for article in articles:
-            for t in article.tags:
-                if t.slug == tag:
-                    return t.name
-        for current in self.overlay.current.values():
-            for t in current.tags if current else []:
-                if t.slug == tag:
-                    return t.name
-        return tag.replace("-", " ").title()
+    def _profile(self, slug: str) -> AuthorProfile | None:
+        key = ("profile", slug)
+        if key not in self._reads:
+            self._reads[key] = self.authors.get(slug) if self.authors else None
+        found: AuthorProfile | None = self._reads[key]
+        return found
 
-    def _render(self, page: Page) -> SiteObject:
-        """The one object of a page that has exactly one (not a month's archive or sitemap)."""
+    def _profiles(self, article: Article) -> dict[str, AuthorProfile]:
+        """The profiles of the article's authors that editors keep, by slug."""
+        slugs = [s.slug for s in article.scopes if s.kind is ScopeKind.AUTHOR]
+        return {slug: profile for slug in slugs if (profile := self._profile(slug)) is not None}
+
+    def _scope_name(self, scope: Scope, articles: list[Article]) -> str:
+        """What readers call a scope: a tag's name, the section's name in the menu (else as articles
+        give it), an author's profile name (else as bylines give it)."""
+        if scope.kind is ScopeKind.SECTION:
+            for link in self.site.sections:
+                if link.slug == scope.slug:
+                    return link.name
+        if scope.kind is ScopeKind.AUTHOR and (profile := self._profile(scope.slug)) is not None:
+            return profile.name
+        candidates = [*articles, *(a for a in self.overlay.current.values() if a is not None)]
+        for article in candidates:
+            if scope.kind is ScopeKind.TAG:
+                for t in article.tags:
+                    if t.slug == scope.slug:
+                        return t.name
+            elif scope.kind is ScopeKind.SECTION:
+                if article.section and article.section_slug == scope.slug:
+                    return article.section
+            else:
+                for name in article.authors:
+                    if name_slug(name) == scope.slug:
+                        return name
+        return scope.slug.replace("-", " ").title()
+
+    def _lead(self, latest: list[Article]) -> Article | None:
+        """The front page's lead: the article editors pinned while it is live, else the newest."""
+        pinned = self.site.lead_article_id
+        if pinned:
+            self.load([pinned])
+            article = self.overlay.current.get(pinned)
+            if article is not None and article.is_live and article.published_at is not None:
+                return article
+        return latest[0] if latest else None
+
+    def _render(self, page: Page) -> SiteObject | None:
+        """The one object of a page that has exactly one (not a month's archive or sitemap); None when
+        the page lists nothing any more (a scope's page or feed), to be deleted."""
         site = self.site
         if page.kind == "home":
-            return pages.home_page(site, self._latest(pages.HOME_SIZE), self._months())
+            latest = self._latest(pages.HOME_SIZE)
+            sections = [
+                (link, self._latest(pages.SECTION_BLOCK_SIZE, Scope.section(link.slug)))
+                for link in site.sections
+            ]
+            return pages.home_page(site, latest, self._months(), lead=self._lead(latest), sections=sections)
         if page.kind == "archive_index":
             return pages.archive_index(site, self._months())
+        if page.kind == "tag_index":
+            return pages.tag_index(site, self._tag_index())
         if page.kind == "feed":
             return pages.site_feed(site, self._latest(pages.FEED_SIZE))
         if page.kind == "sitemap_index":
@@ -473,12 +545,16 @@ class SitePublisher:
                 now - dt.timedelta(hours=pages.NEWS_SITEMAP_HOURS), now + dt.timedelta(minutes=5)
             )
             return pages.news_sitemap(site, recent)
-        if page.kind in {"tag", "tag_feed"}:
-            latest = self._latest(pages.TAG_PAGE_SIZE, page.tag)
-            name = self._tag_name(page.tag, latest)
-            if page.kind == "tag":
-                return pages.tag_page(site, page.tag, name, latest, self._months(page.tag))
-            return pages.tag_feed(site, page.tag, name, latest)
+        scope = page.scope
+        if scope is not None and page.variant in {"", "feed"}:
+            latest = self._latest(pages.SCOPE_PAGE_SIZE, scope)
+            if not latest:
+                return None
+            name = self._scope_name(scope, latest)
+            if page.variant == "":
+                profile = self._profile(scope.slug) if scope.kind is ScopeKind.AUTHOR else None
+                return pages.scope_page(site, scope, name, latest, self._months(scope), profile=profile)
+            return pages.scope_feed(site, scope, name, latest)
         if page.kind in {"corrections", "corrections_feed"}:
             entries = self._corrections()
             if page.kind == "corrections":
@@ -486,24 +562,45 @@ class SitePublisher:
             return pages.corrections_feed(site, entries)
         raise ValueError(f"unknown page kind {page.kind!r}")
 
+    def _tag_index(self) -> list[tuple[str, str]]:
+        """(slug, name) of the tags with live articles, for the tag index (at most TAG_INDEX_SIZE). The
+        index read may lag: this batch's articles are laid over it."""
+        found = dict(self.reader.scope_names(ScopeKind.TAG.value, pages.TAG_INDEX_SIZE))
+        for article_id, before in self._befores.items():
+            for article in (before, self.overlay.current.get(article_id)):
+                for t in article.tags if article is not None else []:
+                    if self._latest(1, Scope.tag(t.slug)):
+                        found[t.slug] = t.name
+                    else:
+                        found.pop(t.slug, None)
+        return sorted(found.items())[: pages.TAG_INDEX_SIZE]
+
     def _render_objects(self, page: Page, *, every: bool) -> tuple[list[SiteObject], list[str]]:
         """The objects of `page` to write, and the keys to delete. A month's archive and sitemap come in
         pages anchored at the month's oldest article: with `every` (a rebuild) all of them are rendered,
         else only those this batch's changes alter (the month's own page, the last shard, a page that
-        just filled up, and, when an older article comes or goes, the pages after it)."""
+        just filled up, and, when an older article comes or goes, the pages after it). A listing that
+        no longer lists anything is deleted (readers get the 404 page)."""
         site = self.site
         if page.kind == "sitemap_index" and not every and not self._shards_changed():
             return [], []
-        if page.kind not in {"month", "sitemap_shard", "tag_month"}:
-            return [self._render(page)], []
-        tag = page.tag or None
+        if page.kind == "tag_index" and not every and not self._tags_came_or_went():
+            return [], []
+        scope = page.scope
+        if page.kind not in {"month", "sitemap_shard"} and (scope is None or page.variant != "month"):
+            rendered = self._render(page)
+            if rendered is None:
+                assert scope is not None
+                path = pages.scope_path(scope) if page.variant == "" else pages.scope_feed_path(scope)
+                return [], [page_key(path)]
+            return [rendered], []
         start, end = month_bounds(page.year, page.month, site.tz)
-        items = self._between(start, end, tag)
+        items = self._between(start, end, scope)
         y, m = page.year, page.month
         if page.kind == "sitemap_shard":
             if every:
                 return pages.sitemap_month(site, y, m, items), []
-            numbers, gone = self._affected(items, start, end, tag, pages.SITEMAP_SHARD_SIZE, partial=True)
+            numbers, gone = self._affected(items, start, end, None, pages.SITEMAP_SHARD_SIZE, partial=True)
             shards = [pages.sitemap_shard(site, y, m, items, n) for n in sorted(numbers)]
             return shards or [pages.sitemap_shard(site, y, m, items)], [
                 pages.shard_path(y, m, n).lstrip("/") for n in gone if n > 1
@@ -511,36 +608,40 @@ class SitePublisher:
         numbers = set(range(1, pages.full_archive_pages(len(items)) + 1))
         emptied: list[int] = []
         if not every:
-            numbers, emptied = self._affected(items, start, end, tag, pages.ARCHIVE_PAGE_SIZE, partial=False)
-        deleted = [page_key(pages.archive_page_path(y, m, n, tag)) for n in emptied]
-        if tag is None:
+            numbers, emptied = self._affected(
+                items, start, end, scope, pages.ARCHIVE_PAGE_SIZE, partial=False
+            )
+        deleted = [page_key(pages.archive_page_path(y, m, n, scope)) for n in emptied]
+        if not items:
+            return [], [*deleted, page_key(pages.month_path(y, m, scope))]
+        if scope is None:
             return [
                 pages.month_page(site, y, m, items),
                 *(pages.month_archive_page(site, y, m, items, n) for n in sorted(numbers)),
             ], deleted
-        name = self._tag_name(page.tag, items)
+        name = self._scope_name(scope, items)
         return [
-            pages.tag_month_page(site, page.tag, name, y, m, items),
-            *(pages.tag_month_archive_page(site, page.tag, name, y, m, items, n) for n in sorted(numbers)),
+            pages.scope_month_page(site, scope, name, y, m, items),
+            *(pages.scope_month_archive_page(site, scope, name, y, m, items, n) for n in sorted(numbers)),
         ], deleted
 
-    def _in(self, article: Article | None, start: dt.datetime, end: dt.datetime, tag: str | None) -> bool:
+    def _in(self, article: Article | None, start: dt.datetime, end: dt.datetime, scope: Scope | None) -> bool:
         return (
             article is not None
             and article.is_live
             and article.published_at is not None
             and start <= article.published_at < end
-            and (tag is None or tag in {t.slug for t in article.tags})
+            and (scope is None or article.in_scope(scope))
         )
 
     def _count_before(
-        self, items: list[Article], start: dt.datetime, end: dt.datetime, tag: str | None
+        self, items: list[Article], start: dt.datetime, end: dt.datetime, scope: Scope | None
     ) -> int:
         """How many articles the listing had before this batch's changes."""
         count = len(items)
         for article_id, before in self._befores.items():
-            count += self._in(before, start, end, tag) - self._in(
-                self.overlay.current.get(article_id), start, end, tag
+            count += self._in(before, start, end, scope) - self._in(
+                self.overlay.current.get(article_id), start, end, scope
             )
         return count
 
@@ -549,7 +650,7 @@ class SitePublisher:
         items: list[Article],
         start: dt.datetime,
         end: dt.datetime,
-        tag: str | None,
+        scope: Scope | None,
         size: int,
         *,
         partial: bool,
@@ -562,11 +663,11 @@ class SitePublisher:
             return -(-count // size) if partial else (count - 1) // size if count else 0
 
         oldest_first = [((a.published_at or a.updated_at), a.id) for a in reversed(items)]
-        now_pages, before_pages = pages_of(len(items)), pages_of(self._count_before(items, start, end, tag))
+        now_pages, before_pages = pages_of(len(items)), pages_of(self._count_before(items, start, end, scope))
         numbers = set(range(before_pages + 1, now_pages + 1))  # pages that filled up (or began)
         for article_id, before in self._befores.items():
             after = self.overlay.current.get(article_id)
-            was, now = self._in(before, start, end, tag), self._in(after, start, end, tag)
+            was, now = self._in(before, start, end, scope), self._in(after, start, end, scope)
             states = [a for a, there in ((before, was), (after, now)) if there and a is not None]
             if not states:
                 continue
@@ -575,6 +676,27 @@ class SitePublisher:
             moved = was != now or len(set(keys)) > 1
             numbers |= set(range(first, now_pages + 1)) if moved else {first}
         return {n for n in numbers if 1 <= n <= now_pages}, list(range(now_pages + 1, before_pages + 1))
+
+    def _tags_came_or_went(self) -> bool:
+        """Whether this batch gives a tag its first live article or takes its last one away (the tag
+        index lists the tags with live articles)."""
+        for article_id, before in self._befores.items():
+            after = self.overlay.current.get(article_id)
+            was = {s for s in (before.scopes if before and before.is_live else ()) if s.kind is ScopeKind.TAG}
+            now = {s for s in (after.scopes if after and after.is_live else ()) if s.kind is ScopeKind.TAG}
+            for scope in was ^ now:
+                others = [
+                    a
+                    for a in self._latest(2, scope)
+                    if not (a.id in self._befores and not self._in_before(a.id, scope))
+                ]
+                if not others:
+                    return True
+        return False
+
+    def _in_before(self, article_id: str, scope: Scope) -> bool:
+        before = self._befores.get(article_id)
+        return before is not None and before.is_live and before.in_scope(scope)
 
     def _shards_changed(self) -> bool:
         """Whether this batch changes how many sitemap shards a month has (or which months have any)."""

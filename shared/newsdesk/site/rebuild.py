@@ -23,10 +23,12 @@ from newsdesk.site.models import (
     HOME,
     NEWS_SITEMAP,
     SITEMAP_INDEX,
+    TAG_INDEX,
     Chunk,
     LiveArticle,
     Page,
     RebuildStatus,
+    scope_pages,
 )
 from newsdesk.site.pages import month_of
 from newsdesk.site.ports import ChunkQueue, Invalidator, LiveArticles, RebuildLedger
@@ -47,21 +49,27 @@ def plan_chunks(live: Iterable[LiveArticle], tz: ZoneInfo, rebuild_id: str) -> l
     """Every live article and every listing, feed and sitemap, in chunks."""
     ids: list[str] = []
     months: set[tuple[int, int]] = set()
-    tags: set[str] = set()
-    tag_months: set[tuple[str, int, int]] = set()
+    scoped: set[Page] = set()
     for article in live:
         ids.append(article.id)
         year, month = month_of(article.published_at, tz)
         months.add((year, month))
-        for tag in article.tags:
-            tags.add(tag)
-            tag_months.add((tag, year, month))
+        for scope in article.scopes:
+            scoped |= scope_pages(scope, year, month)
 
-    listing = [HOME, ARCHIVE_INDEX, FEED, SITEMAP_INDEX, NEWS_SITEMAP, CORRECTIONS, CORRECTIONS_FEED]
+    listing = [
+        HOME,
+        ARCHIVE_INDEX,
+        FEED,
+        SITEMAP_INDEX,
+        NEWS_SITEMAP,
+        CORRECTIONS,
+        CORRECTIONS_FEED,
+        TAG_INDEX,
+    ]
     listing += [Page("month", year=y, month=m) for y, m in sorted(months)]
     listing += [Page("sitemap_shard", year=y, month=m) for y, m in sorted(months)]
-    listing += [Page(kind, tag=t) for t in sorted(tags) for kind in ("tag", "tag_feed")]
-    listing += [Page("tag_month", tag=t, year=y, month=m) for t, y, m in sorted(tag_months)]
+    listing += sorted(scoped)
     chunks: list[Chunk] = []
     for group in _batched(ids, ARTICLES_PER_CHUNK):
         chunks.append(Chunk(rebuild_id, len(chunks), articles=tuple(group)))

@@ -99,6 +99,10 @@ def section_path(site: SiteConfig, name: str) -> str:
     return SECTION_PATH.format(slug=slugify(name) or "news")
 
 
+# A byline's kind as the article view gives it (newsdesk.articles.models.AuthorKind) → its schema.org type.
+SCHEMA_KINDS = {"person": PERSON, "organization": ORGANIZATION, PERSON: PERSON, ORGANIZATION: ORGANIZATION}
+
+
 def authors_of(article: Article) -> list[dict[str, str]]:
     """The article's authors as name, path of their page and kind (Person, or Organization for the news
     agency the article comes from)."""
@@ -174,7 +178,7 @@ def news_article(
     article: Article,
     *,
     image: Mapping[str, Any] | None = None,
-    authors: Sequence[Mapping[str, str]] | None = None,
+    authors: Sequence[Mapping[str, str | None]] | None = None,
 ) -> dict[str, Any]:
     """The NewsArticle of a live article. `image` is its image_view (with crops when it has them);
     `authors` entries of name, path and kind (derived from the article when not given)."""
@@ -182,8 +186,13 @@ def news_article(
     canonical = site.url + article.url
     published = article.published_at
     people = [
-        {"@type": a.get("kind") or PERSON, "name": a["name"], "url": absolute(site, a["path"])}
+        {
+            "@type": SCHEMA_KINDS.get(a.get("kind") or "", PERSON),
+            "name": a["name"],
+            "url": absolute(site, a["path"] or ""),
+        }
         for a in (authors if authors is not None else authors_of(article))
+        if a["path"]
     ] or [{"@type": ORGANIZATION, "name": site.name, "url": site.url + "/"}]
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -294,7 +303,7 @@ def article_meta(
     article: Article,
     *,
     image: Mapping[str, Any] | None = None,
-    authors: Sequence[Mapping[str, str]] | None = None,
+    authors: Sequence[Mapping[str, str | None]] | None = None,
 ) -> dict[str, Any]:
     assert article.url is not None
     data = news_article(site, article, image=image, authors=authors)

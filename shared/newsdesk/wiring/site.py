@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from aws_lambda_powertools import Logger
 
 from newsdesk.adapters.cloudfront import Cdn
+from newsdesk.adapters.dynamodb.authors import AuthorStore
 from newsdesk.adapters.dynamodb.comments import CommentStore
 from newsdesk.adapters.dynamodb.digests import PageDigests
 from newsdesk.adapters.dynamodb.published import PublishedArticles
@@ -34,6 +35,7 @@ from newsdesk.site.errors import UnreadableConfiguration
 from newsdesk.site.models import RebuildStatus
 from newsdesk.site.pages import SiteConfig
 from newsdesk.site.ports import (
+    AuthorDirectory,
     CommentReader,
     ConfigurationStore,
     DigestLedger,
@@ -83,6 +85,7 @@ class Site:
     # page shows starts a full rebuild (None: it cannot, e.g. a function without the rebuild queue).
     configuration: ConfigurationStore | None = None
     rebuilds: Callable[[], RebuildStatus] | None = None
+    authors: AuthorDirectory | None = None
 
     @classmethod
     def from_settings(cls, settings: RendererSettings) -> Site:
@@ -109,6 +112,7 @@ class Site:
             ),
             configuration=SiteConfigStore(table),
             rebuilds=rebuilds if queue_url else None,
+            authors=AuthorStore(table),
         )
 
     def current_config(self, store: ConfigurationStore | None = None) -> SiteConfig:
@@ -143,6 +147,7 @@ class Site:
         )
         overrides.setdefault("digests", self.digests)
         overrides.setdefault("discovery", self.discovery)
+        overrides.setdefault("authors", self.authors)
         return SitePublisher(
             config,
             overrides.pop("reader", None) or self.reader,

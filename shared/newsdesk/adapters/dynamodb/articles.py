@@ -22,9 +22,9 @@ from newsdesk.adapters.dynamodb.keys import (
     article_key,
     article_pk,
     revision_key,
+    scope_key,
     slug_key,
     status_partition,
-    tag_key,
     tag_pk,
 )
 from newsdesk.adapters.dynamodb.records import (
@@ -35,8 +35,8 @@ from newsdesk.adapters.dynamodb.records import (
     item_to_receipt,
     item_to_revision,
     revision_to_item,
+    scope_to_item,
     slug_claim_item,
-    tag_to_item,
 )
 from newsdesk.adapters.dynamodb.table import TableAdapter
 from newsdesk.adapters.dynamodb.unreadable import readable
@@ -242,7 +242,10 @@ class ArticleStore(TableAdapter):
                     "ConditionExpression": "attribute_not_exists(PK)",
                 }
             },
-            *({"Put": {"TableName": self.table_name, "Item": tag_to_item(article, t)}} for t in article.tags),
+            *(
+                {"Put": {"TableName": self.table_name, "Item": scope_to_item(article, s)}}
+                for s in article.scopes
+            ),
             *self._keep_revision(article),
         ]
         self._transact(actions, article, slug_index=0, article_index=1)
@@ -275,14 +278,14 @@ class ArticleStore(TableAdapter):
                 }
             )
             actions.append(self._release_slug(previous.slug, article.id))
-        current = {t.slug for t in article.tags}
+        current = set(article.scopes)
         actions.extend(
-            {"Delete": {"TableName": self.table_name, "Key": tag_key(article.id, t.slug)}}
-            for t in previous.tags
-            if t.slug not in current
+            {"Delete": {"TableName": self.table_name, "Key": scope_key(article.id, s.kind.value, s.slug)}}
+            for s in previous.scopes
+            if s not in current
         )
         actions.extend(
-            {"Put": {"TableName": self.table_name, "Item": tag_to_item(article, t)}} for t in article.tags
+            {"Put": {"TableName": self.table_name, "Item": scope_to_item(article, s)}} for s in article.scopes
         )
         actions.extend(self._keep_revision(article))
         actions.extend(
@@ -307,8 +310,8 @@ class ArticleStore(TableAdapter):
             },
             self._release_slug(article.slug, article.id),
             *(
-                {"Delete": {"TableName": self.table_name, "Key": tag_key(article.id, t.slug)}}
-                for t in article.tags
+                {"Delete": {"TableName": self.table_name, "Key": scope_key(article.id, s.kind.value, s.slug)}}
+                for s in article.scopes
             ),
         ]
         self._transact(actions, article, slug_index=None, article_index=0)
@@ -357,7 +360,7 @@ class ArticleStore(TableAdapter):
 
 
 def article_id_in(item: Item) -> str:
-    """The article a tag membership names."""
+    """The article a scope membership (tag, section, author) names."""
     return str(item["article_id"]["S"])
 
 

@@ -6,8 +6,10 @@ only (the comment intake reads the table through it).
 | article        | ARTICLE#{id} | A          | ByStatus   GSI1PK=STATUS#{status}       GSI1SK={updated}#{id} |
 |                |              |            | ByUpdated  GSI2PK=ARTICLES              GSI2SK={updated}#{id} |
 |                |              |            | Published  PUBPK=PUBLISHED (live only)  PUBSK={published}#{id}|
-| tag membership | ARTICLE#{id} | TAG#{slug} | ByTag      TAGPK=TAG#{slug}             TAGSK={updated}#{id}  |
-|                |              |            | PublishedByTag PTAGPK=TAG#{slug} (live) PUBSK={published}#{id}|
+| scope membership: tag, section or author (KIND = TAG, SECTION, AUTHOR)                        |
+|                | ARTICLE#{id} | KIND#{slug}| ByTag      TAGPK=KIND#{slug}           TAGSK={updated}#{id} |
+|                |              |            | PublishedByTag PTAGPK=KIND#{slug} (live) PUBSK={published}#{id}
+| author profile | AUTHOR#{slug}| P          | ByUpdated  GSI2PK=AUTHORS               GSI2SK={slug}         |
 | render receipt | ARTICLE#{id} | RENDER     | -                                                             |
 | revision       | ARTICLE#{id} | REV#{v:08d}| - (a copy of the article at version v; may expire: TTL)      |
 | slug claim     | SLUG#{slug}  | S          | -                                                             |
@@ -114,12 +116,26 @@ def slug_pk(slug: str) -> str:
     return f"SLUG#{slug}"
 
 
+def scope_pk(kind: str, slug: str) -> str:
+    """The PublishedByTag (and ByTag) partition of a listing scope: `kind` is tag, section or author."""
+    return f"{kind.upper()}#{slug}"
+
+
+def scope_sk(kind: str, slug: str) -> str:
+    """The sort key, in the article's partition, of its membership of a scope."""
+    return scope_pk(kind, slug)
+
+
+def scope_key(article_id: str, kind: str, slug: str) -> Item:
+    return _key(article_pk(article_id), scope_sk(kind, slug))
+
+
 def tag_pk(tag_slug: str) -> str:
-    return f"TAG#{tag_slug}"
+    return scope_pk("tag", tag_slug)
 
 
 def tag_sk(tag_slug: str) -> str:
-    return f"TAG#{tag_slug}"
+    return scope_sk("tag", tag_slug)
 
 
 def article_key(article_id: str) -> Item:
@@ -152,6 +168,22 @@ def correction_log_key(issued_at: dt.datetime, article_id: str, number: int) -> 
 
 def receipt_key(article_id: str) -> Item:
     return _key(article_pk(article_id), RENDER_SK)
+
+
+# ----- author profiles -----------------------------------------------------------------------------
+
+AUTHOR_PREFIX = "AUTHOR#"
+AUTHOR_PROFILE_SK = "P"
+ENTITY_AUTHOR = "author"
+AUTHORS_PK = "AUTHORS"  # the ByUpdated partition of every author profile, by slug
+
+
+def author_profile_key(slug: str) -> Item:
+    return _key(f"{AUTHOR_PREFIX}{slug}", AUTHOR_PROFILE_SK)
+
+
+def author_slug_of(pk: str) -> str | None:
+    return pk.removeprefix(AUTHOR_PREFIX) if pk.startswith(AUTHOR_PREFIX) else None
 
 
 # ----- reader comments -----------------------------------------------------------------------------

@@ -14,12 +14,12 @@ from newsdesk.adapters.dynamodb.keys import (
     PUBLISHED,
     PUBLISHED_BY_TAG,
     parse_sort_time,
+    scope_pk,
     sort_time,
-    tag_pk,
 )
 from newsdesk.adapters.dynamodb.records import item_to_article, read_article
 from newsdesk.adapters.dynamodb.unreadable import MAPPING_ERRORS, readable, report_unreadable
-from newsdesk.articles.models import Article
+from newsdesk.articles.models import Article, Scope, scopes_of
 from newsdesk.site.models import CorrectionEntry, LiveArticle
 
 if TYPE_CHECKING:
@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 
 class PublishedArticles:
-    """Published articles newest first, site-wide or by tag, whole or within a time range.
+    """Published articles newest first, site-wide or in a scope (tag, section, author), whole or within
+    a time range.
 
     Everything here is read strictly, for readers: one article that breaks a rule raises
     UnreadableArticle when it is asked for by id, and is left out (and reported) of every listing.
@@ -63,29 +64,50 @@ class PublishedArticles:
         ]
 
     def latest(
-        self, limit: int, tag: str | None = None, *, known: Mapping[str, Article] | None = None
+        self, limit: int, scope: Scope | None = None, *, known: Mapping[str, Article] | None = None
     ) -> list[Article]:
-        """The newest `limit` live articles (of `tag`). A tag's index holds ids only: the articles are
-        read by id (one BatchGetItem), but for those in `known`."""
-        return self._query(tag, limit=limit, known=known)
+        """The newest `limit` live articles (of `scope`). A scope's index holds ids only: the articles
+        are read by id (one BatchGetItem), but for those in `known`."""
+        return self._query(scope, limit=limit, known=known)
 
     def between(
-        self, start: dt.datetime, end: dt.datetime, tag: str | None = None, limit: int | None = None
+        self, start: dt.datetime, end: dt.datetime, scope: Scope | None = None, limit: int | None = None
     ) -> list[Article]:
         """Published in [start, end), newest first."""
-        return self._query(tag, start=start, end=end, limit=limit)
+        return self._query(scope, start=start, end=end, limit=limit)
 
-    def months(self, tz: dt.tzinfo, tag: str | None = None) -> list[tuple[int, int]]:
+    def scope_names(self, kind: str, limit: int) -> list[tuple[str, str]]:
+        """(slug, name) of up to `limit` scopes of `kind` (tag, section, author) that have live
+        articles, in slug order: a Scan of the sparse membership index (live memberships only),
+        projected to the partition key and the name."""
+        index = PUBLISHED_BY_TAG
+        prefix = scope_pk(kind, "")
+        found: dict[str, str] = {}
+        pages = self.articles.client.get_paginator("scan").paginate(
+            TableName=self.table_name,
+            IndexName=index.name,
+            ProjectionExpression="#pk, #name",
+            FilterExpression="begins_with(#pk, :prefix)",
+            ExpressionAttributeNames={"#pk": index.pk, "#name": "name"},
+            ExpressionAttributeValues={":prefix": {"S": prefix}},
+        )
+        for page in pages:
+            for item in page.get("Items", []):
+                slug = item[index.pk]["S"].removeprefix(prefix)
+                found[slug] = item.get("name", {}).get("S") or found.get(slug) or slug
+        return sorted(found.items())[:limit]
+
+    def months(self, tz: dt.tzinfo, scope: Scope | None = None) -> list[tuple[int, int]]:
         """(year, month) pairs in the site's time zone that have published articles, newest first.
 
         One single-item Query per month that has content, stepping back from the newest article.
         """
-        index = PUBLISHED_BY_TAG if tag else PUBLISHED
+        index = PUBLISHED_BY_TAG if scope else PUBLISHED
         found: list[tuple[int, int]] = []
         before: str | None = None
         while True:
             condition = "#pk = :pk" + (" AND #sk < :before" if before else "")
-            values: dict[str, Any] = {":pk": {"S": tag_pk(tag) if tag else LIVE}}
+            values: dict[str, Any] = {":pk": {"S": _partition(scope)}}
             if before:
                 values[":before"] = {"S": before}
             response = self.articles.client.query(
@@ -107,7 +129,8 @@ class PublishedArticles:
             before = sort_time(month_start)
 
     def live(self) -> Iterator[LiveArticle]:
-        """Every live article, newest first: its id, when it was published and its tags (for rebuilds)."""
+        """Every live article, newest first: its id, when it was published and its scopes (for
+        rebuilds)."""
         pages = self.articles.query_pages(
             IndexName=PUBLISHED.name,
             KeyConditionExpression="#pk = :pk",
@@ -116,9 +139,11 @@ class PublishedArticles:
                 "#id": "id",
                 "#tags": "tags",
                 "#p": "published_at",
+                "#section": "section",
+                "#authors": "authors",
             },
             ExpressionAttributeValues={":pk": {"S": LIVE}},
-            ProjectionExpression="#id, #tags, #p",
+            ProjectionExpression="#id, #tags, #p, #section, #authors",
             ScanIndexForward=False,
         )
         for items in pages:
@@ -128,7 +153,11 @@ class PublishedArticles:
                     live = LiveArticle(
                         id=data["id"],
                         published_at=dt.datetime.fromisoformat(data["published_at"]),
-                        tags=tuple(tag["slug"] for tag in data.get("tags", [])),
+                        scopes=scopes_of(
+                            [tag["slug"] for tag in data.get("tags", [])],
+                            data.get("section"),
+                            list(data.get("authors") or []),
+                        ),
                     )
                 except MAPPING_ERRORS as exc:
                     report_unreadable("article", item, exc)
@@ -137,16 +166,16 @@ class PublishedArticles:
 
     def _query(
         self,
-        tag: str | None,
+        scope: Scope | None,
         *,
         limit: int | None = None,
         start: dt.datetime | None = None,
         end: dt.datetime | None = None,
         known: Mapping[str, Article] | None = None,
     ) -> list[Article]:
-        index = PUBLISHED_BY_TAG if tag else PUBLISHED
+        index = PUBLISHED_BY_TAG if scope else PUBLISHED
         condition = "#pk = :pk"
-        values: dict[str, Any] = {":pk": {"S": tag_pk(tag) if tag else LIVE}}
+        values: dict[str, Any] = {":pk": {"S": _partition(scope)}}
         names = {"#pk": index.pk}
         if start is not None and end is not None:
             condition += " AND #sk BETWEEN :start AND :end"
@@ -164,9 +193,13 @@ class PublishedArticles:
             kwargs["Limit"] = limit
             kwargs["PaginationConfig"] = {"MaxItems": limit}
         items = self.articles.query_all(**kwargs)
-        if tag:
+        if scope:
             ids = readable("tag", items, article_id_in)
             known = known or {}
             read = {a.id: a for a in self.articles.get_many([i for i in ids if i not in known])}
             return [found for i in ids if (found := read.get(i) or known.get(i)) is not None]
         return readable("article", items, item_to_article)
+
+
+def _partition(scope: Scope | None) -> str:
+    return scope_pk(scope.kind.value, scope.slug) if scope else LIVE

@@ -31,11 +31,11 @@ from newsdesk.adapters.dynamodb.keys import (
     article_pk,
     correction_log_key,
     revision_sk,
+    scope_pk,
+    scope_sk,
     slug_pk,
     sort_time,
     status_partition,
-    tag_pk,
-    tag_sk,
 )
 from newsdesk.adapters.dynamodb.unreadable import MAPPING_ERRORS
 from newsdesk.articles.errors import UnreadableArticle
@@ -51,6 +51,7 @@ from newsdesk.articles.models import (
     RenderState,
     Revision,
     RevisionRetention,
+    Scope,
     Tag,
 )
 
@@ -266,17 +267,24 @@ def _reason(error: Exception) -> str:
 
 
 def tag_to_item(article: Article, tag: Tag) -> Item:
+    return scope_to_item(article, Scope.tag(tag.slug))
+
+
+def scope_to_item(article: Article, scope: Scope) -> Item:
+    """The article's membership of a listing scope (a tag, its section, one of its authors)."""
+    partition = scope_pk(scope.kind.value, scope.slug)
     values: dict[str, Any] = {
         "PK": article_pk(article.id),
-        "SK": tag_sk(tag.slug),
+        "SK": scope_sk(scope.kind.value, scope.slug),
         "entity": ENTITY_TAG,
         "article_id": article.id,
+        "name": article.scope_name(scope),
         "status": article.status.value,
-        BY_TAG.pk: tag_pk(tag.slug),
+        BY_TAG.pk: partition,
         BY_TAG.sk: f"{sort_time(article.updated_at)}#{article.id}",
     }
     if article.is_live and article.published_at is not None:
-        values[PUBLISHED_BY_TAG.pk] = tag_pk(tag.slug)
+        values[PUBLISHED_BY_TAG.pk] = partition
         values[PUBLISHED_BY_TAG.sk] = f"{sort_time(article.published_at)}#{article.id}"
     return to_item(values)
 

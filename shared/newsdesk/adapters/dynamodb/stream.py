@@ -11,8 +11,10 @@ from aws_lambda_powertools import Logger
 from newsdesk.adapters.aws import AwsAdapter
 from newsdesk.adapters.dynamodb.keys import (
     ARTICLE_SK,
+    AUTHOR_PROFILE_SK,
     ENTITY_ARTICLE,
     article_id_of,
+    author_slug_of,
     comment_id_of,
     is_site_config,
 )
@@ -87,6 +89,13 @@ class TableStream:
                 return None
 
         return SiteChange(before=image("OldImage"), after=image("NewImage"))
+
+    @staticmethod
+    def author_change(record: dict[str, Any]) -> str | None:
+        """The slug of the author whose profile the record is about, if it is one."""
+        keys = record.get("dynamodb", {}).get("Keys", {})
+        pk, sk = keys.get("PK", {}).get("S", ""), keys.get("SK", {}).get("S", "")
+        return author_slug_of(pk) if sk == AUTHOR_PROFILE_SK else None
 
 
 class StreamHistory(AwsAdapter["DynamoDBStreamsClient"]):
