@@ -33,7 +33,9 @@ def resources(template: dict[str, Any]) -> dict[str, Any]:
 
 def statements(template: dict[str, Any], function: str) -> list[dict[str, Any]]:
     props = resources(template)[function]["Properties"]
-    return [s for policy in props["Policies"] for s in policy["Statement"]]
+    # A function without policies of its own (e.g. one that only reads its queue, whose event source
+    # grants that) has none.
+    return [s for policy in props.get("Policies", []) for s in policy["Statement"]]
 
 
 def granted(template: dict[str, Any], function: str) -> set[str]:

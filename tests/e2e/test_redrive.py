@@ -1,7 +1,7 @@
 """One corrupt article in the table hurts only itself, and `newsdesk redrive` replays what failed.
 
 With one published article whose stored headline is longer than the limit (a console edit), a new article
-publishes and goes live within 3 seconds, the home page and the editor list still answer 200, and the
+publishes and goes live without being held up, the home page and the editor list still answer 200, and the
 corrupt one's receipt says `failed`. After the record is repaired, `newsdesk redrive` brings every page
 whose render failed live, and a second `redrive` does nothing.
 """
@@ -123,7 +123,7 @@ def test_a_corrupt_article_hurts_only_itself_and_redrive_brings_what_failed_live
     # When a new article is published
     fresh = publish(stack, http)
 
-    # Then it is served within 3 seconds, the home page lists it, the editor list answers
+    # Then it is served without being held up, the home page lists it, the editor list answers
     took = seconds_until_served(http, stack.site_url + fresh["url"], LIVE_WITHIN)
     assert took is not None, (
         f"{fresh['url']} was not served within {LIVE_WITHIN} s:\n{stack.output()[-3000:]}"

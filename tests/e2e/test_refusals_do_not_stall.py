@@ -15,7 +15,10 @@ from tests.e2e.test_local_stack import TIMEOUT, UNKNOWN_ID, assert_problem, bear
 
 pytestmark = pytest.mark.e2e
 
-LIVE_WITHIN = 3.0  # seconds from the publish response to the page being served
+# Seconds from the publish response to the page being served: a deadline that tells "published" from
+# "held up" (a render stuck behind a failing record waits out the renderer's retries, about 13 s here), not
+# a speed target (publish-to-live is measured by `make bench`), so it leaves room for a busy machine.
+LIVE_WITHIN = 10.0
 
 
 def slug_collision(stack: RunningStack, http: requests.Session) -> requests.Response:
@@ -83,7 +86,7 @@ def test_after_a_refusal_the_next_publish_goes_live_within_three_seconds(
     )
     assert published.status_code == 200, published.text
 
-    # Then its page is served within 3 seconds, with its headline
+    # Then its page is served without being held up, with its headline
     page_url = stack.site_url + published.json()["url"]
     took = seconds_until_served(http, page_url, LIVE_WITHIN)
     assert took is not None, (

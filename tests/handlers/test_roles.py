@@ -482,6 +482,9 @@ WRITER_ROUTES = {
     ("GET", "/api/articles/{article_id}/revisions/{version}"),
     ("GET", "/api/articles/{article_id}/preview"),
     ("POST", "/api/articles/{article_id}/preview-links"),
+    ("GET", "/api/site"),  # writers see the sections menu their articles go in
+    ("POST", "/api/media"),  # and upload their stories' images
+    ("GET", "/api/media/{media_id}"),
 }
 
 

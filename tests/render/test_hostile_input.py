@@ -14,8 +14,7 @@ from typing import Any
 
 import pytest
 
-from newsdesk.articles.models import Article, Image
-from newsdesk.articles.slugs import slugify
+from newsdesk.articles.models import Article, Image, name_slug
 from newsdesk.site import pages
 from newsdesk.site.models import SiteObject
 from tests.render.conftest import (
@@ -66,7 +65,7 @@ def expected_json_ld(article: Article) -> dict[str, Any]:
         "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
         "url": canonical,
         "author": [
-            {"@type": "Person", "name": name, "url": f"{SITE_URL}/authors/{slugify(name) or 'staff'}/"}
+            {"@type": "Person", "name": name, "url": f"{SITE_URL}/authors/{name_slug(name)}/"}
             for name in article.authors
         ],
         "publisher": {

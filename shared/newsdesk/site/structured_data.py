@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import nh3
 from markupsafe import Markup
 
-from newsdesk.articles.models import Article
+from newsdesk.articles.models import Article, name_slug
 from newsdesk.articles.slugs import slugify
 from newsdesk.site.markdown import body_html
 from newsdesk.site.models import SiteObject
@@ -109,12 +109,13 @@ def authors_of(article: Article) -> list[dict[str, str]]:
     return [
         {
             "name": name,
-            "path": AUTHOR_PATH.format(slug=slugify(name) or "staff"),
+            "path": AUTHOR_PATH.format(slug=name_slug(name)),
             "kind": ORGANIZATION
             if article.source and name.casefold() == article.source.casefold()
             else PERSON,
         }
         for name in article.authors
+        if name_slug(name)
     ]
 
 
