@@ -85,7 +85,7 @@ def _make_kms_key_pairs_on_first_use() -> None:
     from moto.kms import models as kms_models
 
     make = kms_models.generate_private_key
-    kms_models.generate_private_key = lambda key_spec: _KeyPairOnFirstUse(make, key_spec)  # type: ignore[assignment]
+    kms_models.generate_private_key = lambda key_spec: _KeyPairOnFirstUse(make, key_spec)  # type: ignore[assignment,return-value]
 
 
 # Where every test's clock stands unless the test asks for another moment: an ordinary afternoon.
