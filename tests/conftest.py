@@ -60,6 +60,32 @@ def pytest_configure(config: pytest.Config) -> None:
     from newsdesk_local import emulator
 
     emulator.install()
+    _make_kms_key_pairs_on_first_use()
+
+
+class _KeyPairOnFirstUse:
+    """Stands for the key pair moto makes for a KMS key: made when Sign, Verify or GetPublicKey first
+    uses it. moto makes an RSA pair for every key, HMAC and symmetric ones too, which never use it;
+    making it took a large part of each comment test's setup (two keys each)."""
+
+    def __init__(self, make: Any, key_spec: str) -> None:
+        self._make = make
+        self._key_spec = key_spec
+        self._pair: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if self._pair is None:
+            self._pair = self._make(self._key_spec)
+        return getattr(self._pair, name)
+
+
+def _make_kms_key_pairs_on_first_use() -> None:
+    from moto.kms import models as kms_models
+
+    make = kms_models.generate_private_key
+    kms_models.generate_private_key = lambda key_spec: _KeyPairOnFirstUse(make, key_spec)  # type: ignore[assignment,return-value]
 
 
 # Where every test's clock stands unless the test asks for another moment: an ordinary afternoon.
@@ -132,6 +158,10 @@ FAKE_AWS_ENV = {
     "AWS_REGION": REGION,
 }
 REAL_AWS_ENV = ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ENDPOINT_URL")
+# moto's own setting: keep boto3's default session between mocks. A fresh one per test parsed botocore's
+# endpoint rules and service models again for each client (most of a handler test's setup). The session
+# only ever holds the fake credentials above; every test still gets a moto world of its own.
+MOTO_CONFIG: Any = {"core": {"reset_boto3_session": False}}
 
 
 def fake_aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -150,7 +180,7 @@ def fake_aws() -> Iterator[None]:
     shared site): the same world the `aws` fixture gives a single test."""
     from moto import mock_aws
 
-    with pytest.MonkeyPatch.context() as monkeypatch, mock_aws():
+    with pytest.MonkeyPatch.context() as monkeypatch, mock_aws(config=MOTO_CONFIG):
         fake_aws_environment(monkeypatch)
         yield
 
@@ -165,7 +195,7 @@ def aws(aws_credentials: None) -> Iterator[None]:
     """In-process moto for the duration of the test."""
     from moto import mock_aws
 
-    with mock_aws():
+    with mock_aws(config=MOTO_CONFIG):
         yield
 
 
