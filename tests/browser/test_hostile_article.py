@@ -166,7 +166,8 @@ def test_hostile_article_json_ld_stays_data_in_chromium(local_site: LocalSite, v
     # When Chromium opens it and reads the JSON-LD script's text
     seen = visit(url)
     data = seen.page.evaluate(
-        "() => JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent)"
+        "() => [JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent)]"
+        ".flat().find((o) => o['@type'] === 'NewsArticle')"
     )
 
     # Then there is one such script, it parses, and it carries the headline unchanged
@@ -218,6 +219,7 @@ def test_hostile_corrections_show_as_text_in_chromium(local_site: LocalSite, vis
     assert injected_effects(seen) == {"dialogs": [], "pwned": None}
     assert seen.errors == []
     data = seen.page.evaluate(
-        "() => JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent)"
+        "() => [JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent)]"
+        ".flat().find((o) => o['@type'] === 'NewsArticle')"
     )
     assert [c["text"] for c in data["correction"]] == [f.text for f in fixes]

@@ -128,3 +128,20 @@ def test_a_profile_created_meanwhile_is_a_conflict(articles_table: str) -> None:
     store.put(AuthorProfile(slug="pti", name="Press Trust of India", version=2), 1)
     stored = store.get("pti")
     assert stored is not None and (stored.name, stored.version) == ("Press Trust of India", 2)
+
+
+def test_a_profile_with_a_very_long_photo_url_is_refused_naming_it_and_a_fair_one_is_kept(
+    api: EditorApi,
+) -> None:
+    # Given a profile whose photo URL is far longer than any URL a page should carry
+    long_url = "https://" + "0" * 3000
+    body = {"name": "Zero", "kind": "person", "bio": "", "photo_url": long_url, "same_as": []}
+
+    # When it is saved, then saved again with a fair URL
+    refused = put(api, "zero", body)
+    kept = put(api, "zero", {**body, "photo_url": "https://img.example/zero.jpg"})
+
+    # Then the first is a 422 naming photo_url, and the second is created
+    assert refused.status == 422, refused.body
+    assert "photo_url" in refused.problem_fields()
+    assert kept.status == 201, kept.body

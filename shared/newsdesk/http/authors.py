@@ -148,7 +148,7 @@ def authors_router(store: AuthorRepository) -> EditorRouter:
         except ConditionFailed:
             raise AuthorChanged(slug) from None
         saved, created = authors.put_author(store, slug, profile.model_dump(), expected_version=expected)
-        logger.info("author profile saved", slug=slug, version=saved.version, created=created)
+        logger.info("author profile saved", slug=slug, version=saved.version, new_profile=created)
         response = _response(HTTPStatus.CREATED if created else HTTPStatus.OK, saved)
         if created:
             response.headers["Location"] = f"/api/authors/{slug}"
