@@ -299,25 +299,3 @@ def editor_api(editor_env: str, articles_table: str, monkeypatch: pytest.MonkeyP
         yield module
     finally:
         sys.modules.pop(module.__name__, None)
-
-
-# The suite's longest files, in the order they should start: xdist (--dist=loadfile) hands files to its
-# workers in collection order, so a long file collected last keeps one worker busy alone at the end.
-LONGEST_FIRST = (
-    "tests/e2e/test_fuzz.py",
-    "tests/e2e/test_restart.py",
-    "tests/e2e/test_redrive.py",
-    "tests/e2e/",
-    "tests/browser/",
-    "tests/render/test_incremental.py",
-)
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    def rank(item: pytest.Item) -> int:
-        path = item.nodeid.split("::", 1)[0]
-        return next(
-            (n for n, prefix in enumerate(LONGEST_FIRST) if path.startswith(prefix)), len(LONGEST_FIRST)
-        )
-
-    items.sort(key=rank)  # stable: each file's tests keep their order
