@@ -299,7 +299,7 @@ def _domain_problem(exc: DomainError) -> Problem:
         return problem(HTTPStatus.CONFLICT, exc.detail, type_="urn:newsdesk:problem:invalid-state")
     if isinstance(exc, NotPermitted):
         return problem(HTTPStatus.FORBIDDEN, exc.detail, type_=FORBIDDEN)
-    if isinstance(exc, InvalidArticle):
+    if isinstance(exc, InvalidArticle | InvalidMedia):
         return problem(
             HTTPStatus.UNPROCESSABLE_ENTITY,
             exc.detail,
@@ -314,14 +314,6 @@ def _domain_problem(exc: DomainError) -> Problem:
             type_=f"urn:newsdesk:problem:media-{exc.status}",
             title="The image is not ready" if exc.status == "processing" else "The image could not be used",
             errors=[FieldError(field="image.media", location="body", message=exc.detail)],
-        )
-    if isinstance(exc, InvalidMedia):
-        return problem(
-            HTTPStatus.UNPROCESSABLE_ENTITY,
-            exc.detail,
-            type_=VALIDATION,
-            title="The request is not valid",
-            errors=[FieldError(field=exc.field, location="body", message=exc.detail)],
         )
     if isinstance(exc, InvalidCursor):
         return problem(

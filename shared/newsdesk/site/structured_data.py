@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import nh3
 from markupsafe import Markup
 
-from newsdesk.articles.models import Article, name_slug
+from newsdesk.articles.models import Article
 from newsdesk.articles.slugs import slugify
 from newsdesk.site.markdown import body_html
 from newsdesk.site.models import SiteObject
@@ -35,7 +35,6 @@ DESCRIPTION_MAX = 160  # what a result's snippet shows, about
 ROBOTS_PUBLIC = "index, follow, max-image-preview:large"
 ROBOTS_HIDDEN = "noindex"
 DEFAULT_LOGO_KEY = "assets/publisher-logo.svg"
-AUTHOR_PATH = "/authors/{slug}/"
 SECTION_PATH = "/section/{slug}/"
 PERSON, ORGANIZATION = "Person", "Organization"
 
@@ -100,23 +99,7 @@ def section_path(site: SiteConfig, name: str) -> str:
 
 
 # A byline's kind as the article view gives it (newsdesk.articles.models.AuthorKind) → its schema.org type.
-SCHEMA_KINDS = {"person": PERSON, "organization": ORGANIZATION, PERSON: PERSON, ORGANIZATION: ORGANIZATION}
-
-
-def authors_of(article: Article) -> list[dict[str, str]]:
-    """The article's authors as name, path of their page and kind (Person, or Organization for the news
-    agency the article comes from)."""
-    return [
-        {
-            "name": name,
-            "path": AUTHOR_PATH.format(slug=name_slug(name)),
-            "kind": ORGANIZATION
-            if article.source and name.casefold() == article.source.casefold()
-            else PERSON,
-        }
-        for name in article.authors
-        if name_slug(name)
-    ]
+SCHEMA_KINDS = {"person": PERSON, "organization": ORGANIZATION}
 
 
 # ----- schema.org ------------------------------------------------------------------------------------
@@ -179,10 +162,10 @@ def news_article(
     article: Article,
     *,
     image: Mapping[str, Any] | None = None,
-    authors: Sequence[Mapping[str, str | None]] | None = None,
+    authors: Sequence[Mapping[str, str | None]] = (),
 ) -> dict[str, Any]:
     """The NewsArticle of a live article. `image` is its image_view (with crops when it has them);
-    `authors` entries of name, path and kind (derived from the article when not given)."""
+    `authors` the byline as the article view gives it (entries of name, path and kind)."""
     assert article.url is not None and article.published_at is not None
     canonical = site.url + article.url
     published = article.published_at
@@ -192,7 +175,7 @@ def news_article(
             "name": a["name"],
             "url": absolute(site, a["path"] or ""),
         }
-        for a in (authors if authors is not None else authors_of(article))
+        for a in authors
         if a["path"]
     ] or [{"@type": ORGANIZATION, "name": site.name, "url": site.url + "/"}]
     data: dict[str, Any] = {
@@ -304,7 +287,7 @@ def article_meta(
     article: Article,
     *,
     image: Mapping[str, Any] | None = None,
-    authors: Sequence[Mapping[str, str | None]] | None = None,
+    authors: Sequence[Mapping[str, str | None]] = (),
 ) -> dict[str, Any]:
     assert article.url is not None
     data = news_article(site, article, image=image, authors=authors)
