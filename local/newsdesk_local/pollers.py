@@ -21,11 +21,14 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsdesk_local.event_sources import EventSourceMapping, sqs_record, stream_record
 from newsdesk_local.filters import sqs_view
 from newsdesk_local.runtime import Invocation
+
+if TYPE_CHECKING:
+    from newsdesk_local.persistence import Activity
 
 logger = logging.getLogger(__name__)
 
@@ -456,7 +459,9 @@ class QueuePoller:
 
 
 class PollerThread(threading.Thread):
-    """Calls poll_once every `interval` seconds (at once again while there is more) until stopped.
+    """Calls poll_once every `interval` seconds (at once again while there is more) until stopped. Given
+    the emulator's `activity`, an idle poller instead sleeps until the emulator takes a write (or
+    `idle_interval` seconds pass: messages come back from their visibility timeout with no request).
 
     A poll that fails is logged as an error (with its traceback the first time, then once every
     `report_every` seconds while it keeps failing), and polling goes on; the first poll that works again
@@ -470,17 +475,22 @@ class PollerThread(threading.Thread):
         interval: float,
         stop: threading.Event,
         report_every: float = 30.0,
+        activity: Activity | None = None,
+        idle_interval: float = 1.0,
     ) -> None:
         super().__init__(name=f"poller-{name}", daemon=True)
         self.poll_once = poll_once
         self.interval = interval
         self.stop_event = stop
         self.report_every = report_every
+        self.activity = activity
+        self.idle_interval = idle_interval
 
     def run(self) -> None:
         failures = 0
         reported_at = 0.0
         while not self.stop_event.is_set():
+            seen = self.activity.count if self.activity is not None else 0  # before the poll: no write missed
             try:
                 busy = self.poll_once() > 0
             except Exception as exc:
@@ -505,7 +515,11 @@ class PollerThread(threading.Thread):
                         "%s: reading its event source again after %d failed poll(s)", self.name, failures
                     )
                     failures = 0
-            if not busy:
+            if busy:
+                continue
+            if self.activity is not None and not failures:
+                self.activity.wait(seen, self.idle_interval, self.stop_event)
+            else:
                 self.stop_event.wait(self.interval)
 
 

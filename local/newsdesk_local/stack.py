@@ -149,6 +149,8 @@ class LocalStack:
 
     def stop(self) -> None:
         self._stop.set()
+        if self._moto is not None:
+            self._moto.changes.activity.wake()
         for poller in self._pollers:
             poller.join(timeout=5)
         if self._housekeeper is not None:
@@ -346,7 +348,9 @@ class LocalStack:
                 logger.warning("%s: not polled, %s has no code", mapping.name, mapping.function)
                 continue
             poll = self._poller(mapping)
-            thread = PollerThread(mapping.name, poll, self.settings.poll_interval, self._stop)
+            thread = PollerThread(
+                mapping.name, poll, self.settings.poll_interval, self._stop, **self._woken()
+            )
             thread.start()
             self._pollers.append(thread)
         for rule in object_rules(self.deployed):
@@ -364,7 +368,9 @@ class LocalStack:
             objects.start()  # now, before the origin takes an upload
             self.object_rules.append(rule)
             interval = self.settings.poll_interval
-            thread = PollerThread(f"{rule.name}-{rule.bucket}", objects.poll_once, interval, self._stop)
+            thread = PollerThread(
+                f"{rule.name}-{rule.bucket}", objects.poll_once, interval, self._stop, **self._woken()
+            )
             thread.start()
             self._pollers.append(thread)
         for group in self.deployed.of_type("AWS::Scheduler::ScheduleGroup"):
@@ -374,6 +380,10 @@ class LocalStack:
             thread = PollerThread(f"schedules-{group}", schedules.poll_once, SCHEDULE_INTERVAL, self._stop)
             thread.start()
             self._pollers.append(thread)
+
+    def _woken(self) -> dict[str, Any]:
+        """A poller of an event source that only a write fills sleeps until the emulator takes one."""
+        return {"activity": self._moto.changes.activity} if self._moto is not None else {}
 
     def _send_to_queue(self, queue_arn: str, event: dict[str, Any]) -> None:
         """An asynchronous invocation's on-failure record, sent to its queue (by ARN)."""

@@ -7,6 +7,8 @@ import datetime as dt
 import functools
 import json
 import logging
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,7 @@ import boto3
 import pytest
 
 from newsdesk_local.deploy import deploy
-from newsdesk_local.persistence import ChangeCounter, Saver, StackState, may_change
+from newsdesk_local.persistence import ChangeCounter, Saver, StackState, dispatcher, is_write, may_change
 from newsdesk_local.rehearsal import transformed_template
 from newsdesk_local.settings import LocalSettings
 from newsdesk_local.snapshot import Snapshot, StateFile
@@ -305,6 +307,98 @@ def test_an_unsigned_request_counts_as_a_change() -> None:
     # Then it is counted, to be safe, and still reaches the emulator
     assert counter.generation == 1
     assert calls == ["GET"]
+
+
+@pytest.mark.parametrize(
+    ("method", "target", "writes"),
+    [
+        ("POST", "DynamoDB_20120810.PutItem", True),
+        ("POST", "DynamoDB_20120810.TransactWriteItems", True),
+        ("POST", "DynamoDB_20120810.Query", False),
+        ("POST", "DynamoDBStreams_20120810.GetRecords", False),
+        ("POST", "DynamoDBStreams_20120810.GetShardIterator", False),
+        ("POST", "AmazonSQS.SendMessage", True),
+        ("POST", "AmazonSQS.ReceiveMessage", False),
+        ("PUT", "", True),  # S3 PutObject
+        ("POST", "", True),  # S3 presigned POST (unsigned)
+        ("DELETE", "", True),
+        ("GET", "", False),
+        ("HEAD", "", False),
+    ],
+)
+def test_writes_of_any_service_are_told_from_the_pollers_reads(
+    method: str, target: str, writes: bool
+) -> None:
+    # Given a request to the emulator
+    environ = {"REQUEST_METHOD": method}
+    if target:
+        environ["HTTP_X_AMZ_TARGET"] = target
+
+    # When it is classified
+    # Then a write may give a poller work, and a poll (a read) never does
+    assert is_write(environ) is writes
+
+
+def test_a_waiting_poller_wakes_when_a_write_has_been_done_and_not_for_a_read() -> None:
+    # Given the counter in front of an emulator that records when a request is done
+    done: list[str] = []
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        done.append(environ["REQUEST_METHOD"])
+        return [b""]
+
+    counter = ChangeCounter(app)
+    stop = threading.Event()
+    seen = counter.activity.count
+    woke: list[tuple[float, list[str]]] = []
+
+    def poller() -> None:
+        started = time.monotonic()
+        counter.activity.wait(seen, 30, stop)
+        woke.append((time.monotonic() - started, list(done)))
+
+    thread = threading.Thread(target=poller)
+    thread.start()
+
+    # When a read passes, then a write
+    counter({"REQUEST_METHOD": "GET"}, lambda *_: None)
+    counter({"REQUEST_METHOD": "PUT"}, lambda *_: None)
+    thread.join(timeout=30)
+
+    # Then the waiter woke for the write, once the emulator had done it, long before its timeout
+    assert woke and woke[0][1] == ["GET", "PUT"] and woke[0][0] < 30
+    assert counter.activity.count == seen + 1
+
+
+def test_a_waiting_poller_wakes_on_a_stop() -> None:
+    # Given a poller waiting for a write that never comes
+    counter = ChangeCounter(lambda _environ, _start: [b""])
+    stop = threading.Event()
+    thread = threading.Thread(target=counter.activity.wait, args=(counter.activity.count, 60, stop))
+    thread.start()
+
+    # When the stack stops
+    stop.set()
+    counter.activity.wake()
+    thread.join(timeout=30)
+
+    # Then it is not kept waiting
+    assert not thread.is_alive()
+
+
+def test_the_emulator_finds_each_service_once_per_host_and_answers_as_before() -> None:
+    # Given moto server's application, remembering backends
+    app = dispatcher()
+
+    # When a host is looked up twice, and another host once
+    first = app.get_backend_for_host("dynamodb.us-east-1.amazonaws.com")
+    again = app.get_backend_for_host("dynamodb.us-east-1.amazonaws.com")
+    other = app.get_backend_for_host("s3.amazonaws.com")
+
+    # Then each host gets moto's own answer, the same each time
+    assert first == again == "dynamodb"
+    assert other == "s3"
+    assert app.get_backend_for_host(None) is None
 
 
 def test_the_saver_saves_only_when_something_changed(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ import pytest
 from newsdesk_local import emulator
 from newsdesk_local.deploy import deploy_template
 from newsdesk_local.event_sources import EventSourceMapping, event_source_mappings
+from newsdesk_local.persistence import Activity
 from newsdesk_local.pollers import PollerThread, QueuePoller, StreamPoller, failed_item_ids
 from newsdesk_local.runtime import Invocation
 from newsdesk_local.template import Deployed
@@ -403,6 +404,42 @@ def test_a_poller_that_cannot_read_says_so_and_follows_the_table_when_it_is_back
         assert logged("has a new stream")
     finally:
         stop.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive()
+
+
+def test_an_idle_poller_sleeps_until_the_emulator_takes_a_write(
+    stack: tuple[Deployed, dict[str, EventSourceMapping]],
+) -> None:
+    # Given a stream poller thread told of the emulator's writes, with a fallback far beyond the test
+    deployed, _ = stack
+    invoke = Recorder(ok)
+    poller = stream_poller(stack, invoke, rediscover_every=0)
+    polls: list[float] = []
+
+    def poll_once() -> int:
+        polls.append(time.monotonic())
+        return poller.poll_once()
+
+    activity = Activity()
+    stop = threading.Event()
+    thread = PollerThread("Consumer.Changes", poll_once, 0.01, stop, activity=activity, idle_interval=600)
+    thread.start()
+    try:
+        assert wait_for(lambda: len(polls) >= 1)
+        time.sleep(0.3)  # thirty of its poll intervals
+        idle_polls = len(polls)
+
+        # When a record is written and the emulator counts the write
+        put(deployed, ("woken", "A"))
+        activity.happened()
+
+        # Then the poller slept while idle (one poll, not thirty) and delivers the record at once
+        assert idle_polls == 1
+        assert wait_for(lambda: delivered(invoke) == [["woken"]], timeout=5)
+    finally:
+        stop.set()
+        activity.wake()
         thread.join(timeout=10)
     assert not thread.is_alive()
 
