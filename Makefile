@@ -27,7 +27,7 @@ dev: $(STAMP) ## Run the whole system locally (emulated AWS, site and API on one
 
 test: $(STAMP) ## Run every test (unit, moto, local-stack end to end, browser)
 	$(BIN)/python -m tests.check_browser
-	$(BIN)/pytest --numprocesses=$(TEST_WORKERS) --dist=loadfile --durations=15
+	$(BIN)/pytest --numprocesses=$(TEST_WORKERS) --dist=loadfile --no-loadscope-reorder --durations=15
 
 test-at: $(STAMP) ## Every test with the system clock set to WHEN (ISO 8601 with an offset), e.g. WHEN=2027-01-01T00:15+05:30
 	@test -n "$(WHEN)" || { echo "make test-at WHEN=2027-01-01T00:15:00+05:30"; exit 2; }
