@@ -46,7 +46,13 @@ class LocalSettings(BaseModel):
         default="Local-Editor-2024", min_length=12, description="Password of local users."
     )
     samples: bool = Field(default=True, description="Create and publish the sample articles on start.")
-    poll_interval: float = Field(default=0.15, gt=0, le=10, description="Seconds between event source polls.")
+    poll_interval: float = Field(
+        default=0.15,
+        gt=0,
+        le=10,
+        description="Seconds between event source polls (stream and upload pollers: after a failed poll "
+        "only; while idle they sleep until the emulator takes a write).",
+    )
     cdn_ttl_cap: float | None = Field(
         default=None,
         ge=0,
