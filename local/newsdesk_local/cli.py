@@ -11,7 +11,7 @@ import datetime
 import logging
 import signal
 import sys
-import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import FrameType
@@ -121,10 +121,15 @@ def dev(args: argparse.Namespace, settings: LocalSettings) -> int:
     from newsdesk_local.stack import LocalStack, PortInUse
 
     configure_console_logging()
-    stopping = threading.Event()
+    # The handler only records the signal, and the main thread looks every 0.2 s. A handler that set a
+    # threading.Event could find the Event's lock held by the very thread it interrupts (the main thread,
+    # waiting on that Event) and hang for ever; and a main thread blocked in Event.wait() with no timeout
+    # may never run the handler at all when the kernel gives the signal to another thread. Both left a
+    # stack running after Ctrl-C until it was killed (the restart end-to-end test saw -9).
+    stop_requested: list[int] = []
 
     def request_stop(signum: int, _frame: FrameType | None) -> None:
-        stopping.set()
+        stop_requested.append(signum)
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
@@ -144,7 +149,7 @@ def dev(args: argparse.Namespace, settings: LocalSettings) -> int:
         return 1
     try:
         fresh = stack.restored is None  # sample content goes into a fresh stack only
-        if settings.samples and not args.no_samples and fresh and not stopping.is_set():
+        if settings.samples and not args.no_samples and fresh and not stop_requested:
             try:
                 published = stack.seed_samples()
             except Exception:
@@ -153,7 +158,8 @@ def dev(args: argparse.Namespace, settings: LocalSettings) -> int:
                 for url in published:
                     print(f"  sample article: {settings.site_url}{url}", flush=True)
         print("\n" + stack.banner() + "\n", flush=True)
-        stopping.wait()
+        while not stop_requested:
+            time.sleep(0.2)
     finally:
         print("Stopping ...", flush=True)
         stack.stop()
