@@ -382,7 +382,8 @@ class LocalStack:
             self._pollers.append(thread)
 
     def _woken(self) -> dict[str, Any]:
-        """A poller of an event source that only a write fills sleeps until the emulator takes one."""
+        """An idle poller sleeps until the emulator takes a write (a queue poller's long poll also sees
+        messages that come back from their visibility timeout)."""
         return {"activity": self._moto.changes.activity} if self._moto is not None else {}
 
     def _send_to_queue(self, queue_arn: str, event: dict[str, Any]) -> None:
