@@ -134,12 +134,7 @@ def may_change(environ: dict[str, Any]) -> bool:
     if scope is None:
         return True
     service = scope.group(1)
-    if service not in SAVED_SERVICES:
-        return False
-    target = environ.get("HTTP_X_AMZ_TARGET", "")
-    if target:  # DynamoDB and DynamoDB Streams: Service_Version.Operation
-        return not target.rpartition(".")[2].startswith(_READS)
-    return environ.get("REQUEST_METHOD", "GET") not in {"GET", "HEAD"}
+    return service in SAVED_SERVICES and is_write(environ)
 
 
 def dispatcher() -> Any:
@@ -169,10 +164,10 @@ def dispatcher() -> Any:
 
 
 def is_write(environ: dict[str, Any]) -> bool:
-    """Could this request, of any service, give a poller work? Reads (Get, Query, Receive, List ...)
-    do not, so the pollers' own polls never wake each other."""
+    """Could this request, of any service, change something (and so give a poller work)? Reads (Get,
+    Query, Receive, List ...) do not, so the pollers' own polls never wake each other."""
     target = environ.get("HTTP_X_AMZ_TARGET", "")
-    if target:
+    if target:  # JSON protocols (DynamoDB, DynamoDB Streams, SQS): Service_Version.Operation
         return not target.rpartition(".")[2].startswith((*_READS, "Receive"))
     return environ.get("REQUEST_METHOD", "GET") not in {"GET", "HEAD"}
 
