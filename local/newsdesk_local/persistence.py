@@ -173,7 +173,19 @@ def is_write(environ: dict[str, Any]) -> bool:
 
 
 class EmulatorServer:
-    """moto server on a thread (as moto's ThreadedMotoServer), behind a ChangeCounter."""
+    """moto server's application on a thread, behind a ChangeCounter, served by cheroot.
+
+    moto's own ThreadedMotoServer uses werkzeug's development server, which closes the connection after
+    every response and starts a thread for every connection. Each SDK call of the handlers then paid for
+    a new TCP connection and a new thread: about a fifth of the local stack's CPU while it published
+    (py-spy, `bench live`). cheroot (CherryPy's HTTP/1.1 server) keeps connections alive, answers from a
+    fixed pool of threads, and sends header names as the application wrote them (S3 user metadata keys
+    come back as they were stored; waitress, the other candidate, capitalizes them). The pool is large
+    because SQS long polls (the queue pollers' 2 s waits) hold a thread each.
+    """
+
+    THREADS = 32
+    KEEP_ALIVE = 256
 
     def __init__(self, host: str, port: int) -> None:
         self.host = host
@@ -183,19 +195,27 @@ class EmulatorServer:
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
-        from moto.moto_server.werkzeug_app import MotoRequestHandler
-        from werkzeug.serving import make_server
+        from cheroot.wsgi import Server
 
-        self._server = make_server(
-            self.host, self.port, self.changes, threaded=True, request_handler=MotoRequestHandler
+        self._server = Server(
+            (self.host, self.port),
+            self.changes,
+            numthreads=self.THREADS,
+            server_name="moto",
+            # an SDK connection idle in its pool is kept, as Werkzeug kept none: one that the server
+            # closed meanwhile is simply opened again by the SDK
+            timeout=60,
         )
-        self._thread = threading.Thread(target=self._server.serve_forever, name="emulator", daemon=True)
+        # cheroot keeps 10 idle connections open by default and closes the others after their answer;
+        # the stack's clients (pollers, functions, the CDN, the saver) hold many more between calls
+        self._server.keep_alive_conn_limit = self.KEEP_ALIVE
+        self._server.prepare()  # binds now: a port in use fails the start, not the thread
+        self._thread = threading.Thread(target=self._server.serve, name="emulator", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+            self._server.stop()
         if self._thread is not None:
             self._thread.join(timeout=10)
 

@@ -5,6 +5,7 @@ shard iterators are kept as long as DynamoDB keeps them."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 import threading
 from collections.abc import Callable
@@ -417,6 +418,96 @@ def test_install_is_idempotent_and_uninstall_restores_moto(corrected: None) -> N
     assert again is False
     assert DynamoDBBackend.transact_write_items is patched
     assert emulator.installed()
+
+
+# ----- writing attribute values ------------------------------------------------------------------------
+
+EVERY_KIND = {
+    **key("every-kind"),
+    "text": {"S": "Ferry service resumes — «quoted» \u2028 after repairs"},
+    "empty_text": {"S": ""},
+    "number": {"N": "-12.50"},
+    "binary": {"B": b"\x00\xffmac"},
+    "texts": {"SS": ["a", "b"]},
+    "numbers": {"NS": ["1", "2.5"]},
+    "binaries": {"BS": [b"\x01", b"\x02"]},
+    "yes": {"BOOL": True},
+    "no": {"BOOL": False},
+    "nothing": {"NULL": True},
+    "empty_list": {"L": []},
+    "empty_map": {"M": {}},
+    "tags": {"L": [{"M": {"slug": {"S": "transport"}, "name": {"S": "Transport"}}}, {"N": "3"}, {"L": []}]},
+    "image": {"M": {"alt": {"S": "A ferry"}, "size": {"M": {"w": {"N": "1200"}, "h": {"NULL": True}}}}},
+}
+
+
+def raw_answers() -> dict[str, Any]:
+    """The bodies DynamoDB and DynamoDB Streams send for reads of EVERY_KIND, as received."""
+    bodies: dict[str, Any] = {}
+
+    def keep(http_response: Any, model: Any, **_: Any) -> None:
+        bodies[model.name] = http_response.content
+
+    dynamodb, stream_reader = ddb(), streams()
+    for client in (dynamodb, stream_reader):
+        client.meta.events.register("after-call", keep)
+    dynamodb.get_item(TableName=TABLE, Key=key("every-kind"))
+    dynamodb.query(
+        TableName=TABLE,
+        KeyConditionExpression="PK = :pk",
+        ExpressionAttributeValues={":pk": {"S": "every-kind"}},
+    )
+    dynamodb.scan(TableName=TABLE)
+    dynamodb.batch_get_item(RequestItems={TABLE: {"Keys": [key("every-kind")]}})
+    dynamodb.update_item(
+        TableName=TABLE,
+        Key=key("every-kind"),
+        UpdateExpression="SET #n = :n",
+        ExpressionAttributeNames={"#n": "number"},
+        ExpressionAttributeValues={":n": {"N": "-12.50"}},
+        ReturnValues="ALL_OLD",
+    )
+    # the put and the first update (with both images): later updates add records of their own
+    stream_reader.get_records(ShardIterator=iterator(stream_arn_of_table()), Limit=2)
+    records = json.loads(bodies["GetRecords"])
+    records.pop("NextShardIterator")  # a new iterator every call
+    bodies["GetRecords"] = records
+    return bodies
+
+
+def stream_arn_of_table() -> str:
+    return str(ddb().describe_table(TableName=TABLE)["Table"]["LatestStreamArn"])
+
+
+def test_attribute_values_are_written_as_moto_writes_them(
+    table: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from moto.core.serialize import BaseJSONSerializer
+
+    # Given an item with every kind of attribute value, nested in maps and lists, put and updated
+    ddb().put_item(TableName=TABLE, Item=EVERY_KIND)
+    ddb().update_item(
+        TableName=TABLE,
+        Key=key("every-kind"),
+        UpdateExpression="SET #n = :n",
+        ExpressionAttributeNames={"#n": "number"},
+        ExpressionAttributeValues={":n": {"N": "-12.50"}},
+    )
+
+    # When it is read with the correction, and again with moto's own serializer
+    corrected = raw_answers()
+    monkeypatch.setattr(
+        BaseJSONSerializer,
+        "_serialize_type_structure",
+        BaseJSONSerializer._serialize_type_structure.__wrapped__,
+    )
+    original = raw_answers()
+
+    # Then every answer is the same, byte for byte, and holds the item as it was written
+    assert set(corrected) == {"GetItem", "Query", "Scan", "BatchGetItem", "UpdateItem", "GetRecords"}
+    assert corrected == original
+    assert [r["eventName"] for r in corrected["GetRecords"]["Records"]] == ["INSERT", "MODIFY"]
+    assert ddb().get_item(TableName=TABLE, Key=key("every-kind"))["Item"] == EVERY_KIND
 
 
 # ----- moto's instance tracking ----------------------------------------------------------------------
