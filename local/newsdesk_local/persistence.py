@@ -75,6 +75,7 @@ OBJECT_FIELDS = {
 }
 
 _CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/aws4_request")
+_IP_ADDRESS = re.compile(r"[\d.]+|\[[0-9a-fA-F:]+\]")
 _READS = ("Get", "BatchGet", "TransactGet", "Query", "Scan", "Describe", "List")
 SAVED_SERVICES = frozenset({"dynamodb", "s3", "scheduler"})
 
@@ -98,34 +99,67 @@ class ChangeCounter:
                 self.generation += 1
         answer = self.app(environ, start_response)
         if is_write(environ):  # once moto has done it, so a woken poller finds it
-            self.activity.happened()
+            self.activity.happened(write_topic(environ))
         return answer
 
 
 class Activity:
-    """Counts the emulator's writes of every service, so that an idle poller sleeps until something may
-    have given it work (a stream record, an uploaded object) instead of asking the emulator every
-    `poll_interval` seconds. Polling at a fixed interval cost the local stack about a sixth of its CPU
-    while it published, and the interval's worth of latency."""
+    """Counts the emulator's writes, so that an idle poller sleeps until something may have given it
+    work (a stream record, an uploaded object) instead of asking the emulator every `poll_interval`
+    seconds. Polling at a fixed interval cost the local stack about a sixth of its CPU while it
+    published, and the interval's worth of latency.
+
+    A poller names the writes it waits for by a topic, a prefix of `write_topic`'s description of a
+    write ("dynamodb", "sqs", "s3:/bucket/uploads/"): the renderer's dozen page uploads per publish no
+    longer wake the stream and queue pollers, nor a poller of a bucket's upload prefix. A write that
+    cannot be described (topic "") wakes every poller; the topic "" waits for any write.
+    """
 
     def __init__(self) -> None:
-        self.count = 0
+        self.count = 0  # every write
+        self._topics: dict[str, int] = {}
         self._changed = threading.Condition()
 
-    def happened(self) -> None:
+    def happened(self, what: str = "") -> None:
         with self._changed:
             self.count += 1
+            for topic in self._topics:
+                if not what or what.startswith(topic):
+                    self._topics[topic] += 1
             self._changed.notify_all()
 
-    def wait(self, seen: int, timeout: float, stop: threading.Event) -> None:
-        """Return when a write counted after `seen`, a stop, or `timeout` seconds have come."""
+    def count_of(self, topic: str = "") -> int:
+        """How many writes of `topic` there have been (counted from the first time it is asked)."""
+        if not topic:
+            return self.count
         with self._changed:
-            self._changed.wait_for(lambda: self.count != seen or stop.is_set(), timeout)
+            return self._topics.setdefault(topic, 0)
+
+    def wait(self, seen: int, timeout: float, stop: threading.Event, topic: str = "") -> None:
+        """Return when a write of `topic` counted after `seen`, a stop, or `timeout` seconds have come."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.count_of(topic) != seen or stop.is_set(), timeout)
 
     def wake(self) -> None:
         """Wake every waiter (they then look at their stop event)."""
         with self._changed:
             self._changed.notify_all()
+
+
+def write_topic(environ: dict[str, Any]) -> str:
+    """What a write request touches, as Activity's topics name it: the service ("dynamodb", "sqs" ...)
+    and, for a path-style S3 request, the bucket and key ("s3:/bucket/key"); "" when the request does
+    not say (a browser's form upload carries no Authorization header)."""
+    scope = _CREDENTIAL_SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
+    if scope is None:
+        return ""
+    service = scope.group(1)
+    if service != "s3":
+        return service
+    host = environ.get("HTTP_HOST", "").rsplit(":", 1)[0]
+    if host != "localhost" and not _IP_ADDRESS.fullmatch(host):
+        return ""  # virtual-hosted style: the bucket is in the host name
+    return f"s3:{environ.get('PATH_INFO', '')}"
 
 
 def may_change(environ: dict[str, Any]) -> bool:

@@ -477,6 +477,7 @@ class PollerThread(threading.Thread):
         report_every: float = 30.0,
         activity: Activity | None = None,
         idle_interval: float = 1.0,
+        topic: str = "",
     ) -> None:
         super().__init__(name=f"poller-{name}", daemon=True)
         self.poll_once = poll_once
@@ -485,12 +486,14 @@ class PollerThread(threading.Thread):
         self.report_every = report_every
         self.activity = activity
         self.idle_interval = idle_interval
+        self.topic = topic
 
     def run(self) -> None:
         failures = 0
         reported_at = 0.0
         while not self.stop_event.is_set():
-            seen = self.activity.count if self.activity is not None else 0  # before the poll: no write missed
+            # before the poll: no write missed
+            seen = self.activity.count_of(self.topic) if self.activity is not None else 0
             try:
                 busy = self.poll_once() > 0
             except Exception as exc:
@@ -518,7 +521,7 @@ class PollerThread(threading.Thread):
             if busy:
                 continue
             if self.activity is not None and not failures:
-                self.activity.wait(seen, self.idle_interval, self.stop_event)
+                self.activity.wait(seen, self.idle_interval, self.stop_event, self.topic)
             else:
                 self.stop_event.wait(self.interval)
 

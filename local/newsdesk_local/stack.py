@@ -348,8 +348,10 @@ class LocalStack:
                 logger.warning("%s: not polled, %s has no code", mapping.name, mapping.function)
                 continue
             poll = self._poller(mapping)
+            # a table's stream has new records after a DynamoDB write; a queue, after an SQS one
+            topic = "dynamodb" if ":dynamodb:" in mapping.source_arn else "sqs"
             thread = PollerThread(
-                mapping.name, poll, self.settings.poll_interval, self._stop, **self._woken()
+                mapping.name, poll, self.settings.poll_interval, self._stop, **self._woken(topic)
             )
             thread.start()
             self._pollers.append(thread)
@@ -369,7 +371,11 @@ class LocalStack:
             self.object_rules.append(rule)
             interval = self.settings.poll_interval
             thread = PollerThread(
-                f"{rule.name}-{rule.bucket}", objects.poll_once, interval, self._stop, **self._woken()
+                f"{rule.name}-{rule.bucket}",
+                objects.poll_once,
+                interval,
+                self._stop,
+                **self._woken(f"s3:/{rule.bucket}/{rule.prefix}"),
             )
             thread.start()
             self._pollers.append(thread)
@@ -381,10 +387,10 @@ class LocalStack:
             thread.start()
             self._pollers.append(thread)
 
-    def _woken(self) -> dict[str, Any]:
-        """An idle poller sleeps until the emulator takes a write (a queue poller's long poll also sees
-        messages that come back from their visibility timeout)."""
-        return {"activity": self._moto.changes.activity} if self._moto is not None else {}
+    def _woken(self, topic: str) -> dict[str, Any]:
+        """An idle poller sleeps until the emulator takes a write of `topic` (a queue poller's long poll
+        also sees messages that come back from their visibility timeout)."""
+        return {"activity": self._moto.changes.activity, "topic": topic} if self._moto is not None else {}
 
     def _send_to_queue(self, queue_arn: str, event: dict[str, Any]) -> None:
         """An asynchronous invocation's on-failure record, sent to its queue (by ARN)."""

@@ -16,7 +16,15 @@ import boto3
 import pytest
 
 from newsdesk_local.deploy import deploy
-from newsdesk_local.persistence import ChangeCounter, Saver, StackState, dispatcher, is_write, may_change
+from newsdesk_local.persistence import (
+    ChangeCounter,
+    Saver,
+    StackState,
+    dispatcher,
+    is_write,
+    may_change,
+    write_topic,
+)
 from newsdesk_local.rehearsal import transformed_template
 from newsdesk_local.settings import LocalSettings
 from newsdesk_local.snapshot import Snapshot, StateFile
@@ -541,3 +549,81 @@ def test_a_saved_state_is_restored_on_start(tmp_path: Path, caplog: pytest.LogCa
     assert items["Count"] == 1
     assert "1 items, 2 objects, 1 schedules, 3 queued messages" in caplog.text
     assert file.exists()
+
+
+def signed(service: str, method: str = "POST", **environ: str) -> dict[str, Any]:
+    """A request environ signed for `service`, as the SDK sends it."""
+    credential = f"AWS4-HMAC-SHA256 Credential=local/20261202/us-east-1/{service}/aws4_request, Signature=0"
+    return {"REQUEST_METHOD": method, "HTTP_AUTHORIZATION": credential, **environ}
+
+
+@pytest.mark.parametrize(
+    ("environ", "topic"),
+    [
+        (signed("dynamodb", HTTP_X_AMZ_TARGET="DynamoDB_20120810.PutItem"), "dynamodb"),
+        (signed("sqs", HTTP_X_AMZ_TARGET="AmazonSQS.SendMessage"), "sqs"),
+        (
+            signed("s3", "PUT", HTTP_HOST="127.0.0.1:4566", PATH_INFO="/site-bucket/uploads/a.jpg"),
+            "s3:/site-bucket/uploads/a.jpg",
+        ),
+        (
+            signed("s3", "PUT", HTTP_HOST="localhost", PATH_INFO="/site-bucket/index.html"),
+            "s3:/site-bucket/index.html",
+        ),
+        # virtual-hosted style: the bucket is in the host name, so the request cannot be placed
+        (signed("s3", "PUT", HTTP_HOST="site-bucket.s3.localhost.localstack.cloud", PATH_INFO="/a.jpg"), ""),
+        # a browser's form upload: no Authorization header
+        ({"REQUEST_METHOD": "POST", "HTTP_HOST": "127.0.0.1", "PATH_INFO": "/site-bucket"}, ""),
+    ],
+)
+def test_a_write_is_described_by_its_service_and_for_s3_its_bucket_and_key(
+    environ: dict[str, Any], topic: str
+) -> None:
+    # Given / When a write request is described
+    # Then it names what it touches, or nothing when it cannot tell
+    assert write_topic(environ) == topic
+
+
+def test_a_poller_waiting_on_a_topic_sleeps_through_other_writes_and_wakes_for_its_own() -> None:
+    # Given a poller of uploads waiting for a write under its bucket's prefix
+    counter = ChangeCounter(lambda _environ, _start: [b""])
+    topic = "s3:/site-bucket/uploads/"
+    seen = counter.activity.count_of(topic)
+    stop = threading.Event()
+    woke = threading.Event()
+
+    def poller() -> None:
+        counter.activity.wait(seen, 60, stop, topic)
+        woke.set()
+
+    thread = threading.Thread(target=poller)
+    thread.start()
+
+    # When the renderer writes pages and a table item, then a reader uploads a photo
+    counter(signed("s3", "PUT", HTTP_HOST="127.0.0.1", PATH_INFO="/site-bucket/index.html"), lambda *_: None)
+    counter(signed("dynamodb", HTTP_X_AMZ_TARGET="DynamoDB_20120810.PutItem"), lambda *_: None)
+    slept_through_others = not woke.wait(0.5)
+    counter(
+        signed("s3", "PUT", HTTP_HOST="127.0.0.1", PATH_INFO="/site-bucket/uploads/a.jpg"), lambda *_: None
+    )
+    thread.join(timeout=30)
+
+    # Then only the upload woke it; every write counts for a poller that waits for any
+    assert slept_through_others
+    assert woke.is_set()
+    assert counter.activity.count_of(topic) == seen + 1
+    assert counter.activity.count == 3
+
+
+def test_a_write_that_cannot_be_described_wakes_every_topic() -> None:
+    # Given pollers counting their topics
+    counter = ChangeCounter(lambda _environ, _start: [b""])
+    before = {t: counter.activity.count_of(t) for t in ("dynamodb", "sqs", "s3:/site-bucket/uploads/")}
+
+    # When a write without an Authorization header passes (a browser's form upload)
+    counter(
+        {"REQUEST_METHOD": "POST", "HTTP_HOST": "127.0.0.1", "PATH_INFO": "/site-bucket"}, lambda *_: None
+    )
+
+    # Then every topic counts it
+    assert {t: counter.activity.count_of(t) for t in before} == {t: n + 1 for t, n in before.items()}
