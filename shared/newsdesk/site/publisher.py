@@ -9,6 +9,7 @@ late, duplicated or reordered event can never put older content live.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -46,9 +47,25 @@ from newsdesk.site.ports import (
 
 logger = Logger(child=True)
 
-# Uploads (and the HEADs that ask a stored object's hash when the ledger has none) are I/O bound, so
-# done in parallel.
+# Uploads (and the HEADs that ask a stored object's hash when the ledger has none) and a batch's listing
+# reads are I/O bound, so done in parallel.
 UPLOAD_THREADS = 8
+
+_io_threads: ThreadPoolExecutor | None = None
+_io_threads_lock = threading.Lock()
+
+
+def io_threads() -> ThreadPoolExecutor:
+    """The process's threads for the renderer's parallel reads and uploads, started on first use and
+    kept for the container's life. A pool made for each call started its threads each time: in the
+    local stack, where every function shares one interpreter, that was about a sixth of a publish's
+    render time (py-spy, `bench live`). Nothing run on these threads submits work to them, so callers
+    waiting on them cannot deadlock."""
+    global _io_threads
+    with _io_threads_lock:
+        if _io_threads is None:
+            _io_threads = ThreadPoolExecutor(max_workers=UPLOAD_THREADS, thread_name_prefix="site-io")
+        return _io_threads
 
 
 @dataclass
@@ -330,11 +347,7 @@ class SitePublisher:
                 return True
             return self.writer.put_if_changed(obj)
 
-        if len(fresh) > 1:
-            with ThreadPoolExecutor(max_workers=min(UPLOAD_THREADS, len(fresh))) as pool:
-                uploaded = list(pool.map(upload, fresh))
-        else:
-            uploaded = [upload(obj) for obj in fresh]
+        uploaded = list(io_threads().map(upload, fresh)) if len(fresh) > 1 else [upload(obj) for obj in fresh]
         if self.digests and (
             learnt := {obj.key: obj.digest for obj in fresh if recorded.get(obj.key) != obj.digest}
         ):
@@ -415,10 +428,10 @@ class SitePublisher:
             for key, load in todo.items():
                 self._reads[key] = load()
             return
-        with ThreadPoolExecutor(max_workers=min(UPLOAD_THREADS, len(todo))) as pool:
-            futures = {key: pool.submit(load) for key, load in todo.items()}
-            for key, future in futures.items():
-                self._reads[key] = future.result()
+        pool = io_threads()
+        futures = {key: pool.submit(load) for key, load in todo.items()}
+        for key, future in futures.items():
+            self._reads[key] = future.result()
 
     @staticmethod
     def _widest(limit: int, scope: Scope | None) -> int:
