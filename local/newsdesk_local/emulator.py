@@ -50,6 +50,12 @@ starts (the stack does) or before an in-process `mock_aws` test touches DynamoDB
    comparison: with a few hundred items that was about 10 ms of each Query, whatever it returned. Here
    the sort key is the tuple of those values, worked out once per item: the same order (moto's own
    comparison is of those values), a fraction of the work.
+
+8. **An item's size is worked out once.** moto works out the size of every item a Query walks, matched
+   or not (for its 1 MB page), by walking every value of the item: for an article, a few hundred. An
+   item keeps its size here until an UpdateItem (alone or in a transaction) changes it in place: the
+   size is forgotten before the update runs and after it, whether it succeeds or fails. PutItem makes a
+   new item; nothing else changes one in place.
 """
 
 from __future__ import annotations
@@ -99,6 +105,7 @@ def install() -> bool:
         from moto.core.common_models import BaseModel
         from moto.dynamodb import models as dynamodb_models
         from moto.dynamodb.models import DynamoDBBackend
+        from moto.dynamodb.models.dynamo_type import Item
         from moto.dynamodb.models.table import StreamShard, Table
         from moto.dynamodbstreams.models import DynamoDBStreamsBackend
 
@@ -134,6 +141,8 @@ def install() -> bool:
         _replace(BaseModel, "__new__", staticmethod(_tracked_weakly(BaseModel)))
         _replace(Table, "all_items", _all_items_sorted_once)
         _replace(Table, "sorted_items", _sorted_items_once)
+        _replace(Item, "size", _remembered_size(Item.size))
+        _replace(DynamoDBBackend, "update_item", _sizes_forgotten(DynamoDBBackend.update_item))
         from moto.core.serialize import BaseJSONSerializer
 
         _replace(
@@ -143,7 +152,7 @@ def install() -> bool:
         )
         logger.debug(
             "moto corrected: DynamoDB transactions and locking, stream retention, instance tracking, "
-            "attribute value writing, item sorting"
+            "attribute value writing, item sorting and sizes"
         )
         return True
 
@@ -544,9 +553,14 @@ def _all_items_sorted_once(table: Any) -> list[Any]:
     return sorted(
         items,
         key=lambda x: (
-            (x.hash_key.cast_value, x.range_key.cast_value) if x.range_key else x.hash_key.cast_value
+            (_key_value(x.hash_key), _key_value(x.range_key)) if x.range_key else _key_value(x.hash_key)
         ),
     )
+
+
+def _key_value(value: Any) -> Any:
+    """What moto compares a key value by (DynamoType.cast_value), without its type tests for a string."""
+    return value.value if value.type == "S" else value.cast_value
 
 
 def _sorted_items_once(
@@ -554,5 +568,51 @@ def _sorted_items_once(
 ) -> list[Any]:
     """moto's Table.sorted_items: `items` (in place) by the attributes it names, in order."""
     names = table._generate_attr_to_sort_by(hash_key_attrs, range_key_attrs)
-    items.sort(key=lambda x: tuple(x.attrs[name].cast_value for name in names))
+    items.sort(key=lambda x: tuple(_key_value(x.attrs[name]) for name in names))
     return items
+
+
+# ----- 8. item sizes ----------------------------------------------------------------------------------
+
+_SIZE = "_emulator_size"
+
+
+def _remembered_size(size: Callable[[Any], int]) -> Callable[[Any], int]:
+    @functools.wraps(size)
+    def remembered(item: Any) -> int:
+        known: int | None = item.__dict__.get(_SIZE)
+        if known is None:
+            known = item.__dict__[_SIZE] = size(item)
+        return known
+
+    return remembered
+
+
+def _forget_size(item: Any) -> None:
+    if item is not None:
+        item.__dict__.pop(_SIZE, None)
+
+
+def _sizes_forgotten(update_item: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(update_item)
+    def forgetting(backend: Any, table_name: str, key: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        before = _stored_at(backend, table_name, key)
+        _forget_size(before)
+        try:
+            updated = update_item(backend, table_name, key, *args, **kwargs)
+        finally:
+            _forget_size(before)  # a failed update may have changed some of it
+        _forget_size(updated)
+        return updated
+
+    return forgetting
+
+
+def _stored_at(backend: Any, table_name: str, key: dict[str, Any]) -> Any:
+    """The item an UpdateItem names, if the table holds it."""
+    try:
+        table = backend.get_table(table_name)
+        hash_value, range_value = backend.get_keys_value(table, key)
+        return table.get_item(hash_value, range_value)
+    except Exception:  # moto's own validation answers for a bad key or a missing table
+        return None

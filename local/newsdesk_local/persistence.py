@@ -26,7 +26,7 @@ requests to the emulator that can change a table, a bucket or a schedule (GET, D
 Scan ... do not), and the queues' message ids are compared. Objects whose ETag has not changed since the
 last save are not fetched again. While the stack is busy (every look finds a change), a save that took
 t seconds is followed by at least t / SAVE_SHARE seconds without one, so saving never takes more than a
-fifth of the stack's time.
+tenth of the stack's time.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ from newsdesk_local.template import Deployed
 logger = logging.getLogger(__name__)
 
 SAVE_INTERVAL = 2.0  # seconds between looks for changes while the stack runs
-SAVE_SHARE = 0.2  # at most this share of the time goes to saving: a save of t s waits t / SAVE_SHARE
+SAVE_SHARE = 0.1  # at most this share of the time goes to saving: a save of t s waits t / SAVE_SHARE
 BATCH_WRITE = 25  # DynamoDB's BatchWriteItem limit
 
 # What a schedule's definition keeps (GetSchedule's answer less what CreateSchedule does not take).

@@ -510,6 +510,84 @@ def test_attribute_values_are_written_as_moto_writes_them(
     assert ddb().get_item(TableName=TABLE, Key=key("every-kind"))["Item"] == EVERY_KIND
 
 
+def stored_item(pk: str) -> Any:
+    """The emulator's own Item at `pk`."""
+    from moto.dynamodb.models import dynamodb_backends
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    found = (
+        dynamodb_backends["123456789012"][REGION]
+        .get_table(TABLE)
+        .get_item(DynamoType({"S": pk}), DynamoType({"S": "A"}))
+    )
+    assert found is not None
+    return found
+
+
+def fresh_size(stored: Any) -> int:
+    """The item's size worked out now, by moto's own method."""
+    original = next(
+        value for owner, name, value in emulator._undo if name == "size" and owner is type(stored)
+    )
+    return int(original(stored))
+
+
+def test_an_item_keeps_its_size_until_an_update_changes_it(table: str) -> None:
+    # Given an item whose size has been worked out (a Query walks it)
+    ddb().put_item(TableName=TABLE, Item=EVERY_KIND)
+    stored = stored_item("every-kind")
+    first = stored.size()
+    assert first == fresh_size(stored)
+
+    # When an UpdateItem grows it, a transaction grows it again, and a refused update leaves it
+    ddb().update_item(
+        TableName=TABLE,
+        Key=key("every-kind"),
+        UpdateExpression="SET #t = :t",
+        ExpressionAttributeNames={"#t": "text"},
+        ExpressionAttributeValues={":t": {"S": "x" * 500}},
+    )
+    after_update = (stored.size(), fresh_size(stored))
+    ddb().transact_write_items(
+        TransactItems=[
+            {
+                "Update": {
+                    "TableName": TABLE,
+                    "Key": key("every-kind"),
+                    "UpdateExpression": "SET #i.#alt = :alt",
+                    "ExpressionAttributeNames": {"#i": "image", "#alt": "alt"},
+                    "ExpressionAttributeValues": {":alt": {"S": "y" * 300}},
+                }
+            }
+        ]
+    )
+    after_transaction = (stored.size(), fresh_size(stored))
+    refused = error_code(
+        lambda: ddb().update_item(
+            TableName=TABLE,
+            Key=key("every-kind"),
+            UpdateExpression="SET #t = :t",
+            ConditionExpression="attribute_not_exists(PK)",
+            ExpressionAttributeNames={"#t": "text"},
+            ExpressionAttributeValues={":t": {"S": "z"}},
+        )
+    )
+
+    # Then each size is the item's as it is now, and a Query after them still works
+    assert after_update[0] == after_update[1] > first
+    assert after_transaction[0] == after_transaction[1] > after_update[0]
+    assert refused == "ConditionalCheckFailedException"
+    assert stored.size() == fresh_size(stored) == after_transaction[0]
+    assert (
+        ddb().query(
+            TableName=TABLE,
+            KeyConditionExpression="PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": "every-kind"}},
+        )["Count"]
+        == 1
+    )
+
+
 # ----- moto's instance tracking ----------------------------------------------------------------------
 
 
