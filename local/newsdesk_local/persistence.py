@@ -24,9 +24,11 @@ exceptions, each reaching moto's objects in this process for a measured reason:
 `Saver` saves when something changed, checked cheaply every few seconds: `ChangeCounter` counts the
 requests to the emulator that can change a table, a bucket or a schedule (GET, Describe, List, Query,
 Scan ... do not), and the queues' message ids are compared. Objects whose ETag has not changed since the
-last save are not fetched again. While the stack is busy (every look finds a change), a save that took
-t seconds is followed by at least t / SAVE_SHARE seconds without one, so saving never takes more than a
-tenth of the stack's time.
+last save are not fetched again. A change is saved once the emulator has had no write for SAVE_QUIET
+seconds, or SAVE_AT_LATEST seconds after it was first seen while writes never pause: a save reads every
+table under the emulator's lock, so one in the middle of a publish held its requests up (publish-to-live
+outliers of 1.1 to 1.4 s in `bench live`). And a save that took t seconds is followed by at least
+t / SAVE_SHARE seconds without one, so saving never takes more than a tenth of the stack's time.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ from newsdesk_local.template import Deployed
 logger = logging.getLogger(__name__)
 
 SAVE_INTERVAL = 2.0  # seconds between looks for changes while the stack runs
+SAVE_QUIET = 1.0  # seconds without a write before a change is saved ...
+SAVE_AT_LATEST = 30.0  # ... or this long after it was first seen, if writes never pause
 SAVE_SHARE = 0.1  # at most this share of the time goes to saving: a save of t s waits t / SAVE_SHARE
 BATCH_WRITE = 25  # DynamoDB's BatchWriteItem limit
 
@@ -87,9 +91,11 @@ class ChangeCounter:
     """WSGI middleware in front of moto server: `generation` grows with every request that may change a
     DynamoDB table, an S3 bucket or a schedule. Conservative: a request it cannot classify counts."""
 
-    def __init__(self, app: Callable[..., Any]) -> None:
+    def __init__(self, app: Callable[..., Any], clock: Callable[[], float] = time.monotonic) -> None:
         self.app = app
         self.generation = 0
+        self.changed_at = clock()  # when the last request that may change something came
+        self.clock = clock
         self._lock = threading.Lock()
         self.activity = Activity()
 
@@ -97,6 +103,7 @@ class ChangeCounter:
         if may_change(environ):
             with self._lock:
                 self.generation += 1
+                self.changed_at = self.clock()
         answer = self.app(environ, start_response)
         if is_write(environ):  # once moto has done it, so a woken poller finds it
             self.activity.happened(write_topic(environ))
@@ -554,6 +561,7 @@ class Saver(threading.Thread):
         self.saves = 0
         self._lock = threading.Lock()
         self._saved: tuple[int, tuple[tuple[str, ...], ...]] | None = None
+        self._pending_since: float | None = None  # when a change not yet saved was first seen
 
     def mark_saved(self) -> None:
         """What the emulator holds now is what the file holds (just restored, or nothing to lose)."""
@@ -574,15 +582,32 @@ class Saver(threading.Thread):
             self.saves += 1
             return SaveReport(time.perf_counter() - started, size, snapshot)
 
+    def due(self) -> bool:
+        """Is there a change to save now: the emulator has been quiet for SAVE_QUIET seconds, or the
+        change has waited SAVE_AT_LATEST seconds for a pause?"""
+        if not self.changed():
+            self._pending_since = None
+            return False
+        now = self.changes.clock()
+        if self._pending_since is None:
+            self._pending_since = now
+        quiet = now - self.changes.changed_at >= SAVE_QUIET
+        return quiet or now - self._pending_since >= SAVE_AT_LATEST
+
     def run(self) -> None:
         wait = self.interval
         while not self.stop_event.wait(wait):
             wait = self.interval
             try:
+                if not self.due():
+                    if self._pending_since is not None:  # look again soon after the writes pause
+                        wait = min(self.interval, SAVE_QUIET / 2)
+                    continue
                 report = self.save()
             except Exception:
                 logger.exception("saving the local state to %s failed; trying again", self.file.path)
                 continue
             if report is not None:
+                self._pending_since = None
                 wait = max(self.interval, report.seconds / SAVE_SHARE)
                 logger.debug("state saved in %.3f s (%d bytes)", report.seconds, report.size)

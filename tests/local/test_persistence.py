@@ -17,6 +17,7 @@ import pytest
 
 from newsdesk_local.deploy import deploy
 from newsdesk_local.persistence import (
+    SAVE_AT_LATEST,
     ChangeCounter,
     Saver,
     StackState,
@@ -443,6 +444,48 @@ def test_the_saver_saves_only_when_something_changed(tmp_path: Path) -> None:
         assert report.snapshot.queues["CommentQueue"] == [{"body": '{"comment": "new"}'}]
         assert file.read(stack_name=STACK, region=REGION) == report.snapshot
         assert saver.saves == 3
+
+
+def test_the_saver_waits_for_the_writes_to_pause_but_not_for_ever(tmp_path: Path) -> None:
+    with fake_aws():
+        # Given a saved stack, its emulator's writes timed by a clock the test moves
+        _deployed, state = deploy_stack()
+        now = [1000.0]
+        counter = ChangeCounter(lambda _environ, _start: [b""], clock=lambda: now[0])
+        saver = Saver(state, StateFile(tmp_path), counter, stop=_never())
+        saver.save()
+        assert not saver.due()
+
+        def write() -> None:
+            counter({"REQUEST_METHOD": "PUT"}, lambda *_: None)
+
+        # When a publish writes, and writes again half a second later
+        write()
+        now[0] += 0.5
+        write()
+
+        # Then the change waits while the writes go on, and is due once they have paused for a second
+        assert not saver.due()
+        now[0] += 0.9
+        assert not saver.due()
+        now[0] += 0.2
+        assert saver.due()
+        assert saver.save() is not None
+        assert not saver.due()
+
+        # When writes never pause for more than half a second
+        first_look = None
+        waited = None
+        for _ in range(100):
+            write()
+            now[0] += 0.5
+            first_look = first_look or now[0]
+            if saver.due():
+                waited = now[0] - first_look
+                break
+
+        # Then the change is saved SAVE_AT_LATEST seconds after the saver first saw it, all the same
+        assert waited is not None and SAVE_AT_LATEST <= waited < SAVE_AT_LATEST + 0.5
 
 
 def _never() -> Any:
