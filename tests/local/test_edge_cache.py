@@ -144,7 +144,7 @@ def test_a_cap_of_zero_keeps_nothing(aws: None) -> None:
     ("cache_control", "status", "kept"),
     [
         (pages.CACHE_LISTING, 200, (30.0, 30.0)),
-        (pages.CACHE_ARTICLE, 200, (240.0, 60.0)),
+        (pages.CACHE_ARTICLE, 200, (60.0, 60.0)),
         ("public, max-age=60", 200, (60.0, 0.0)),
         ("private, max-age=60", 200, None),
         ("no-store", 200, None),

@@ -19,44 +19,54 @@ from newsdesk_local.template import load_template
 
 
 @pytest.mark.parametrize(
-    ("change", "invalidated"),
+    ("change", "invalidated", "invalidated_with_every_edit"),
     [
-        (Change.ARTICLE_REVISED, True),
-        (Change.ARTICLE_REMOVED, True),
-        (Change.ARTICLE_NEW, False),
-        (Change.ARTICLE_COMMENTS, False),
-        (Change.LISTING, False),
-        (Change.STATIC, False),
+        (Change.ARTICLE_CORRECTED, True, True),
+        (Change.ARTICLE_REMOVED, True, True),
+        (Change.ARTICLE_REVISED, False, True),
+        (Change.ARTICLE_NEW, False, False),
+        (Change.ARTICLE_COMMENTS, False, False),
+        (Change.LISTING, False, False),
+        (Change.STATIC, False, False),
     ],
 )
-def test_only_edited_corrected_or_withdrawn_article_pages_are_invalidated(
-    change: Change, invalidated: bool
+def test_only_corrected_or_withdrawn_article_pages_are_invalidated_unless_every_edit_is(
+    change: Change, invalidated: bool, invalidated_with_every_edit: bool
 ) -> None:
     # Given a path changed this way
-    # When the publisher asks whether to invalidate it
+    # When the publisher asks whether to invalidate it, by default and in a deployment that invalidates
+    # every edit
     decided = must_invalidate(change)
+    decided_for_every_edit = must_invalidate(change, invalidate_edits=True)
 
     # Then it is invalidated exactly when a reader must see it at once
     assert decided is invalidated
+    assert decided_for_every_edit is invalidated_with_every_edit
 
 
 def test_an_invalidating_change_of_a_path_wins_over_another_in_the_same_batch() -> None:
-    # Given an article page re-rendered for a comment and edited in one batch
+    # Given an article page re-rendered for a comment and corrected in one batch
     # When the two changes are combined, in either order
-    # Then the edit decides
-    assert stronger(Change.ARTICLE_COMMENTS, Change.ARTICLE_REVISED) is Change.ARTICLE_REVISED
-    assert stronger(Change.ARTICLE_REVISED, Change.ARTICLE_COMMENTS) is Change.ARTICLE_REVISED
+    # Then the correction decides
+    assert stronger(Change.ARTICLE_COMMENTS, Change.ARTICLE_CORRECTED) is Change.ARTICLE_CORRECTED
+    assert stronger(Change.ARTICLE_CORRECTED, Change.ARTICLE_COMMENTS) is Change.ARTICLE_CORRECTED
     assert stronger(None, Change.LISTING) is Change.LISTING
+    # and an ordinary edit decides only where every edit is invalidated
+    assert stronger(Change.ARTICLE_COMMENTS, Change.ARTICLE_REVISED) is Change.ARTICLE_COMMENTS
+    assert (
+        stronger(Change.ARTICLE_COMMENTS, Change.ARTICLE_REVISED, invalidate_edits=True)
+        is Change.ARTICLE_REVISED
+    )
 
 
 def test_shared_lifetime_is_s_maxage_plus_stale_while_revalidate() -> None:
     # Given the site's Cache-Control values
     # When their shared lifetimes are read
-    # Then listings, feeds and the 404 page reach readers within a minute, article pages within five
+    # Then listings, feeds and the 404 page reach readers within a minute, article pages within two
     assert shared_lifetime(pages.CACHE_LISTING) == 60
     assert shared_lifetime(pages.CACHE_FEED) == 60
     assert shared_lifetime(pages.CACHE_ERROR) == 60
-    assert shared_lifetime(pages.CACHE_ARTICLE) == 300
+    assert shared_lifetime(pages.CACHE_ARTICLE) == 120
     assert shared_lifetime("public, max-age=120") == 120
     assert shared_lifetime("no-store") == 0
 
@@ -66,10 +76,12 @@ def test_live_within_says_when_each_change_reaches_readers() -> None:
     # When its delay is asked
     # Then invalidated pages are live at once, a new page once the 404 CloudFront may hold expires, and
     # the rest when their shared lifetime runs out
-    assert live_within(Change.ARTICLE_REVISED, pages.CACHE_ARTICLE) == 0
+    assert live_within(Change.ARTICLE_CORRECTED, pages.CACHE_ARTICLE) == 0
     assert live_within(Change.ARTICLE_REMOVED, "") == 0
+    assert live_within(Change.ARTICLE_REVISED, pages.CACHE_ARTICLE) == 120
+    assert live_within(Change.ARTICLE_REVISED, pages.CACHE_ARTICLE, invalidate_edits=True) == 0
     assert live_within(Change.ARTICLE_NEW, pages.CACHE_ARTICLE) == ERROR_CACHING_SECONDS
-    assert live_within(Change.ARTICLE_COMMENTS, pages.CACHE_ARTICLE) == 300
+    assert live_within(Change.ARTICLE_COMMENTS, pages.CACHE_ARTICLE) == 120
     assert live_within(Change.LISTING, pages.CACHE_LISTING) == 60
     assert live_within(Change.STATIC, pages.CACHE_STATIC) == 0
 

@@ -17,7 +17,8 @@ from botocore.exceptions import ClientError
 from newsdesk.adapters.cloudfront import Cdn, InvalidationFailed
 from newsdesk.adapters.dynamodb.published import PublishedArticles
 from newsdesk.adapters.s3 import DIGEST_KEY
-from newsdesk.articles.models import ArticleStatus
+from newsdesk.articles.corrections import add_correction
+from newsdesk.articles.models import ArticleStatus, CorrectionType
 from newsdesk.clock import utc_now
 from newsdesk.site import pages
 from newsdesk.site.models import page_key
@@ -157,10 +158,12 @@ def test_a_later_record_of_a_change_already_rendered_keeps_the_receipts_paths(pi
     assert {article.url, "/", "/tags/kerala/"} <= set(receipt.paths)
 
 
+@pytest.mark.parametrize(("invalidate_edits", "invalidated"), [("false", False), ("true", True)])
 def test_renderer_function_entry_point_renders_stream_event(
-    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch, invalidate_edits: str, invalidated: bool
 ) -> None:
-    # Given the renderer function's environment, as template.yaml sets it
+    # Given the renderer function's environment, as template.yaml sets it (with the deployment's
+    # InvalidateEdits parameter)
     from tests.conftest import ROOT, FakeLambdaContext, load_function
 
     for name, value in {
@@ -173,6 +176,7 @@ def test_renderer_function_entry_point_renders_stream_event(
         "SITE_LANGUAGE": "en",
         "POWERTOOLS_TRACE_DISABLED": "1",
         "POWERTOOLS_LOG_LEVEL": "WARNING",
+        "INVALIDATE_EDITS": invalidate_edits,
     }.items():
         monkeypatch.setenv(name, value)
     app = load_function(ROOT / "functions" / "renderer" / "app.py")
@@ -186,11 +190,14 @@ def test_renderer_function_entry_point_renders_stream_event(
     # When lambda_handler gets the stream event of the edit
     response = app.lambda_handler({"Records": pipeline.stream_records()}, FakeLambdaContext())
 
-    # Then the edited page is live and the distribution got one invalidation, of that page alone
+    # Then the edited page is in the bucket; the distribution got one invalidation, of that page alone,
+    # where the deployment invalidates every edit, and none otherwise (the page expires in two minutes)
     assert response == {"batchItemFailures": []}
     headline = parse_html(pipeline.body(page_key(article.url))).find("h1").text
     assert headline == "Through the handler, revised"
-    assert pipeline.invalidations_in_cloudfront() == [[f"{article.url}*"]]
+    assert pipeline.invalidations_in_cloudfront() == ([[f"{article.url}*"]] if invalidated else [])
+    _, receipt = pipeline.store.get_with_receipt(article.id)
+    assert receipt is not None and receipt.live_within == (60 if invalidated else 120)
 
 
 # ----- unpublish and changes ------------------------------------------------------------------------------
@@ -336,30 +343,61 @@ def test_duplicate_records_in_one_batch_render_each_page_once(pipeline: Pipeline
 
 
 def test_batch_of_several_articles_sends_one_invalidation_with_all_changed_paths(pipeline: Pipeline) -> None:
-    # Given three articles published in one stream batch, one of them later unpublished in the same batch
-    first = pipeline.create_published(headline="First of three", tags=["Kerala"])
-    second = pipeline.create_published(headline="Second of three", tags=["Rain"])
-    third = pipeline.create_published(headline="Third of three", tags=["Floods"])
+    # Given four live articles; in the next batch one is unpublished, two are corrected (one of them
+    # edited as well) and one is edited without a correction
+    first = pipeline.create_published(headline="First of four", tags=["Kerala"])
+    second = pipeline.create_published(headline="Second of four", tags=["Rain"])
+    third = pipeline.create_published(headline="Third of four", tags=["Floods"])
+    fourth = pipeline.create_published(headline="Fourth of four", tags=["Floods"])
     pipeline.render()
     pipeline.unpublish(third.id)
-    pipeline.revise(first, headline="First of three, revised")
-    pipeline.revise(second, tags=["Rain", "Kerala"])
+    first = pipeline.revise(first, headline="First of four, revised")
+    add_correction(
+        pipeline.store,
+        first.id,
+        CorrectionType.CORRECTION,
+        "The headline named the wrong district.",
+        expected_version=None,
+    )
+    add_correction(
+        pipeline.store,
+        second.id,
+        CorrectionType.CLARIFICATION,
+        "The rainfall is for June.",
+        expected_version=None,
+    )
+    pipeline.revise(fourth, summary="A better summary")
     pipeline.clear_calls()
 
     # When the renderer processes the batch
     pipeline.render()
 
-    # Then exactly one CreateInvalidation was sent, listing the edited and the withdrawn article pages
-    # alone (the re-rendered listings expire within a minute)
-    assert first.url is not None and second.url is not None and third.url is not None
+    # Then exactly one CreateInvalidation was sent, listing the corrected and the withdrawn article pages
+    # alone (the edited one and the re-rendered listings expire within two minutes and one)
+    assert all(a.url is not None for a in (first, second, third, fourth))
     assert len(pipeline.invalidations) == 1
     expected = sorted(f"{url}*" for url in [first.url, second.url, third.url])
     assert sorted(pipeline.invalidations[0]) == expected
     assert pipeline.invalidations_in_cloudfront()[-1] == expected
     assert "/" in pipeline.paths(pipeline.uploaded)
-    # and the receipts say so: the first article's page at once, its listings within a minute
+    assert page_key(fourth.url or "") in pipeline.uploaded
+    # and the receipts say so: the first article's page at once, its listings within a minute; the
+    # fourth article's page within two minutes
     _, receipt = pipeline.store.get_with_receipt(first.id)
     assert receipt is not None and receipt.invalidated == [first.url] and receipt.live_within == 60
+    _, receipt = pipeline.store.get_with_receipt(fourth.id)
+    assert receipt is not None and receipt.invalidated == [] and receipt.live_within == 120
+
+    # When one more ordinary edit comes in the next batch
+    latest = pipeline.store.get(fourth.id)
+    assert latest is not None
+    pipeline.revise(latest, summary="An even better summary")
+    pipeline.clear_calls()
+    pipeline.render()
+
+    # Then it is uploaded and nothing is invalidated
+    assert page_key(fourth.url or "") in pipeline.uploaded
+    assert pipeline.invalidations == []
 
 
 def test_batch_that_changes_nothing_sends_no_invalidation(pipeline: Pipeline) -> None:
@@ -459,10 +497,16 @@ def test_cdn_sends_nothing_for_no_paths() -> None:
 
 
 def test_renderer_survives_throttled_invalidation(pipeline: Pipeline) -> None:
-    # Given a live article just edited, and the renderer's CloudFront client throttles twice
+    # Given a live article just corrected, and the renderer's CloudFront client throttles twice
     article = pipeline.create_published(headline="Throttled but live", tags=["Kerala"])
     pipeline.render()
-    pipeline.revise(article, headline="Throttled but live, edited")
+    add_correction(
+        pipeline.store,
+        article.id,
+        CorrectionType.CORRECTION,
+        "An earlier version misspelt a name.",
+        expected_version=None,
+    )
     client = ThrottledCloudFront(failures=2)
     publisher = pipeline.publisher(cdn=Cdn(pipeline.distribution_id, client, sleep=lambda _s: None))  # type: ignore[arg-type]
 

@@ -200,12 +200,14 @@ class RenderOut(BaseModel):
     invalidated: list[str] = Field(
         default_factory=list,
         description="Of `paths`, those the CDN was told to drop: readers see them as soon as the "
-        "invalidation completes (an edited, corrected or withdrawn article page).",
+        "invalidation completes (a corrected or withdrawn article page; every edited one where the "
+        "deployment invalidates edits).",
     )
     live_within: int = Field(
         default=0,
         description="Seconds after `rendered_at` by which every other path reaches readers, as the CDN's "
-        "copies expire (listings and feeds: 60; an article page re-rendered for comments: 300).",
+        "copies expire (listings and feeds: 60; an edited article page, or one re-rendered for comments: "
+        "120).",
     )
 
 

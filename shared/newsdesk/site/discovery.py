@@ -28,7 +28,9 @@ logger = Logger(child=True)
 
 KEY_CACHE = "public, max-age=3600, s-maxage=3600"
 # Why an article page changed, for the changes worth announcing (not a page re-rendered for a comment).
-ANNOUNCED = frozenset({Change.ARTICLE_NEW, Change.ARTICLE_REVISED, Change.ARTICLE_REMOVED})
+ANNOUNCED = frozenset(
+    {Change.ARTICLE_NEW, Change.ARTICLE_REVISED, Change.ARTICLE_CORRECTED, Change.ARTICLE_REMOVED}
+)
 FEED_SUFFIX = "/feed.xml"
 INDEXNOW_MAX_URLS = 10_000  # the most one IndexNow request may list
 

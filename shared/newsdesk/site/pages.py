@@ -51,11 +51,11 @@ CORRECTIONS_FEED_PATH = "/corrections/feed.xml"
 
 # How long browsers (max-age) and CloudFront (s-maxage, then stale-while-revalidate while it refetches)
 # keep each object; stale-if-error serves the last copy for a day if the bucket fails. Only an article
-# page that was edited, corrected or taken down is invalidated (newsdesk.site.freshness); everything else
-# reaches readers when its shared lifetime runs out: an article page (e.g. a new comment) within 300 s,
-# listings, feeds, sitemaps, the corrections and 404 pages within 60 s.
+# page that was corrected or taken down is invalidated (newsdesk.site.freshness); everything else
+# reaches readers when its shared lifetime runs out: an article page (an ordinary edit, a new comment)
+# within 120 s, listings, feeds, sitemaps, the corrections and 404 pages within 60 s.
 STALE_IF_ERROR = "stale-if-error=86400"
-CACHE_ARTICLE = f"public, max-age=60, s-maxage=240, stale-while-revalidate=60, {STALE_IF_ERROR}"
+CACHE_ARTICLE = f"public, max-age=60, s-maxage=60, stale-while-revalidate=60, {STALE_IF_ERROR}"
 CACHE_LISTING = f"public, max-age=30, s-maxage=30, stale-while-revalidate=30, {STALE_IF_ERROR}"
 CACHE_FEED = f"public, max-age=60, s-maxage=30, stale-while-revalidate=30, {STALE_IF_ERROR}"
 CACHE_STATIC = "public, max-age=31536000, immutable"

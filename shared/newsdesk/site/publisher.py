@@ -110,6 +110,12 @@ class Overlay:
         return sorted(found, reverse=True)
 
 
+def _article_change(before: Article | None, after: Article) -> Change:
+    """How a live article's page changed: corrected when the batch gave it a new correction."""
+    corrected = before is None or len(after.corrections) > len(before.corrections)
+    return Change.ARTICLE_CORRECTED if corrected else Change.ARTICLE_REVISED
+
+
 @dataclass
 class BatchResult:
     written: list[str] = field(default_factory=list)
@@ -148,6 +154,7 @@ class SitePublisher:
         trust_digests: bool = True,
         discovery: Discovery | None = None,
         authors: AuthorDirectory | None = None,
+        invalidate_edits: bool = False,
     ) -> None:
         self.site = site
         self.reader = reader
@@ -160,6 +167,9 @@ class SitePublisher:
         self.trust_digests = trust_digests
         self.discovery = discovery  # announces what the batch changed (IndexNow, WebSub)
         self.authors = authors
+        self.invalidate_edits = (
+            invalidate_edits  # an ordinary edit is invalidated too (newsdesk.site.freshness)
+        )
         self.overlay = Overlay()
         self.result = BatchResult()
         self._done: dict[str, bool] = {}  # object key -> uploaded
@@ -192,7 +202,7 @@ class SitePublisher:
         if live and after is not None:
             article_page = self._article_page(after)
             objects.append(article_page)
-            kinds[article_page.key] = Change.ARTICLE_REVISED if was_live else Change.ARTICLE_NEW
+            kinds[article_page.key] = _article_change(first, after) if was_live else Change.ARTICLE_NEW
         elif url:
             changed += self._delete(page_key(url), Change.ARTICLE_REMOVED)
         removed: list[str] = []
@@ -269,7 +279,11 @@ class SitePublisher:
 
     def invalidated_paths(self) -> set[str]:
         """The paths this batch changed that readers must see at once."""
-        return {path for path, (kind, _) in self._changes.items() if must_invalidate(kind)}
+        return {
+            path
+            for path, (kind, _) in self._changes.items()
+            if must_invalidate(kind, invalidate_edits=self.invalidate_edits)
+        }
 
     def finish(self, *, ensure_static: bool = True, invalidate: bool = True) -> BatchResult:
         """Write shared static objects, invalidate in one request the changed paths readers must see at
@@ -315,12 +329,18 @@ class SitePublisher:
         """The receipt saying which of its paths were invalidated and when the others reach readers."""
         changes = [self._changes[p] for p in receipt.paths if p in self._changes]
         invalidated = [p for p in receipt.paths if p in self.invalidated_paths()]
-        within = max((live_within(kind, cache_control) for kind, cache_control in changes), default=0)
+        within = max(
+            (
+                live_within(kind, cache_control, invalidate_edits=self.invalidate_edits)
+                for kind, cache_control in changes
+            ),
+            default=0,
+        )
         return receipt.model_copy(update={"invalidated": invalidated, "live_within": within})
 
     def _note(self, path: str, kind: Change, cache_control: str) -> None:
         previous = self._changes.get(path)
-        decided = stronger(previous[0] if previous else None, kind)
+        decided = stronger(previous[0] if previous else None, kind, invalidate_edits=self.invalidate_edits)
         self._changes[path] = (decided, cache_control if decided is kind or previous is None else previous[1])
 
     # ----- objects --------------------------------------------------------------------------------

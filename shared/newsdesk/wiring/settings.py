@@ -230,6 +230,10 @@ class RendererSettings(SiteSettings, _DiscoverySettings):
     updated_label_after_minutes: int = Field(
         default=30, ge=0, le=10_080, description='"Updated" shows for changes this long after publication.'
     )
+    invalidate_edits: bool = Field(
+        default=False,
+        description="Invalidate an article page for every edit, not only for a correction or a takedown.",
+    )
     announce_queue_url: HttpsUrl = None  # where the renderer leaves each batch's announcement
     rebuild_queue_url: str | None = Field(
         default=None,

@@ -86,6 +86,7 @@ class Site:
     configuration: ConfigurationStore | None = None
     rebuilds: Callable[[], RebuildStatus] | None = None
     authors: AuthorDirectory | None = None
+    invalidate_edits: bool = False  # every edit invalidated, not only corrections (newsdesk.site.freshness)
 
     @classmethod
     def from_settings(cls, settings: RendererSettings) -> Site:
@@ -113,6 +114,7 @@ class Site:
             configuration=SiteConfigStore(table),
             rebuilds=rebuilds if queue_url else None,
             authors=AuthorStore(table),
+            invalidate_edits=settings.invalidate_edits,
         )
 
     def current_config(self, store: ConfigurationStore | None = None) -> SiteConfig:
@@ -148,6 +150,7 @@ class Site:
         overrides.setdefault("digests", self.digests)
         overrides.setdefault("discovery", self.discovery)
         overrides.setdefault("authors", self.authors)
+        overrides.setdefault("invalidate_edits", self.invalidate_edits)
         return SitePublisher(
             config,
             overrides.pop("reader", None) or self.reader,
