@@ -499,7 +499,7 @@ def test_attribute_values_are_written_as_moto_writes_them(
     monkeypatch.setattr(
         BaseJSONSerializer,
         "_serialize_type_structure",
-        BaseJSONSerializer._serialize_type_structure.__wrapped__,
+        original_method(BaseJSONSerializer, "_serialize_type_structure"),
     )
     original = raw_answers()
 
@@ -524,12 +524,14 @@ def stored_item(pk: str) -> Any:
     return found
 
 
+def original_method(owner: type, name: str) -> Any:
+    """What moto had before the corrections replaced it."""
+    return next(value for o, n, value in emulator._undo if o is owner and n == name)
+
+
 def fresh_size(stored: Any) -> int:
     """The item's size worked out now, by moto's own method."""
-    original = next(
-        value for owner, name, value in emulator._undo if name == "size" and owner is type(stored)
-    )
-    return int(original(stored))
+    return int(original_method(type(stored), "size")(stored))
 
 
 def test_an_item_keeps_its_size_until_an_update_changes_it(table: str) -> None:
