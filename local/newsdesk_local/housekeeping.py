@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -146,18 +147,38 @@ def expire_noncurrent_versions(
 
 class Housekeeper(threading.Thread):
     """Runs each chore every `interval` seconds until `stop` is set; a chore that fails is logged (as a
-    warning, with what failed) and tried again next time."""
+    warning, with what failed) and tried again next time.
+
+    Given `busy` (is the emulator taking writes right now?), a round waits for a moment when it is not,
+    for at most `patience` seconds: listing every version of a bucket in the middle of a publish held
+    the renderer up by half a second (`bench live`), and a few more versions kept a minute longer cost
+    nothing.
+    """
 
     def __init__(
-        self, chores: dict[str, Callable[[], object]], interval: float, stop: threading.Event
+        self,
+        chores: dict[str, Callable[[], object]],
+        interval: float,
+        stop: threading.Event,
+        *,
+        busy: Callable[[], bool] | None = None,
+        patience: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(name="housekeeping", daemon=True)
         self.chores = chores
         self.interval = interval
         self.stop_event = stop
+        self.busy = busy
+        self.patience = patience
+        self.clock = clock
 
     def run(self) -> None:
         while not self.stop_event.wait(self.interval):
+            due = self.clock()
+            while self.busy is not None and self.busy() and self.clock() - due < self.patience:
+                if self.stop_event.wait(min(1.0, self.interval)):
+                    return
             self.run_chores()
 
     def run_chores(self) -> None:

@@ -27,8 +27,11 @@ Scan ... do not), and the queues' message ids are compared. Objects whose ETag h
 last save are not fetched again. A change is saved once the emulator has had no write for SAVE_QUIET
 seconds, or SAVE_AT_LATEST seconds after it was first seen while writes never pause: a save reads every
 table under the emulator's lock, so one in the middle of a publish held its requests up (publish-to-live
-outliers of 1.1 to 1.4 s in `bench live`). And a save that took t seconds is followed by at least
-t / SAVE_SHARE seconds without one, so saving never takes more than a tenth of the stack's time.
+outliers of 1.1 to 1.4 s in `bench live`). An editor's work pauses every few seconds, so its changes are
+saved within about a second of each pause; a kill -9 during two minutes of constant writes (an import)
+loses at most those two minutes, and a stop (Ctrl-C, SIGTERM) always saves. And a save that took t
+seconds is followed by at least t / SAVE_SHARE seconds without one, so saving never takes more than a
+tenth of the stack's time.
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ logger = logging.getLogger(__name__)
 
 SAVE_INTERVAL = 2.0  # seconds between looks for changes while the stack runs
 SAVE_QUIET = 1.0  # seconds without a write before a change is saved ...
-SAVE_AT_LATEST = 30.0  # ... or this long after it was first seen, if writes never pause
+SAVE_AT_LATEST = 120.0  # ... or this long after it was first seen, if writes never pause
 SAVE_SHARE = 0.1  # at most this share of the time goes to saving: a save of t s waits t / SAVE_SHARE
 BATCH_WRITE = 25  # DynamoDB's BatchWriteItem limit
 

@@ -465,8 +465,17 @@ class LocalStack:
 
             chores[f"noncurrent versions of {physical}"] = expire
         if chores:
-            self._housekeeper = Housekeeper(chores, HOUSEKEEPING_INTERVAL, self._stop)
+            self._housekeeper = Housekeeper(
+                chores, HOUSEKEEPING_INTERVAL, self._stop, busy=self._emulator_busy
+            )
             self._housekeeper.start()
+
+    def _emulator_busy(self) -> bool:
+        """Has the emulator taken a write in the last second (a publish, an import under way)?"""
+        if self._moto is None:
+            return False
+        changes = self._moto.changes
+        return changes.clock() - changes.changed_at < 1.0
 
     # ----- sample content ---------------------------------------------------------------------------
 

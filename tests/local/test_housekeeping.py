@@ -133,3 +133,38 @@ def test_a_chore_that_fails_is_logged_and_the_others_still_run(caplog: pytest.Lo
     assert any(
         "failing failed: ConnectionError: the emulator is gone" in r.getMessage() for r in caplog.records
     )
+
+
+def test_a_round_waits_while_the_emulator_is_busy_but_not_for_ever() -> None:
+    # Given a housekeeper whose emulator is busy for its first three looks, and one always busy
+    looks: list[bool] = []
+    ran: list[int] = []
+    stop = threading.Event()
+
+    def busy_at_first() -> bool:
+        looks.append(len(looks) < 3)
+        return looks[-1]
+
+    def chore() -> None:
+        ran.append(len(looks))
+        stop.set()
+
+    patient = Housekeeper({"chore": chore}, 0.01, stop, busy=busy_at_first, patience=600)
+    always_stop = threading.Event()
+    always_ran: list[bool] = []
+
+    def always_chore() -> None:
+        always_ran.append(True)
+        always_stop.set()
+
+    impatient = Housekeeper({"chore": always_chore}, 0.01, always_stop, busy=lambda: True, patience=0.05)
+
+    # When they run
+    patient.start()
+    impatient.start()
+    patient.join(timeout=30)
+    impatient.join(timeout=30)
+
+    # Then the round ran once the emulator was quiet, and the other after its patience ran out
+    assert ran == [4]
+    assert always_ran == [True]

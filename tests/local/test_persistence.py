@@ -476,7 +476,7 @@ def test_the_saver_waits_for_the_writes_to_pause_but_not_for_ever(tmp_path: Path
         # When writes never pause for more than half a second
         first_look = None
         waited = None
-        for _ in range(100):
+        for _ in range(int(SAVE_AT_LATEST * 2) + 10):
             write()
             now[0] += 0.5
             first_look = first_look or now[0]
