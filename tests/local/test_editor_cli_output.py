@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from newsdesk_local.editor import output
 from tests.local.editor_stub import article
 
@@ -51,7 +53,48 @@ def test_show_says_when_the_article_went_live_and_where() -> None:
     assert "url:           http://127.0.0.1:8000/2026/11/20/ferry-service-resumes/" in lines
     assert "render:        live (version 2, 2026-11-20 14:00 IST)" in lines
     assert "live since:    2026-11-20 14:00 IST" in lines
+    assert "on the CDN:    every page at once" in lines
     assert "editors note:  2026-11-20 14:30 IST: Updated." in lines
+
+
+@pytest.mark.parametrize(
+    ("invalidated", "live_within", "said"),
+    [
+        # an ordinary edit: nothing invalidated, the article page expires within two minutes
+        ([], 120, "every page by 2026-11-20 14:02 IST (the CDN's copies expire within 120 s)"),
+        # a correction: the article page at once, its listings within a minute
+        (
+            ["/2026/11/20/ferry-service-resumes/"],
+            60,
+            "the article page at once (invalidated); every other page by 2026-11-20 14:01 IST "
+            "(the CDN's copies expire within 60 s)",
+        ),
+    ],
+)
+def test_show_says_when_readers_see_an_edit_or_a_correction(
+    invalidated: list[str], live_within: int, said: str
+) -> None:
+    # Given a live article whose last render invalidated these paths, the others expiring in time
+    edited = article(
+        status="published",
+        url="/2026/11/20/ferry-service-resumes/",
+        render={
+            "state": "live",
+            "version": 3,
+            "rendered_at": "2026-11-20T08:30:02+00:00",
+            "paths": ["/2026/11/20/ferry-service-resumes/", "/feed.xml"],
+            "invalidated": invalidated,
+            "live_within": live_within,
+            "error": None,
+        },
+    )
+
+    # When it is shown
+    lines = output.article_detail(edited, KOLKATA, "http://127.0.0.1:8000").splitlines()
+
+    # Then it says when readers see the change
+    shown = {label: value.strip() for label, _, value in (line.partition(":") for line in lines)}
+    assert shown["on the CDN"] == said
 
 
 def test_a_list_shows_the_due_time_of_scheduled_articles() -> None:

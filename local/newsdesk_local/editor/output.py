@@ -117,6 +117,7 @@ def article_detail(article: dict[str, Any], tz: ZoneInfo, site_url: str) -> str:
         pairs.append(("render", receipt))
         if render["state"] == "live":
             pairs.append(("live since", local_time(render.get("rendered_at"), tz)))
+            pairs.append(("on the CDN", _on_the_cdn(render, article.get("url"), tz)))
         if render.get("error"):
             pairs.append(("render error", render["error"]))
     for correction in article.get("corrections") or []:
@@ -127,6 +128,24 @@ def article_detail(article: dict[str, Any], tz: ZoneInfo, site_url: str) -> str:
             )
         )
     return fields(pairs)
+
+
+def _on_the_cdn(render: dict[str, Any], url: str | None, tz: ZoneInfo) -> str:
+    """When readers see what the render changed: at once for the paths the CDN was told to drop, the
+    others once the CDN's copies expire (`live_within` seconds after the render)."""
+    within = int(render.get("live_within") or 0)
+    invalidated = url is not None and url in (render.get("invalidated") or [])
+    page = "the article page at once (invalidated)" if invalidated else ""
+    rendered = render.get("rendered_at")
+    if within <= 0 or not rendered:
+        return page or "every page at once"
+    try:
+        by = (dt.datetime.fromisoformat(rendered) + dt.timedelta(seconds=within)).isoformat()
+    except ValueError:
+        return page or "every page at once"
+    which = "every other page" if page else "every page"
+    others = f"{which} by {local_time(by, tz)} (the CDN's copies expire within {within} s)"
+    return f"{page}; {others}" if page else others
 
 
 def revisions_table(listing: dict[str, Any], tz: ZoneInfo) -> str:
