@@ -96,6 +96,7 @@ PSEUDO = {
     "AWS::AccountId": ACCOUNT,
     "AWS::Partition": "aws",
     "AWS::StackName": "newsdesk",
+    "AWS::StackId": f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/newsdesk/6a3b1c40-0f1e-11f1",
     "AWS::URLSuffix": "amazonaws.com",
 }
 
@@ -140,6 +141,8 @@ class Placeholders:
             return self(when_true if self.condition(name) else when_false)
         if kind == "Fn::Join":
             return str(arg[0]).join(str(self(v)) for v in self(arg[1]))
+        if kind == "Fn::Split":
+            return str(self(arg[1])).split(str(arg[0]))
         if kind == "Fn::Select":
             return self(arg[1])[int(self(arg[0]))]
         if kind == "Fn::Equals":
