@@ -167,9 +167,8 @@ class SitePublisher:
         self.trust_digests = trust_digests
         self.discovery = discovery  # announces what the batch changed (IndexNow, WebSub)
         self.authors = authors
-        self.invalidate_edits = (
-            invalidate_edits  # an ordinary edit is invalidated too (newsdesk.site.freshness)
-        )
+        # an ordinary edit is invalidated too, not only corrections (newsdesk.site.freshness)
+        self.invalidate_edits = invalidate_edits
         self.overlay = Overlay()
         self.result = BatchResult()
         self._done: dict[str, bool] = {}  # object key -> uploaded
