@@ -52,7 +52,8 @@ from newsdesk_local.template import Deployed
 logger = logging.getLogger(__name__)
 
 SAVE_INTERVAL = 2.0  # seconds between looks for changes while the stack runs
-SAVE_QUIET = 1.0  # seconds without a write before a change is saved ...
+QUIET = 1.0  # seconds without a write after which the emulator is quiet (saving, housekeeping wait for it)
+SAVE_QUIET = QUIET  # a change is saved once the emulator is quiet ...
 SAVE_AT_LATEST = 120.0  # ... or this long after it was first seen, if writes never pause
 SAVE_SHARE = 0.1  # at most this share of the time goes to saving: a save of t s waits t / SAVE_SHARE
 BATCH_WRITE = 25  # DynamoDB's BatchWriteItem limit
@@ -112,6 +113,10 @@ class ChangeCounter:
             self.activity.happened(write_topic(environ))
         return answer
 
+    def quiet_for(self, seconds: float = QUIET) -> bool:
+        """Has no request that may change something come for `seconds`?"""
+        return self.clock() - self.changed_at >= seconds
+
 
 class Activity:
     """Counts the emulator's writes, so that an idle poller sleeps until something may have given it
@@ -160,10 +165,9 @@ def write_topic(environ: dict[str, Any]) -> str:
     """What a write request touches, as Activity's topics name it: the service ("dynamodb", "sqs" ...)
     and, for a path-style S3 request, the bucket and key ("s3:/bucket/key"); "" when the request does
     not say (a browser's form upload carries no Authorization header)."""
-    scope = _CREDENTIAL_SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
-    if scope is None:
+    service = _service(environ)
+    if service is None:
         return ""
-    service = scope.group(1)
     if service != "s3":
         return service
     host = environ.get("HTTP_HOST", "").rsplit(":", 1)[0]
@@ -174,11 +178,14 @@ def write_topic(environ: dict[str, Any]) -> str:
 
 def may_change(environ: dict[str, Any]) -> bool:
     """Could this request change what a snapshot holds (the SQS queues are checked otherwise)?"""
+    service = _service(environ)
+    return service is None or (service in SAVED_SERVICES and is_write(environ))
+
+
+def _service(environ: dict[str, Any]) -> str | None:
+    """The service a request is signed for (its SigV4 credential scope); None when it is not signed."""
     scope = _CREDENTIAL_SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
-    if scope is None:
-        return True
-    service = scope.group(1)
-    return service in SAVED_SERVICES and is_write(environ)
+    return scope.group(1) if scope else None
 
 
 def dispatcher() -> Any:
@@ -594,8 +601,7 @@ class Saver(threading.Thread):
         now = self.changes.clock()
         if self._pending_since is None:
             self._pending_since = now
-        quiet = now - self.changes.changed_at >= SAVE_QUIET
-        return quiet or now - self._pending_since >= SAVE_AT_LATEST
+        return self.changes.quiet_for(SAVE_QUIET) or now - self._pending_since >= SAVE_AT_LATEST
 
     def run(self) -> None:
         wait = self.interval

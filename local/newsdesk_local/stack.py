@@ -472,10 +472,7 @@ class LocalStack:
 
     def _emulator_busy(self) -> bool:
         """Has the emulator taken a write in the last second (a publish, an import under way)?"""
-        if self._moto is None:
-            return False
-        changes = self._moto.changes
-        return changes.clock() - changes.changed_at < 1.0
+        return self._moto is not None and not self._moto.changes.quiet_for()
 
     # ----- sample content ---------------------------------------------------------------------------
 
